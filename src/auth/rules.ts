@@ -1,0 +1,47 @@
+import { GraphQLError } from "graphql";
+import { chain, or, rule } from "graphql-shield";
+import type { Context } from "../context";
+import { AppError, forbidden } from "../errors/app-error";
+import { ErrorCode, isErrorCode } from "../errors/codes";
+import type { Principal } from "./principal";
+
+/** For resolvers behind `isAuthenticated`: the principal, or UNAUTHENTICATED should a rule ever be missing. */
+export function mustBePrincipal(ctx: Context): Principal {
+  if (!ctx.principal) throw new AppError(ErrorCode.UNAUTHENTICATED, "Authentication required");
+  return ctx.principal;
+}
+
+// Rules read only the principal, never args or parent: "contextual" caching is safe for all of them.
+
+export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ctx: Context) =>
+  ctx.principal ? true : new AppError(ErrorCode.UNAUTHENTICATED, "Authentication required"),
+);
+
+export const isAdmin = rule({ cache: "contextual" })(
+  (_parent, _args, ctx: Context) => ctx.principal?.kind === "user" && ctx.principal.role === "ADMIN",
+);
+
+/** An ORGANIZATION-scope key with FULL_ACCESS (OF in SPEC §5). */
+export const isOrgFullAccessKey = rule({ cache: "contextual" })(
+  (_parent, _args, ctx: Context) =>
+    ctx.principal?.kind === "apiKey" && ctx.principal.scope === "ORGANIZATION" && ctx.principal.permission === "FULL_ACCESS",
+);
+
+/** An ORGANIZATION-scope key of either permission (OF and OR). */
+export const isOrgScopeKey = rule({ cache: "contextual" })(
+  (_parent, _args, ctx: Context) => ctx.principal?.kind === "apiKey" && ctx.principal.scope === "ORGANIZATION",
+);
+
+/** Authenticated first (anonymous callers get UNAUTHENTICATED, not FORBIDDEN), then any of `rules`. */
+export const signedInAnd = (...rules: Parameters<typeof or>) => chain(isAuthenticated, or(...rules));
+
+/**
+ * What a denied or failed field answers: FORBIDDEN for a rule that said no; our own coded errors
+ * (NOT_FOUND, BAD_USER_INPUT, …) pass; anything else goes on to be logged and masked by formatError.
+ */
+export function fallbackError(thrown: unknown): Error {
+  if (thrown == null) return forbidden("Not allowed for this caller");
+  if (thrown instanceof GraphQLError && isErrorCode(thrown.extensions?.code)) return thrown;
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+

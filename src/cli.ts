@@ -1,0 +1,157 @@
+import "reflect-metadata";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { GraphQLError } from "graphql";
+import { ConfigError, loadConfig } from "./config";
+import { openDataSource } from "./db/data-source";
+import { buildBareSchema, printSortedSchema } from "./schema";
+import { seedDemo } from "./seed";
+import { createServices } from "./services";
+
+const USAGE = `Usage: npm run cli -- <command> [options] [--json]
+
+Commands:
+  migrate                                   apply pending database migrations
+  seed-demo                                 create a demo organization (two workspaces, one admin)
+  create-organization --name N --admin-email E [--admin-name N] [--api-plan P]
+  token --email E [--expires-in 1h]         issue a JWT for a user
+  set-api-plan --organization ID (--plan P | --none)
+  emit-schema [--check]                     write (or check) schema/schema.graphql
+`;
+
+const SCHEMA_FILE = join(__dirname, "..", "..", "schema", "schema.graphql");
+
+class UsageError extends Error {}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function required(flags: Flags, name: string): string {
+  const value = flags[name];
+  if (typeof value !== "string" || value === "") throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function withServices<T>(work: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDataSource(config.databaseUrl);
+  try {
+    return await work(createServices(db, config));
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Runs one command; returns the object printed with --json, and a human line otherwise. */
+async function run(command: string | undefined, flags: Flags): Promise<{ json: object; text: string }> {
+  switch (command) {
+    case "migrate":
+      return withServices(async ({ db }) => {
+        const applied = (await db.query("SELECT name FROM migrations ORDER BY id")) as { name: string }[];
+        return { json: { migrations: applied.map((m) => m.name) }, text: `Database is up to date (${applied.length} migrations).` };
+      });
+    case "seed-demo":
+      return withServices(async (services) => {
+        const demo = await seedDemo(services);
+        return { json: demo, text: `Demo organization ${demo.organizationId}\nAdmin ${demo.adminEmail}, token:\n${demo.adminToken}` };
+      });
+    case "create-organization":
+      return withServices(async (services) => {
+        const { organization, admin } = await services.organizationAdmin.create({
+          name: required(flags, "name"),
+          adminEmail: required(flags, "admin-email"),
+          adminName: typeof flags["admin-name"] === "string" ? flags["admin-name"] : null,
+          apiPlan: typeof flags["api-plan"] === "string" ? flags["api-plan"] : null,
+        });
+        const adminToken = await services.jwt.sign(admin.id, "30d");
+        return {
+          json: { organizationId: organization.id, adminUserId: admin.id, adminToken },
+          text: `Organization ${organization.id}\nAdmin ${admin.id} (${admin.email}), token valid 30 days:\n${adminToken}`,
+        };
+      });
+    case "token":
+      return withServices(async (services) => {
+        const email = required(flags, "email");
+        const user = await services.organizationAdmin.findUserByEmail(email);
+        if (!user) throw new UsageError(`No user with email ${email}`);
+        const expiresIn = typeof flags["expires-in"] === "string" ? flags["expires-in"] : "1h";
+        if (!/^\d+\s*(s|m|h|d|w)$/.test(expiresIn)) throw new UsageError("--expires-in must look like 30m, 1h, 7d");
+        const token = await services.jwt.sign(user.id, expiresIn);
+        return { json: { token, userId: user.id, expiresIn }, text: token };
+      });
+    case "set-api-plan":
+      return withServices(async (services) => {
+        const organizationId = required(flags, "organization");
+        const none = flags.none === true;
+        const plan = typeof flags.plan === "string" ? flags.plan : undefined;
+        if (none === (plan !== undefined)) throw new UsageError("Pass exactly one of --plan P and --none");
+        const organization = await services.organizationAdmin.setApiPlan(organizationId, none ? null : plan!);
+        return {
+          json: { organizationId: organization.id, apiPlan: organization.apiPlan },
+          text: `Organization ${organization.id}: API plan ${organization.apiPlan ?? "(none)"}`,
+        };
+      });
+    case "emit-schema": {
+      const sdl = printSortedSchema(await buildBareSchema());
+      if (flags.check) {
+        let committed = "";
+        try {
+          committed = readFileSync(SCHEMA_FILE, "utf8");
+        } catch {
+          // missing file: stale
+        }
+        if (committed !== sdl) throw new Error("schema/schema.graphql is stale: run `npm run schema:emit` and commit it");
+        return { json: { schema: "up to date" }, text: "schema/schema.graphql is up to date" };
+      }
+      writeFileSync(SCHEMA_FILE, sdl);
+      return { json: { schema: "written" }, text: "wrote schema/schema.graphql" };
+    }
+    default:
+      throw new UsageError(command ? `Unknown command: ${command}` : "No command given");
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: "boolean" },
+      check: { type: "boolean" },
+      none: { type: "boolean" },
+      name: { type: "string" },
+      "admin-email": { type: "string" },
+      "admin-name": { type: "string" },
+      "api-plan": { type: "string" },
+      email: { type: "string" },
+      "expires-in": { type: "string" },
+      organization: { type: "string" },
+      plan: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    const result = await run(positionals[0], values);
+    process.stdout.write((values.json ? JSON.stringify(result.json) : result.text) + "\n");
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof GraphQLError ? error.extensions.code : error instanceof UsageError ? "USAGE" : error instanceof ConfigError ? "CONFIG" : "ERROR";
+    if (values.json) process.stdout.write(JSON.stringify({ error: { code, message } }) + "\n");
+    else process.stderr.write(`${message}\n${error instanceof UsageError ? "\n" + USAGE : ""}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a positive integer")
+    .default(String(fallback))
+    .transform(Number)
+    .refine((n) => n > 0, "must be a positive integer");
+
+const databaseUrl = z
+  .string()
+  .default("sqlite:./data/latchkey.sqlite")
+  .refine((v) => /^sqlite:.+/.test(v) || /^mysql:\/\/.+/.test(v), "must be sqlite:<path> or mysql://user:pass@host:port/db");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z
+    .string()
+    .regex(/^\d+$/, "must be a port number")
+    .default("4000")
+    .transform(Number)
+    .refine((n) => n >= 0 && n < 65536, "must be a port number"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: databaseUrl,
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  API_TRIAL_DAYS: positiveInt(40),
+  API_KEY_LIMIT: positiveInt(200),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+});
+
+export interface Config {
+  env: "development" | "production" | "test";
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  dataDir: string;
+  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  apiTrialDays: number;
+  apiKeyLimit: number;
+  logLevel: string;
+  introspection: boolean;
+}
+
+/** Thrown for a bad or missing variable; its message is the one line printed at start-up. */
+export class ConfigError extends Error {}
+
+/** Reads the environment once; every variable is checked, the first fault is named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0] ?? "environment")} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  if (production && !e.JWT_SECRET && !e.JWT_JWKS_URL) {
+    throw new ConfigError("Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production");
+  }
+  return {
+    env: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    apiTrialDays: e.API_TRIAL_DAYS,
+    apiKeyLimit: e.API_KEY_LIMIT,
+    logLevel: e.LOG_LEVEL,
+    introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+  };
+}

@@ -1,0 +1,59 @@
+import "reflect-metadata";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DataSource } from "typeorm";
+import { entities } from "./entities";
+import { InitSqlite1764316800000 } from "./migrations/sqlite/1764316800000-Init";
+import { InitMysql1764316800000 } from "./migrations/mysql/1764316800000-Init";
+
+export type DriverKind = "sqlite" | "mysql";
+
+export const driverOf = (databaseUrl: string): DriverKind => (databaseUrl.startsWith("mysql://") ? "mysql" : "sqlite");
+
+/** Builds (does not open) the DataSource for `sqlite:<path>` or `mysql://…`; migrations are per driver. */
+export function createDataSource(databaseUrl: string, options: { logging?: boolean } = {}): DataSource {
+  if (driverOf(databaseUrl) === "mysql") {
+    return new DataSource({
+      type: "mysql",
+      url: databaseUrl,
+      entities,
+      migrations: [InitMysql1764316800000],
+      migrationsTableName: "migrations",
+      timezone: "Z",
+      charset: "utf8mb4_unicode_ci",
+      supportBigNumbers: true,
+      poolSize: 10,
+      extra: { connectionLimit: 10, waitForConnections: true, queueLimit: 0 },
+      logging: options.logging ?? false,
+    });
+  }
+  const path = databaseUrl.slice("sqlite:".length);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  return new DataSource({
+    type: "better-sqlite3",
+    database: path,
+    entities,
+    migrations: [InitSqlite1764316800000],
+    migrationsTableName: "migrations",
+    enableWAL: true,
+    // FKs are declared in the schema; SQLite enforces them only with this pragma (TypeORM sets it).
+    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+      db.pragma("busy_timeout = 5000");
+    },
+    logging: options.logging ?? false,
+  });
+}
+
+
+/** Opens the database and applies pending migrations (never `synchronize`). */
+export async function openDataSource(databaseUrl: string, options: { logging?: boolean } = {}): Promise<DataSource> {
+  const db = createDataSource(databaseUrl, options);
+  await db.initialize();
+  try {
+    await db.runMigrations({ transaction: "each" });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,47 @@
+import { DataSource, EntityManager } from "typeorm";
+import { driverOf } from "./data-source";
+
+type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
+
+/** MySQL/MariaDB errors after which the whole transaction is safe to run again. */
+const RETRYABLE_MYSQL_ERRORS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
+const MAX_ATTEMPTS = 5;
+
+function isRetryable(error: unknown): boolean {
+  const driverError = (error as { driverError?: { errno?: number } })?.driverError ?? (error as { errno?: number });
+  return RETRYABLE_MYSQL_ERRORS.has(driverError?.errno ?? -1);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs every write of the application. On MySQL: one transaction, retried whole on deadlock.
+ * On SQLite (one shared connection): transactions are queued one after another, so concurrent
+ * requests never interleave inside one connection's transaction.
+ */
+export class TransactionRunner {
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+  private readonly sqlite: boolean;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.sqlite = dataSource.options.type === "better-sqlite3";
+  }
+
+  async run<T>(work: (tx: EntityManager) => Promise<T>, isolation: IsolationLevel = "READ COMMITTED"): Promise<T> {
+    if (this.sqlite) {
+      const result = this.sqliteQueue.then(() => this.dataSource.transaction(work));
+      this.sqliteQueue = result.catch(() => undefined);
+      return result;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(isolation, work);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+        await sleep(Math.random() * 10 * attempt);
+      }
+    }
+  }
+}
+
+export { driverOf };

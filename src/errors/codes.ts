@@ -1,0 +1,37 @@
+/** The closed list of `extensions.code` values a client can meet (SPEC §7). */
+export const ErrorCode = {
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  API_PLAN_REQUIRED: "API_PLAN_REQUIRED",
+  API_KEY_LIMIT_REACHED: "API_KEY_LIMIT_REACHED",
+  RATE_LIMITED: "RATE_LIMITED",
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
+  GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
+  BAD_REQUEST: "BAD_REQUEST",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const known = new Set<string>(Object.values(ErrorCode));
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && known.has(value);
+}
+
+/** HTTP status for errors that end the whole request (only authentication does, today). */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 200,
+  NOT_FOUND: 200,
+  BAD_USER_INPUT: 200,
+  API_PLAN_REQUIRED: 200,
+  API_KEY_LIMIT_REACHED: 200,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+};

@@ -1,0 +1,54 @@
+import "reflect-metadata";
+import { ConfigError, loadConfig } from "./config";
+import { openDataSource } from "./db/data-source";
+import { seedDemo } from "./seed";
+import { createServer } from "./server";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = await openDataSource(config.databaseUrl);
+  const { app, services } = await createServer(config, db);
+
+  let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
+  if (!config.production && (await services.organizationAdmin.isEmpty())) demo = await seedDemo(services);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down");
+    await app.close(); // stops accepting, lets in-flight requests finish
+    await db.destroy();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = `${address}/graphql`;
+  process.stdout.write(`\nLatchkey is listening on ${url}\n`);
+  if (demo) {
+    process.stdout.write(
+      [
+        "",
+        "Seeded a demo organization (two workspaces, one admin). Admin token, valid 30 days:",
+        "",
+        `  ${demo.adminToken}`,
+        "",
+        "Try it:",
+        `  curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${demo.adminToken}' \\`,
+        `    -d '{"query":"{ viewer { organization { name apiKeyQuota { active limit } } } }"}'`,
+        "",
+      ].join("\n") + "\n",
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(error.message + "\n");
+  } else {
+    process.stderr.write(`Latchkey failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,130 @@
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { IdColumn, TimestampColumn } from "../../db/columns";
+import { Organization } from "../organization/organization.entity";
+import { User } from "../user/user.entity";
+import { Workspace } from "../workspace/workspace.entity";
+
+export enum ApiKeyEnvironment {
+  SANDBOX = "SANDBOX",
+  PRODUCTION = "PRODUCTION",
+}
+export enum ApiKeyScope {
+  ORGANIZATION = "ORGANIZATION",
+  WORKSPACE = "WORKSPACE",
+}
+export enum ApiKeyPermission {
+  FULL_ACCESS = "FULL_ACCESS",
+  READ_ONLY = "READ_ONLY",
+}
+export enum ApiKeyStatus {
+  ACTIVE = "ACTIVE",
+  REVOKED = "REVOKED",
+  EXPIRED = "EXPIRED",
+}
+registerEnumType(ApiKeyEnvironment, { name: "ApiKeyEnvironment" });
+registerEnumType(ApiKeyScope, { name: "ApiKeyScope" });
+registerEnumType(ApiKeyPermission, { name: "ApiKeyPermission" });
+registerEnumType(ApiKeyStatus, { name: "ApiKeyStatus" });
+
+@ObjectType({ description: "An API key. Its plaintext token is shown once, by createApiKey; only a hash is stored." })
+@Entity("api_key")
+@Index("IDX_api_key_org_created", ["organizationId", "createdAt", "id"])
+@Index("IDX_api_key_org_revoked_created", ["organizationId", "revokedAt", "createdAt", "id"])
+@Index("IDX_api_key_org_last_used", ["organizationId", "lastUsedAt", "id"])
+@Index("IDX_api_key_org_description", ["organizationId", "description", "id"])
+export class ApiKey {
+  @Field(() => ID)
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id: string;
+
+  @IdColumn("organization_id")
+  organizationId: string;
+
+  @ManyToOne(() => Organization, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "organization_id" })
+  organization?: Organization;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: "varchar", length: 255, nullable: true })
+  description: string | null;
+
+  @Field(() => ApiKeyEnvironment)
+  @Column({ type: "varchar", length: 16 })
+  environment: ApiKeyEnvironment;
+
+  @Field(() => ApiKeyScope)
+  @Column({ type: "varchar", length: 16 })
+  scope: ApiKeyScope;
+
+  @Field(() => ApiKeyPermission)
+  @Column({ type: "varchar", length: 16 })
+  permission: ApiKeyPermission;
+
+  @Index("UQ_api_key_token_hash", { unique: true })
+  @Column({ name: "token_hash", type: "varchar", length: 64 })
+  tokenHash: string;
+
+  @Field()
+  @Column({ name: "token_hint", type: "varchar", length: 32 })
+  tokenHint: string;
+
+  @IdColumn("created_by_user_id", { nullable: true })
+  createdByUserId: string | null;
+
+  @ManyToOne(() => User, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "created_by_user_id" })
+  createdByUser?: User;
+
+  @IdColumn("created_by_api_key_id", { nullable: true })
+  createdByApiKeyId: string | null;
+
+  @ManyToOne(() => ApiKey, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "created_by_api_key_id" })
+  createdByApiKey?: ApiKey;
+
+  @Field(() => Date, { nullable: true })
+  @TimestampColumn("last_used_at", { nullable: true })
+  lastUsedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @TimestampColumn("expires_at", { nullable: true })
+  expiresAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @TimestampColumn("revoked_at", { nullable: true })
+  revokedAt: Date | null;
+
+  @Field()
+  @TimestampColumn("created_at")
+  createdAt: Date;
+
+  @TimestampColumn("updated_at")
+  updatedAt: Date;
+}
+
+/** A workspace a WORKSPACE-scope key reaches. */
+@Entity("api_key_workspace")
+@Index("IDX_api_key_workspace_workspace", ["workspaceId"])
+export class ApiKeyWorkspace {
+  @PrimaryColumn({ name: "api_key_id", type: "varchar", length: 36 })
+  apiKeyId: string;
+
+  @PrimaryColumn({ name: "workspace_id", type: "varchar", length: 36 })
+  workspaceId: string;
+
+  @ManyToOne(() => ApiKey, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "api_key_id" })
+  apiKey?: ApiKey;
+
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id" })
+  workspace?: Workspace;
+}
+
+/** Revoked wins over expired; `now` is passed so one request sees one instant. */
+export function statusOf(key: Pick<ApiKey, "revokedAt" | "expiresAt">, now: Date): ApiKeyStatus {
+  if (key.revokedAt) return ApiKeyStatus.REVOKED;
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return ApiKeyStatus.EXPIRED;
+  return ApiKeyStatus.ACTIVE;
+}

@@ -1,0 +1,51 @@
+import DataLoader from "dataloader";
+import { DataSource, In } from "typeorm";
+import { canSeeApiKey, canSeeWorkspace, type Principal } from "../../auth/principal";
+import { User, UserWorkspace } from "../user/user.entity";
+import { Workspace } from "../workspace/workspace.entity";
+import { ApiKey, ApiKeyWorkspace } from "./api-key.entity";
+
+/** Per-request loaders: one query per field per request, results limited to what the principal may see. */
+export function createLoaders(db: DataSource, principal: Principal | null) {
+  const org = principal?.organizationId ?? "";
+  const visibleWorkspace = (w: Workspace) => principal !== null && canSeeWorkspace(principal, w);
+
+  const groupWorkspaces = async <L extends { workspaceId: string }>(
+    links: L[],
+    ownerOf: (l: L) => string,
+    owners: readonly string[],
+  ): Promise<Workspace[][]> => {
+    const ids = [...new Set(links.map((l) => l.workspaceId))];
+    const workspaces = ids.length ? await db.getRepository(Workspace).findBy({ id: In(ids), organizationId: org }) : [];
+    const byId = new Map(workspaces.filter(visibleWorkspace).map((w) => [w.id, w]));
+    const grouped = new Map<string, Workspace[]>(owners.map((o) => [o, []]));
+    for (const link of links) {
+      const workspace = byId.get(link.workspaceId);
+      if (workspace) grouped.get(ownerOf(link))?.push(workspace);
+    }
+    return owners.map((o) => (grouped.get(o) ?? []).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id)));
+  };
+
+  return {
+    workspacesOfApiKey: new DataLoader<string, Workspace[]>(async (keyIds) => {
+      const links = await db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: In([...keyIds]) });
+      return groupWorkspaces(links, (l) => l.apiKeyId, keyIds);
+    }),
+    workspacesOfUser: new DataLoader<string, Workspace[]>(async (userIds) => {
+      const links = await db.getRepository(UserWorkspace).findBy({ userId: In([...userIds]) });
+      return groupWorkspaces(links, (l) => l.userId, userIds);
+    }),
+    user: new DataLoader<string, User | null>(async (ids) => {
+      const users = await db.getRepository(User).findBy({ id: In([...ids]), organizationId: org });
+      const byId = new Map(users.map((u) => [u.id, u]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    apiKey: new DataLoader<string, ApiKey | null>(async (ids) => {
+      const keys = await db.getRepository(ApiKey).findBy({ id: In([...ids]), organizationId: org });
+      const byId = new Map(keys.filter((k) => principal !== null && canSeeApiKey(principal, k)).map((k) => [k.id, k]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

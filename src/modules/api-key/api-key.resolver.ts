@@ -1,0 +1,62 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { mustBePrincipal } from "../../auth/rules";
+import type { Connection } from "../../common/pagination";
+import { Actor } from "../user/user.resolver";
+import { User } from "../user/user.entity";
+import { Workspace } from "../workspace/workspace.entity";
+import { ApiKey, ApiKeyStatus, statusOf } from "./api-key.entity";
+import { ApiKeyConnection, ApiKeyFilter, ApiKeyOrder, CreateApiKeyInput, CreateApiKeyPayload, UpdateApiKeyInput } from "./api-key.inputs";
+
+@Resolver(() => ApiKey)
+export class ApiKeyResolver {
+  @Query(() => ApiKeyConnection, { description: "The organization's keys; default order CREATED_AT DESC; first ≤ 100." })
+  apiKeys(
+    @Ctx() ctx: Context,
+    @Arg("filter", () => ApiKeyFilter, { nullable: true }) filter?: ApiKeyFilter,
+    @Arg("orderBy", () => ApiKeyOrder, { nullable: true }) orderBy?: ApiKeyOrder,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("last", () => Int, { nullable: true }) last?: number,
+    @Arg("before", () => String, { nullable: true }) before?: string,
+  ): Promise<Connection<ApiKey>> {
+    return ctx.services.apiKeys.list(mustBePrincipal(ctx), { filter, orderBy, first, after, last, before }, ctx.now);
+  }
+
+  @Query(() => ApiKey, { nullable: true })
+  apiKey(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<ApiKey | null> {
+    return ctx.services.apiKeys.get(mustBePrincipal(ctx), id);
+  }
+
+  @Mutation(() => CreateApiKeyPayload, { description: "Creates a key; the payload's token is shown this once." })
+  createApiKey(@Ctx() ctx: Context, @Arg("input", () => CreateApiKeyInput) input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
+    return ctx.services.apiKeys.create(mustBePrincipal(ctx), input);
+  }
+
+  @Mutation(() => ApiKey)
+  updateApiKey(@Ctx() ctx: Context, @Arg("input", () => UpdateApiKeyInput) input: UpdateApiKeyInput): Promise<ApiKey> {
+    return ctx.services.apiKeys.update(mustBePrincipal(ctx), input);
+  }
+
+  @Mutation(() => ApiKey, { description: "Idempotent: revoking a revoked key returns it unchanged." })
+  revokeApiKey(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<ApiKey> {
+    return ctx.services.apiKeys.revoke(mustBePrincipal(ctx), id);
+  }
+
+  @FieldResolver(() => ApiKeyStatus)
+  status(@Root() key: ApiKey, @Ctx() ctx: Context): ApiKeyStatus {
+    return statusOf(key, ctx.now);
+  }
+
+  @FieldResolver(() => [Workspace], { description: "Empty for ORGANIZATION scope." })
+  workspaces(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Workspace[]> | Workspace[] {
+    return key.scope === "WORKSPACE" ? ctx.loaders.workspacesOfApiKey.load(key.id) : [];
+  }
+
+  @FieldResolver(() => Actor, { nullable: true, description: "Null once the creator is deleted, or when the caller may not see it." })
+  async createdBy(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<User | ApiKey | null> {
+    if (key.createdByUserId) return ctx.loaders.user.load(key.createdByUserId);
+    if (key.createdByApiKeyId) return ctx.loaders.apiKey.load(key.createdByApiKeyId);
+    return null;
+  }
+}

@@ -1,0 +1,273 @@
+import { DataSource, EntityManager } from "typeorm";
+import type { Config } from "../../config";
+import { canSeeApiKey, type Principal } from "../../auth/principal";
+import { isId, newId } from "../../common/ids";
+import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
+import { cleanText, containsPattern } from "../../common/text";
+import { ErrorCode } from "../../errors/codes";
+import { AppError, badInput, forbidden, notFound } from "../../errors/app-error";
+import { TransactionRunner } from "../../db/transaction";
+import { ACTIVE_KEY_CONDITION } from "../organization/organization.service";
+import { Organization } from "../organization/organization.entity";
+import { Workspace } from "../workspace/workspace.entity";
+import {
+  ApiKey,
+  ApiKeyEnvironment,
+  ApiKeyPermission,
+  ApiKeyScope,
+  ApiKeyStatus,
+  ApiKeyWorkspace,
+} from "./api-key.entity";
+import { generateToken, hashToken, tokenHint } from "./token";
+
+export const DESCRIPTION_MAX = 255;
+export const MAX_WORKSPACES_PER_KEY = 100;
+
+export enum ApiKeyOrderField {
+  CREATED_AT = "CREATED_AT",
+  LAST_USED_AT = "LAST_USED_AT",
+  DESCRIPTION = "DESCRIPTION",
+}
+export enum OrderDirection {
+  ASC = "ASC",
+  DESC = "DESC",
+}
+
+export interface ApiKeyFilterInput {
+  environment?: ApiKeyEnvironment[] | null;
+  scope?: ApiKeyScope[] | null;
+  permission?: ApiKeyPermission[] | null;
+  status?: ApiKeyStatus[] | null;
+  workspaceId?: string | null;
+  search?: string | null;
+}
+
+export interface CreateApiKeyData {
+  description?: string | null;
+  environment: ApiKeyEnvironment;
+  scope: ApiKeyScope;
+  workspaceIds?: string[] | null;
+  permission: ApiKeyPermission;
+  expiresAt?: Date | null;
+}
+
+const ORDER_COLUMNS: Record<ApiKeyOrderField, { column: string; nullable: boolean; date: boolean }> = {
+  CREATED_AT: { column: "k.created_at", nullable: false, date: true },
+  LAST_USED_AT: { column: "k.last_used_at", nullable: true, date: true },
+  DESCRIPTION: { column: "k.description", nullable: true, date: false },
+};
+
+function sortSpec(field: ApiKeyOrderField, direction: OrderDirection): SortSpec {
+  const { column, nullable, date } = ORDER_COLUMNS[field];
+  return {
+    key: `${field}:${direction}`,
+    column,
+    idColumn: "k.id",
+    descending: direction === OrderDirection.DESC,
+    nullable,
+    toParam: date ? (v) => new Date(v) : (v) => String(v),
+  };
+}
+
+function sortValue(key: ApiKey, field: ApiKeyOrderField): string | null {
+  if (field === ApiKeyOrderField.DESCRIPTION) return key.description;
+  const value = field === ApiKeyOrderField.CREATED_AT ? key.createdAt : key.lastUsedAt;
+  return value ? value.toISOString() : null;
+}
+
+const STATUS_CONDITIONS: Record<ApiKeyStatus, string> = {
+  ACTIVE: `(${ACTIVE_KEY_CONDITION})`,
+  REVOKED: "k.revoked_at IS NOT NULL",
+  EXPIRED: "(k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= :now)",
+};
+
+const PERMISSION_RANK: Record<ApiKeyPermission, number> = { READ_ONLY: 0, FULL_ACCESS: 1 };
+
+export class ApiKeyService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly config: Pick<Config, "apiKeyLimit" | "apiTrialDays">,
+  ) {}
+
+  /** Keys the principal may see, filtered, ordered and paged by keyset; totalCount counts every match. */
+  async list(
+    principal: Principal,
+    args: PageArgs & { filter?: ApiKeyFilterInput | null; orderBy?: { field: ApiKeyOrderField; direction: OrderDirection } | null },
+    now = new Date(),
+  ): Promise<Connection<ApiKey>> {
+    const field = args.orderBy?.field ?? ApiKeyOrderField.CREATED_AT;
+    const sort = sortSpec(field, args.orderBy?.direction ?? OrderDirection.DESC);
+    const page = parsePageArgs(args, sort.key);
+    const positionOf = (k: ApiKey) => ({ key: sort.key, value: sortValue(k, field), id: k.id });
+
+    const qb = this.db.getRepository(ApiKey).createQueryBuilder("k").where("k.organization_id = :org", { org: principal.organizationId });
+    if (principal.kind === "apiKey") qb.andWhere("k.environment = :ownEnv", { ownEnv: principal.environment });
+    const f = args.filter ?? {};
+    if (f.environment?.length) qb.andWhere("k.environment IN (:...envs)", { envs: f.environment });
+    if (f.scope?.length) qb.andWhere("k.scope IN (:...scopes)", { scopes: f.scope });
+    if (f.permission?.length) qb.andWhere("k.permission IN (:...perms)", { perms: f.permission });
+    if (f.status?.length) {
+      qb.andWhere(`(${[...new Set(f.status)].map((s) => STATUS_CONDITIONS[s]).join(" OR ")})`, { now });
+    }
+    if (f.workspaceId != null) {
+      const workspace = isId(f.workspaceId)
+        ? await this.db.getRepository(Workspace).findOneBy({ id: f.workspaceId, organizationId: principal.organizationId })
+        : null;
+      // an unknown or foreign workspace matches no key, exactly like a workspace nobody can reach
+      if (!workspace) return toConnection([], page, 0, positionOf);
+      qb.andWhere(
+        "(k.scope = :orgScope OR EXISTS (SELECT 1 FROM api_key_workspace akw WHERE akw.api_key_id = k.id AND akw.workspace_id = :filterWs))",
+        { orgScope: ApiKeyScope.ORGANIZATION, filterWs: workspace.id },
+      );
+    }
+    const search = f.search?.trim();
+    if (search) qb.andWhere("LOWER(k.description) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
+
+    const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, sort, page).getMany()]);
+    return toConnection(rows, page, totalCount, positionOf);
+  }
+
+  /** The key, or null when it is missing, another organization's, or of another environment than a calling key. */
+  async get(principal: Principal, id: string, manager: EntityManager = this.db.manager): Promise<ApiKey | null> {
+    if (!isId(id)) return null;
+    const key = await manager.getRepository(ApiKey).findOneBy({ id, organizationId: principal.organizationId });
+    return key && canSeeApiKey(principal, key) ? key : null;
+  }
+
+  /**
+   * Creates a key and returns its plaintext token (the only time it exists outside the caller).
+   * One transaction locks the organization row, checks plan and limit, inserts, and starts the trial.
+   * @throws BAD_USER_INPUT, API_PLAN_REQUIRED, API_KEY_LIMIT_REACHED, FORBIDDEN
+   */
+  async create(principal: Principal, input: CreateApiKeyData): Promise<{ apiKey: ApiKey; token: string }> {
+    const description = cleanText("description", input.description, { max: DESCRIPTION_MAX });
+    const now = new Date();
+    if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) throw badInput("expiresAt", "expiresAt must be in the future");
+    const workspaceIds = [...new Set(input.workspaceIds ?? [])];
+    if (input.scope === ApiKeyScope.ORGANIZATION && workspaceIds.length > 0) {
+      throw badInput("workspaceIds", "workspaceIds can only be given with WORKSPACE scope");
+    }
+    if (input.scope === ApiKeyScope.WORKSPACE && workspaceIds.length === 0) {
+      throw badInput("workspaceIds", "A WORKSPACE-scope key needs one or more workspaces");
+    }
+    if (workspaceIds.length > MAX_WORKSPACES_PER_KEY) {
+      throw badInput("workspaceIds", `A key can reach at most ${MAX_WORKSPACES_PER_KEY} workspaces`);
+    }
+    if (principal.kind === "apiKey") this.assertNoBroaderThan(principal, input);
+
+    const token = generateToken(input.environment);
+    const key = Object.assign(new ApiKey(), {
+      id: newId(),
+      organizationId: principal.organizationId,
+      description,
+      environment: input.environment,
+      scope: input.scope,
+      permission: input.permission,
+      tokenHash: hashToken(token),
+      tokenHint: tokenHint(token),
+      createdByUserId: principal.kind === "user" ? principal.user.id : null,
+      createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
+      lastUsedAt: null,
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+
+    const apiKey = await this.tx.run(async (m) => {
+      const organization = await this.lockOrganization(m, principal.organizationId);
+      if (input.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan) {
+        throw new AppError(ErrorCode.API_PLAN_REQUIRED, "Production keys need an API plan; create a SANDBOX key or subscribe to a plan");
+      }
+      if (workspaceIds.length > 0) {
+        const valid = workspaceIds.every(isId) ? await this.lockWorkspaces(m, principal.organizationId, workspaceIds) : [];
+        if (valid.length !== workspaceIds.length) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
+      }
+      const active = await m
+        .getRepository(ApiKey)
+        .createQueryBuilder("k")
+        .where("k.organization_id = :org", { org: principal.organizationId })
+        .andWhere(ACTIVE_KEY_CONDITION, { now })
+        .getCount();
+      if (active >= this.config.apiKeyLimit) {
+        throw new AppError(
+          ErrorCode.API_KEY_LIMIT_REACHED,
+          `The organization already has ${this.config.apiKeyLimit} active API keys; revoke one to create another`,
+        );
+      }
+      await m.getRepository(ApiKey).insert(key);
+      if (workspaceIds.length > 0) {
+        await m.getRepository(ApiKeyWorkspace).insert(workspaceIds.map((workspaceId) => ({ apiKeyId: key.id, workspaceId })));
+      }
+      if (!organization.apiTrialStartedAt) {
+        const endsAt = new Date(now.getTime() + this.config.apiTrialDays * 24 * 60 * 60 * 1000);
+        await m
+          .getRepository(Organization)
+          .update({ id: organization.id }, { apiTrialStartedAt: now, apiTrialEndsAt: endsAt, updatedAt: now });
+      }
+      return key;
+    });
+    return { apiKey, token };
+  }
+
+  /** Changes the description (null or blank clears it). @throws NOT_FOUND, BAD_USER_INPUT */
+  async update(principal: Principal, input: { id: string; description?: string | null }): Promise<ApiKey> {
+    const description = input.description === undefined ? undefined : cleanText("description", input.description, { max: DESCRIPTION_MAX });
+    return this.tx.run(async (m) => {
+      const key = await this.get(principal, input.id, m);
+      if (!key) throw notFound("API key");
+      if (description !== undefined) {
+        key.description = description;
+        key.updatedAt = new Date();
+        await m.getRepository(ApiKey).update({ id: key.id }, { description, updatedAt: key.updatedAt });
+      }
+      return key;
+    });
+  }
+
+  /** Revokes the key; revoking a revoked key returns it unchanged. @throws NOT_FOUND */
+  async revoke(principal: Principal, id: string): Promise<ApiKey> {
+    return this.tx.run(async (m) => {
+      const key = await this.get(principal, id, m);
+      if (!key) throw notFound("API key");
+      if (!key.revokedAt) {
+        const now = new Date();
+        key.revokedAt = now;
+        key.updatedAt = now;
+        await m.getRepository(ApiKey).update({ id: key.id }, { revokedAt: now, updatedAt: now });
+      }
+      return key;
+    });
+  }
+
+  /** A key creates keys of its own environment only, never with more permission or reach than itself. */
+  private assertNoBroaderThan(principal: Extract<Principal, { kind: "apiKey" }>, input: CreateApiKeyData): void {
+    if (principal.scope !== ApiKeyScope.ORGANIZATION || principal.permission !== ApiKeyPermission.FULL_ACCESS) {
+      throw forbidden("Only organization-scope full-access keys can create keys");
+    }
+    if (input.environment !== principal.environment) throw forbidden("A key can only create keys of its own environment");
+    if (PERMISSION_RANK[input.permission] > PERMISSION_RANK[principal.permission]) {
+      throw forbidden("A key cannot create a key with more permission than its own");
+    }
+  }
+
+  private lockOrganization(m: EntityManager, organizationId: string): Promise<Organization> {
+    const qb = m.getRepository(Organization).createQueryBuilder("o").where("o.id = :id", { id: organizationId });
+    // SQLite transactions are already serialized by TransactionRunner; it has no row locks.
+    if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_write");
+    return qb.getOneOrFail();
+  }
+
+  private lockWorkspaces(m: EntityManager, organizationId: string, ids: string[]): Promise<Workspace[]> {
+    const qb = m
+      .getRepository(Workspace)
+      .createQueryBuilder("w")
+      .where("w.organization_id = :org", { org: organizationId })
+      .andWhere("w.id IN (:...ids)", { ids });
+    // a shared lock keeps a concurrent deleteWorkspace from removing them before the key is linked
+    if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_read");
+    return qb.getMany();
+  }
+}
+

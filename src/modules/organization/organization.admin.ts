@@ -1,0 +1,92 @@
+import { DataSource } from "typeorm";
+import { newId } from "../../common/ids";
+import { cleanText } from "../../common/text";
+import { badInput, notFound } from "../../errors/app-error";
+import { TransactionRunner } from "../../db/transaction";
+import { User, UserRole, UserWorkspace } from "../user/user.entity";
+import { Workspace } from "../workspace/workspace.entity";
+import { Organization } from "./organization.entity";
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface NewOrganization {
+  name: string;
+  adminEmail: string;
+  adminName?: string | null;
+  apiPlan?: string | null;
+  workspaceNames?: string[];
+}
+
+/** Operator actions (CLI, seeding): not reachable over GraphQL. */
+export class OrganizationAdmin {
+  constructor(
+    private readonly db: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async create(input: NewOrganization): Promise<{ organization: Organization; admin: User; workspaces: Workspace[] }> {
+    const name = cleanText("name", input.name, { max: 200, required: true });
+    const email = cleanText("adminEmail", input.adminEmail, { max: 254, required: true }).toLowerCase();
+    if (!EMAIL.test(email)) throw badInput("adminEmail", "adminEmail is not an email address");
+    const adminName = cleanText("adminName", input.adminName, { max: 200 });
+    const apiPlan = cleanText("apiPlan", input.apiPlan, { max: 100 });
+    const now = new Date();
+    return this.tx.run(async (m) => {
+      if (await m.getRepository(User).existsBy({ email })) throw badInput("adminEmail", "A user with this email already exists");
+      const organization = Object.assign(new Organization(), {
+        id: newId(),
+        name,
+        apiPlan,
+        apiTrialStartedAt: null,
+        apiTrialEndsAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.getRepository(Organization).insert(organization);
+      const admin = Object.assign(new User(), {
+        id: newId(),
+        organizationId: organization.id,
+        email,
+        name: adminName,
+        role: UserRole.ADMIN,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.getRepository(User).insert(admin);
+      const workspaces = (input.workspaceNames ?? []).map((workspaceName, i) =>
+        Object.assign(new Workspace(), {
+          id: newId(),
+          organizationId: organization.id,
+          name: cleanText("workspaceNames", workspaceName, { max: 100, required: true }),
+          // distinct instants keep the demo's order stable
+          createdAt: new Date(now.getTime() + i),
+          updatedAt: now,
+        }),
+      );
+      if (workspaces.length) {
+        await m.getRepository(Workspace).insert(workspaces);
+        await m.getRepository(UserWorkspace).insert(workspaces.map((w) => ({ userId: admin.id, workspaceId: w.id })));
+      }
+      return { organization, admin, workspaces };
+    });
+  }
+
+  async setApiPlan(organizationId: string, plan: string | null): Promise<Organization> {
+    const apiPlan = plan === null ? null : cleanText("plan", plan, { max: 100, required: true });
+    return this.tx.run(async (m) => {
+      const organization = await m.getRepository(Organization).findOneBy({ id: organizationId });
+      if (!organization) throw notFound("Organization");
+      organization.apiPlan = apiPlan;
+      organization.updatedAt = new Date();
+      return m.getRepository(Organization).save(organization);
+    });
+  }
+
+  async findUserByEmail(email: string): Promise<User | null> {
+    return this.db.getRepository(User).findOneBy({ email: email.trim().toLowerCase() });
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.getRepository(Organization).count()) === 0;
+  }
+}

@@ -1,0 +1,56 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Entity, PrimaryColumn, Column } from "typeorm";
+import { TimestampColumn } from "../../db/columns";
+
+@ObjectType({ description: "A customer of the SaaS: owns workspaces, users and API keys." })
+@Entity("organization")
+export class Organization {
+  @Field(() => ID)
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id: string;
+
+  @Field()
+  @Column({ type: "varchar", length: 200 })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: "Name of the subscribed API plan; null: production keys are not allowed." })
+  @Column({ name: "api_plan", type: "varchar", length: 100, nullable: true })
+  apiPlan: string | null;
+
+  @TimestampColumn("api_trial_started_at", { nullable: true })
+  apiTrialStartedAt: Date | null;
+
+  @TimestampColumn("api_trial_ends_at", { nullable: true })
+  apiTrialEndsAt: Date | null;
+
+  @Field()
+  @TimestampColumn("created_at")
+  createdAt: Date;
+
+  @TimestampColumn("updated_at")
+  updatedAt: Date;
+}
+
+@ObjectType()
+export class ApiTrial {
+  @Field()
+  startedAt: Date;
+
+  @Field()
+  endsAt: Date;
+
+  @Field()
+  isActive: boolean;
+}
+
+@ObjectType()
+export class ApiKeyQuota {
+  @Field(() => Int, { description: "Keys neither revoked nor expired." })
+  active: number;
+
+  @Field(() => Int)
+  limit: number;
+
+  @Field(() => Int)
+  remaining: number;
+}

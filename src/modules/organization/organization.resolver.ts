@@ -1,0 +1,46 @@
+import { Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { mustBePrincipal } from "../../auth/rules";
+import { ApiKey } from "../api-key/api-key.entity";
+import { User } from "../user/user.entity";
+import { ApiKeyQuota, ApiTrial, Organization } from "./organization.entity";
+
+@ObjectType({ description: "Who is calling: exactly one of user and apiKey is set." })
+export class Viewer {
+  @Field(() => Organization)
+  organization: Organization;
+
+  @Field(() => User, { nullable: true })
+  user: User | null;
+
+  @Field(() => ApiKey, { nullable: true })
+  apiKey: ApiKey | null;
+}
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @Query(() => Organization, { description: "The caller's own organization." })
+  organization(@Ctx() ctx: Context): Promise<Organization> {
+    return ctx.services.organizations.ofPrincipal(mustBePrincipal(ctx));
+  }
+
+  @Query(() => Viewer)
+  async viewer(@Ctx() ctx: Context): Promise<Viewer> {
+    const principal = mustBePrincipal(ctx);
+    return {
+      organization: await ctx.services.organizations.ofPrincipal(principal),
+      user: principal.kind === "user" ? principal.user : null,
+      apiKey: principal.kind === "apiKey" ? principal.apiKey : null,
+    };
+  }
+
+  @FieldResolver(() => ApiTrial, { nullable: true, description: "Null until the first key is created." })
+  apiTrial(@Root() organization: Organization, @Ctx() ctx: Context): ApiTrial | null {
+    return ctx.services.organizations.trialOf(organization, ctx.now);
+  }
+
+  @FieldResolver(() => ApiKeyQuota)
+  apiKeyQuota(@Root() organization: Organization, @Ctx() ctx: Context): Promise<ApiKeyQuota> {
+    return ctx.services.organizations.quotaOf(organization.id, ctx.now);
+  }
+}

@@ -1,0 +1,66 @@
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { IdColumn, TimestampColumn } from "../../db/columns";
+import { Organization } from "../organization/organization.entity";
+import { Workspace } from "../workspace/workspace.entity";
+
+export enum UserRole {
+  ADMIN = "ADMIN",
+  MEMBER = "MEMBER",
+}
+registerEnumType(UserRole, { name: "UserRole" });
+
+@ObjectType()
+@Entity("user")
+@Index("IDX_user_org_created", ["organizationId", "createdAt", "id"])
+export class User {
+  @Field(() => ID)
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id: string;
+
+  @IdColumn("organization_id")
+  organizationId: string;
+
+  @ManyToOne(() => Organization, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "organization_id" })
+  organization?: Organization;
+
+  @Field()
+  @Index("UQ_user_email", { unique: true })
+  @Column({ type: "varchar", length: 254 })
+  email: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: "varchar", length: 200, nullable: true })
+  name: string | null;
+
+  @Field(() => UserRole)
+  @Column({ type: "varchar", length: 16 })
+  role: UserRole;
+
+  @Field()
+  @TimestampColumn("created_at")
+  createdAt: Date;
+
+  @TimestampColumn("updated_at")
+  updatedAt: Date;
+}
+
+/** A user's membership of a workspace. */
+@Entity("user_workspace")
+@Index("IDX_user_workspace_workspace", ["workspaceId"])
+export class UserWorkspace {
+  @PrimaryColumn({ name: "user_id", type: "varchar", length: 36 })
+  userId: string;
+
+  @PrimaryColumn({ name: "workspace_id", type: "varchar", length: 36 })
+  workspaceId: string;
+
+  @ManyToOne(() => User, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "user_id" })
+  user?: User;
+
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id" })
+  workspace?: Workspace;
+}

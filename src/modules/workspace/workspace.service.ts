@@ -1,0 +1,108 @@
+import { DataSource, EntityManager, In } from "typeorm";
+import { canSeeWorkspace, workspaceReach, type Principal } from "../../auth/principal";
+import { newId, isId } from "../../common/ids";
+import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
+import { cleanText, containsPattern } from "../../common/text";
+import { notFound } from "../../errors/app-error";
+import { TransactionRunner } from "../../db/transaction";
+import { ApiKey, ApiKeyScope, ApiKeyWorkspace } from "../api-key/api-key.entity";
+import { UserWorkspace } from "../user/user.entity";
+import { Workspace } from "./workspace.entity";
+
+const WORKSPACE_ORDER: SortSpec = {
+  key: "CREATED_AT:DESC",
+  column: "w.created_at",
+  idColumn: "w.id",
+  descending: true,
+  nullable: false,
+  toParam: (v) => new Date(v),
+};
+
+export const WORKSPACE_NAME_MAX = 100;
+
+export class WorkspaceService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async list(principal: Principal, args: PageArgs & { search?: string | null }): Promise<Connection<Workspace>> {
+    const page = parsePageArgs(args, WORKSPACE_ORDER.key);
+    const qb = this.db.getRepository(Workspace).createQueryBuilder("w").where("w.organization_id = :org", { org: principal.organizationId });
+    const reach = workspaceReach(principal);
+    if (reach !== "all") {
+      if (reach.length === 0) return toConnection([], page, 0, () => ({ key: "", value: null, id: "" }));
+      qb.andWhere("w.id IN (:...reach)", { reach });
+    }
+    const search = args.search?.trim();
+    if (search) qb.andWhere("LOWER(w.name) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
+    const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, WORKSPACE_ORDER, page).getMany()]);
+    return toConnection(rows, page, totalCount, (w) => ({ key: WORKSPACE_ORDER.key, value: w.createdAt.toISOString(), id: w.id }));
+  }
+
+  /** The workspace, or null when it is missing, another organization's, or out of the principal's reach. */
+  async get(principal: Principal, id: string, manager: EntityManager = this.db.manager): Promise<Workspace | null> {
+    if (!isId(id)) return null;
+    const workspace = await manager.getRepository(Workspace).findOneBy({ id, organizationId: principal.organizationId });
+    return workspace && canSeeWorkspace(principal, workspace) ? workspace : null;
+  }
+
+  async create(principal: Principal, input: { name: string }): Promise<Workspace> {
+    const name = cleanText("name", input.name, { max: WORKSPACE_NAME_MAX, required: true });
+    const now = new Date();
+    const workspace = Object.assign(new Workspace(), {
+      id: newId(),
+      organizationId: principal.organizationId,
+      name,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return this.tx.run((m) => m.getRepository(Workspace).save(workspace));
+  }
+
+  async update(principal: Principal, input: { id: string; name: string }): Promise<Workspace> {
+    const name = cleanText("name", input.name, { max: WORKSPACE_NAME_MAX, required: true });
+    return this.tx.run(async (m) => {
+      const workspace = await this.get(principal, input.id, m);
+      if (!workspace) throw notFound("Workspace");
+      workspace.name = name;
+      workspace.updatedAt = new Date();
+      return m.getRepository(Workspace).save(workspace);
+    });
+  }
+
+  /**
+   * Deletes the workspace and its memberships, takes it out of every key's scope, and revokes
+   * the workspace-scope keys left with no workspace — all in one transaction (SPEC §5).
+   */
+  async delete(principal: Principal, id: string): Promise<string> {
+    return this.tx.run(async (m) => {
+      const workspace = await this.get(principal, id, m);
+      if (!workspace) throw notFound("Workspace");
+      const links = await m.getRepository(ApiKeyWorkspace).findBy({ workspaceId: id });
+      const keyIds = links.map((l) => l.apiKeyId);
+      await m.getRepository(ApiKeyWorkspace).delete({ workspaceId: id });
+      await m.getRepository(UserWorkspace).delete({ workspaceId: id });
+      await m.getRepository(Workspace).delete({ id });
+      if (keyIds.length > 0) {
+        const stillScoped = new Set(
+          (await m.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: In(keyIds) })).map((l) => l.apiKeyId),
+        );
+        const orphaned = keyIds.filter((k) => !stillScoped.has(k));
+        if (orphaned.length > 0) {
+          const now = new Date();
+          await m
+            .getRepository(ApiKey)
+            .createQueryBuilder()
+            .update()
+            .set({ revokedAt: now, updatedAt: now })
+            .where("id IN (:...ids)", { ids: orphaned })
+            .andWhere("scope = :scope", { scope: ApiKeyScope.WORKSPACE })
+            .andWhere("revoked_at IS NULL")
+            .execute();
+        }
+      }
+      return id;
+    });
+  }
+}

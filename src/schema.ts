@@ -1,0 +1,28 @@
+import "reflect-metadata";
+import { GraphQLSchema, printSchema } from "graphql";
+import { applyMiddleware } from "graphql-middleware";
+import { DateTimeResolver } from "graphql-scalars";
+import { buildSchema } from "type-graphql";
+import { permissions } from "./auth/permissions";
+import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
+import { OrganizationResolver } from "./modules/organization/organization.resolver";
+import { UserResolver } from "./modules/user/user.resolver";
+import { WorkspaceResolver } from "./modules/workspace/workspace.resolver";
+
+/** The type-graphql schema without authorization (what `schema/schema.graphql` prints). */
+export function buildBareSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [OrganizationResolver, ApiKeyResolver, WorkspaceResolver, UserResolver],
+    validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    emitSchemaFile: false,
+  });
+}
+
+/** The served schema: every field behind graphql-shield (deny by default). */
+export async function buildAppSchema(): Promise<GraphQLSchema> {
+  return applyMiddleware(await buildBareSchema(), permissions);
+}
+
+/** SDL in declaration order (deterministic), for the committed schema file and its drift check. */
+export const printSortedSchema = (schema: GraphQLSchema) => printSchema(schema) + "\n";

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import Fastify, { FastifyInstance } from "fastify";
+import { DataSource } from "typeorm";
+import type { Config } from "./config";
+import type { Context } from "./context";
+import { formatError } from "./errors/format-error";
+import { errorLoggingPlugin } from "./errors/logging-plugin";
+import { createLoaders } from "./modules/api-key/api-key.loaders";
+import { buildAppSchema } from "./schema";
+import { createServices, Services } from "./services";
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface LatchkeyServer {
+  app: FastifyInstance;
+  services: Services;
+}
+
+/** Fastify + Apollo around an initialized DataSource; used by main.ts and by the tests. */
+export async function createServer(config: Config, db: DataSource): Promise<LatchkeyServer> {
+  const services = createServices(db, config);
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization"], censor: "[redacted]" },
+    },
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  const apollo = new ApolloServer<Context>({
+    schema: await buildAppSchema(),
+    introspection: config.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: config.production,
+    formatError,
+    plugins: [fastifyApolloDrainPlugin(app), errorLoggingPlugin(app.log), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  await app.register(fastifyApollo(apollo), {
+    path: "/graphql",
+    context: async (request): Promise<Context> => {
+      const now = new Date();
+      const principal = await services.authenticator.principalFor(request.headers.authorization, now);
+      return { principal, loaders: createLoaders(db, principal), services, now, requestId: String(request.id) };
+    },
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => {
+    try {
+      await db.query("SELECT 1");
+      return { status: "ok" };
+    } catch {
+      return reply.code(503).send({ status: "unavailable" });
+    }
+  });
+
+  return { app, services };
+}

@@ -1,0 +1,29 @@
+import { DataSource } from "typeorm";
+import type { Config } from "./config";
+import { ApiKeyAuthenticator } from "./auth/api-key-auth";
+import { Authenticator } from "./auth/authenticate";
+import { JwtService } from "./auth/jwt";
+import { TransactionRunner } from "./db/transaction";
+import { ApiKeyService } from "./modules/api-key/api-key.service";
+import { OrganizationAdmin } from "./modules/organization/organization.admin";
+import { OrganizationService } from "./modules/organization/organization.service";
+import { WorkspaceService } from "./modules/workspace/workspace.service";
+
+/** The application's services, built once per process around one DataSource. */
+export function createServices(db: DataSource, config: Config) {
+  const tx = new TransactionRunner(db);
+  const jwt = new JwtService(config);
+  return {
+    db,
+    config,
+    tx,
+    jwt,
+    authenticator: new Authenticator(db, jwt, new ApiKeyAuthenticator(db, tx)),
+    organizations: new OrganizationService(db, config),
+    organizationAdmin: new OrganizationAdmin(db, tx),
+    workspaces: new WorkspaceService(db, tx),
+    apiKeys: new ApiKeyService(db, tx, config),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -20,11 +20,16 @@ export interface LatchkeyServer {
 }
 
 /** Fastify + Apollo around an initialized DataSource; used by main.ts and by the tests. */
-export async function createServer(config: Config, db: DataSource): Promise<LatchkeyServer> {
+export async function createServer(
+  config: Config,
+  db: DataSource,
+  options: { logStream?: { write(line: string): void } } = {},
+): Promise<LatchkeyServer> {
   const services = createServices(db, config);
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
       redact: { paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization"], censor: "[redacted]" },
     },
     bodyLimit: 1024 * 1024,

@@ -265,8 +265,9 @@ export class ApiKeyService {
       .createQueryBuilder("w")
       .where("w.organization_id = :org", { org: organizationId })
       .andWhere("w.id IN (:...ids)", { ids });
-    // a shared lock keeps a concurrent deleteWorkspace from removing them before the key is linked
-    if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_read");
+    // keeps a concurrent deleteWorkspace from removing them before the key is linked; FOR UPDATE
+    // rather than FOR SHARE, which MariaDB does not parse (creations are serialized by the org lock anyway)
+    if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_write");
     return qb.getMany();
   }
 }

@@ -1,0 +1,26 @@
+import type { DataSource } from "typeorm";
+
+/** Row counts of every table: a denied or invalid mutation must leave all of them unchanged. */
+export async function tableCounts(db: DataSource): Promise<Record<string, number>> {
+  const tables = ["organization", "workspace", "user", "user_workspace", "api_key", "api_key_workspace"];
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const quoted = db.options.type === "mysql" ? `\`${table}\`` : `"${table}"`;
+    const [row] = (await db.query(`SELECT COUNT(*) AS n FROM ${quoted}`)) as { n: number | string }[];
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
+/** Every row of every table, as text: to prove a secret appears nowhere in the database. */
+export async function databaseDump(db: DataSource): Promise<string> {
+  const tables = ["organization", "workspace", "user", "user_workspace", "api_key", "api_key_workspace", "migrations"];
+  const parts: string[] = [];
+  for (const table of tables) {
+    const quoted = db.options.type === "mysql" ? `\`${table}\`` : `"${table}"`;
+    parts.push(JSON.stringify(await db.query(`SELECT * FROM ${quoted}`)));
+  }
+  return parts.join("\n");
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

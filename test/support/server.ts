@@ -1,0 +1,109 @@
+import { randomBytes } from "node:crypto";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { DataSource } from "typeorm";
+import { loadConfig, type Config } from "../../src/config";
+import { openDataSource } from "../../src/db/data-source";
+import { newId } from "../../src/common/ids";
+import { User, UserRole, UserWorkspace } from "../../src/modules/user/user.entity";
+import { createServer } from "../../src/server";
+import type { Services } from "../../src/services";
+import { graphql, type GraphQLResult } from "./client";
+import { scratchDatabase, type DatabaseKind } from "./databases";
+
+export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+
+export interface TestServer {
+  kind: DatabaseKind;
+  url: string;
+  db: DataSource;
+  services: Services;
+  config: Config;
+  /** Every log line the server wrote (level trace), to prove no secret is ever logged. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The real server on a fresh database, listening on a free loopback port. */
+export async function createTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
+  const scratch = await scratchDatabase(kind);
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: scratch.url,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: "trace",
+    ...env,
+  });
+  const db = await openDataSource(config.databaseUrl);
+  const logs: string[] = [];
+  const { app, services } = await createServer(config, db, { logStream: { write: (line) => void logs.push(line) } });
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    kind,
+    url: `${address}/graphql`,
+    db,
+    services,
+    config,
+    logs,
+    close: async () => {
+      await app.close();
+      await db.destroy();
+      await scratch.drop();
+    },
+  };
+}
+
+export interface Caller {
+  token: string;
+  userId: string;
+  request<TData, TVars>(document: TypedDocumentNode<TData, TVars>, variables: TVars): Promise<GraphQLResult<TData>>;
+}
+
+export interface TestOrganization {
+  id: string;
+  admin: Caller;
+  workspaceIds: string[];
+  /** A MEMBER of the organization, belonging to the given workspaces. */
+  member(workspaceIds?: string[]): Promise<Caller>;
+}
+
+const unique = () => randomBytes(5).toString("hex");
+
+/** One request helper per caller: the same typed client, with that caller's credential. */
+export function callerWith(server: TestServer, token: string, userId = ""): Caller {
+  return { token, userId, request: (document, variables) => graphql(server.url, document, variables, token) };
+}
+
+/** A new organization with an admin (and optionally an API plan and workspaces), made the way the CLI makes them. */
+export async function createOrganization(
+  server: TestServer,
+  options: { apiPlan?: string; workspaces?: number } = {},
+): Promise<TestOrganization> {
+  const { organization, admin, workspaces } = await server.services.organizationAdmin.create({
+    name: `Org ${unique()}`,
+    adminEmail: `admin-${unique()}@example.test`,
+    apiPlan: options.apiPlan ?? null,
+    workspaceNames: Array.from({ length: options.workspaces ?? 2 }, (_, i) => `Workspace ${i + 1}`),
+  });
+  return {
+    id: organization.id,
+    admin: callerWith(server, await server.services.jwt.sign(admin.id, "1h"), admin.id),
+    workspaceIds: workspaces.map((w) => w.id),
+    member: async (workspaceIds = []) => {
+      const now = new Date();
+      const user = Object.assign(new User(), {
+        id: newId(),
+        organizationId: organization.id,
+        email: `member-${unique()}@example.test`,
+        name: "Member",
+        role: UserRole.MEMBER,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await server.db.getRepository(User).insert(user);
+      if (workspaceIds.length) {
+        await server.db.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
+      }
+      return callerWith(server, await server.services.jwt.sign(user.id, "1h"), user.id);
+    },
+  };
+}

@@ -15,7 +15,7 @@ const positiveInt = (fallback: number) =>
 const databaseUrl = z
   .string()
   .default("sqlite:./data/latchkey.sqlite")
-  .refine((v) => /^sqlite:.+/.test(v) || /^mysql:\/\/.+/.test(v), "must be sqlite:<path> or mysql://user:pass@host:port/db");
+  .refine((v) => /^sqlite:.+/.test(v) || /^(mysql|mariadb):\/\/.+/.test(v), "must be sqlite:<path>, mysql://user:pass@host:port/db or mariadb://…");
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

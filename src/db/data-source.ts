@@ -8,14 +8,17 @@ import { InitMysql1764316800000 } from "./migrations/mysql/1764316800000-Init";
 
 export type DriverKind = "sqlite" | "mysql";
 
-export const driverOf = (databaseUrl: string): DriverKind => (databaseUrl.startsWith("mysql://") ? "mysql" : "sqlite");
+/** `mysql://` (MySQL 8) and `mariadb://` (MariaDB 10.11+) share the mysql2 driver and the migrations. */
+export const driverOf = (databaseUrl: string): DriverKind => (/^(mysql|mariadb):\/\//.test(databaseUrl) ? "mysql" : "sqlite");
 
-/** Builds (does not open) the DataSource for `sqlite:<path>` or `mysql://…`; migrations are per driver. */
+/** Builds (does not open) the DataSource for `sqlite:<path>`, `mysql://…` or `mariadb://…`; migrations are per driver. */
 export function createDataSource(databaseUrl: string, options: { logging?: boolean } = {}): DataSource {
   if (driverOf(databaseUrl) === "mysql") {
+    const mariadb = databaseUrl.startsWith("mariadb://");
     return new DataSource({
-      type: "mysql",
-      url: databaseUrl,
+      // TypeORM's "mariadb" type knows MariaDB's dialect (no FOR SHARE, DEFAULT NULL in information_schema)
+      type: mariadb ? "mariadb" : "mysql",
+      url: mariadb ? "mysql://" + databaseUrl.slice("mariadb://".length) : databaseUrl,
       entities,
       migrations: [InitMysql1764316800000],
       migrationsTableName: "migrations",

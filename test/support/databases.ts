@@ -22,17 +22,23 @@ export async function scratchDatabase(kind: DatabaseKind): Promise<ScratchDataba
   }
   const base = new URL(process.env.TEST_MYSQL_URL!);
   const name = `latchkey_t_${randomBytes(6).toString("hex")}`;
-  const admin = await createConnection({ uri: base.toString() });
+  const admin = await createConnection({ uri: mysqlUri(base) });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const [[{ version }]] = (await admin.query("SELECT VERSION() AS version")) as unknown as [[{ version: string }]];
   await admin.end();
-  const url = new URL(base.toString());
+  // a MariaDB server is spoken to in TypeORM's MariaDB dialect, as the README tells users to
+  const scheme = /mariadb/i.test(version) ? "mariadb:" : "mysql:";
+  const url = new URL(base.toString().replace(/^(mysql|mariadb):/, scheme));
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      const conn = await createConnection({ uri: base.toString() });
+      const conn = await createConnection({ uri: mysqlUri(base) });
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await conn.end();
     },
   };
 }
+
+/** mysql2 only knows the mysql:// scheme; mariadb:// is ours (it picks TypeORM's MariaDB dialect). */
+const mysqlUri = (url: URL) => url.toString().replace(/^mariadb:/, "mysql:");

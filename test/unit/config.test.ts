@@ -1,0 +1,60 @@
+import { ConfigError, loadConfig } from "../../src/config";
+
+const messageOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  return "no error";
+};
+
+describe("configuration", () => {
+  it("has the defaults of SPEC §8", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: "127.0.0.1",
+      databaseUrl: "sqlite:./data/latchkey.sqlite",
+      apiTrialDays: 40,
+      apiKeyLimit: 200,
+      logLevel: "info",
+      production: false,
+      introspection: true,
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ PORT: "", API_KEY_LIMIT: "" }).port).toBe(4000);
+  });
+
+  it.each([
+    ["PORT", { PORT: "eighty" }],
+    ["PORT", { PORT: "70000" }],
+    ["API_KEY_LIMIT", { API_KEY_LIMIT: "0" }],
+    ["API_TRIAL_DAYS", { API_TRIAL_DAYS: "-3" }],
+    ["DATABASE_URL", { DATABASE_URL: "postgres://x" }],
+    ["JWT_SECRET", { JWT_SECRET: "short" }],
+    ["JWT_JWKS_URL", { JWT_JWKS_URL: "not a url" }],
+    ["LOG_LEVEL", { LOG_LEVEL: "loud" }],
+    ["NODE_ENV", { NODE_ENV: "staging" }],
+    ["GRAPHQL_INTROSPECTION", { GRAPHQL_INTROSPECTION: "yes" }],
+  ])("stops with one line naming %s when it is bad", (name, env) => {
+    const message = messageOf(env);
+    expect(message).toContain(name);
+    expect(message.split("\n")).toHaveLength(1);
+  });
+
+  it("requires JWT_SECRET or JWT_JWKS_URL in production, and turns introspection off there", () => {
+    expect(messageOf({ NODE_ENV: "production" })).toContain("JWT_SECRET");
+    const config = loadConfig({ NODE_ENV: "production", JWT_SECRET: "s".repeat(32) });
+    expect(config.introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", JWT_JWKS_URL: "https://id.example/jwks.json", GRAPHQL_INTROSPECTION: "true" }).introspection).toBe(true);
+  });
+
+  it("accepts mysql:// and mariadb:// URLs", () => {
+    expect(loadConfig({ DATABASE_URL: "mysql://u:p@h:3306/d" }).databaseUrl).toBe("mysql://u:p@h:3306/d");
+    expect(loadConfig({ DATABASE_URL: "mariadb://u:p@h:3306/d" }).databaseUrl).toBe("mariadb://u:p@h:3306/d");
+  });
+});

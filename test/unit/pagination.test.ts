@@ -1,0 +1,48 @@
+import { decodeCursor, encodeCursor, parsePageArgs } from "../../src/common/pagination";
+
+const codeAndField = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    const ext = (error as { extensions: { code: string; field?: string } }).extensions;
+    return [ext.code, ext.field];
+  }
+  return "no error";
+};
+
+describe("cursors", () => {
+  it("round-trip a position and are opaque base64url", () => {
+    const position = { key: "CREATED_AT:DESC", value: "2026-01-01T00:00:00.000Z", id: "6f1c1d5e-1111-4222-8333-944445555666" };
+    const cursor = encodeCursor(position);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(cursor, "after", "CREATED_AT:DESC")).toEqual(position);
+    expect(decodeCursor(encodeCursor({ ...position, value: null }), "after", "CREATED_AT:DESC").value).toBeNull();
+  });
+
+  it("refuse garbage, tampered shapes and cursors of another order with BAD_USER_INPUT on the right field", () => {
+    const good = encodeCursor({ key: "DESCRIPTION:ASC", value: "a", id: "x" });
+    expect(codeAndField(() => decodeCursor(good, "before", "CREATED_AT:DESC"))).toEqual(["BAD_USER_INPUT", "before"]);
+    expect(codeAndField(() => decodeCursor("%%%", "after", "CREATED_AT:DESC"))).toEqual(["BAD_USER_INPUT", "after"]);
+    const tampered = Buffer.from(JSON.stringify(["CREATED_AT:DESC", { $gt: 1 }, "x"])).toString("base64url");
+    expect(codeAndField(() => decodeCursor(tampered, "after", "CREATED_AT:DESC"))).toEqual(["BAD_USER_INPUT", "after"]);
+  });
+});
+
+describe("page arguments", () => {
+  it("default to the first 20, forward", () => {
+    expect(parsePageArgs({}, "K")).toEqual({ limit: 20, backward: false, cursor: null });
+  });
+
+  it("read last/before as a backward page", () => {
+    expect(parsePageArgs({ last: 5 }, "K")).toMatchObject({ limit: 5, backward: true });
+  });
+
+  it("allow 0 to 100 and refuse anything else", () => {
+    expect(parsePageArgs({ first: 100 }, "K").limit).toBe(100);
+    expect(parsePageArgs({ first: 0 }, "K").limit).toBe(0);
+    expect(codeAndField(() => parsePageArgs({ first: 101 }, "K"))).toEqual(["BAD_USER_INPUT", "first"]);
+    expect(codeAndField(() => parsePageArgs({ last: -1 }, "K"))).toEqual(["BAD_USER_INPUT", "last"]);
+    expect(codeAndField(() => parsePageArgs({ first: 1, last: 1 }, "K"))).toEqual(["BAD_USER_INPUT", "first"]);
+    expect(codeAndField(() => parsePageArgs({ after: "a", before: "b" }, "K"))).toEqual(["BAD_USER_INPUT", "after"]);
+  });
+});

@@ -38,8 +38,27 @@ export function canSeeWorkspace(principal: Principal, workspace: { id: string; o
   return reach === "all" || reach.includes(workspace.id);
 }
 
-/** Keys see only keys of their own environment; users see both. */
+/** SPEC §5: admins see every key; organization-scope keys see keys of their own environment; nobody else sees keys. */
 export function canSeeApiKey(principal: Principal, key: { organizationId: string; environment: string }): boolean {
   if (key.organizationId !== principal.organizationId) return false;
-  return principal.kind === "user" || key.environment === principal.environment;
+  if (principal.kind === "user") return principal.role === "ADMIN";
+  return principal.scope === "ORGANIZATION" && key.environment === principal.environment;
+}
+
+/** Documents: within the principal's workspace reach, and of its own environment for a key. */
+export function canSeeDocument(
+  principal: Principal,
+  document: { organizationId: string; workspaceId: string; environment: string },
+): boolean {
+  if (document.organizationId !== principal.organizationId) return false;
+  if (principal.kind === "apiKey" && document.environment !== principal.environment) return false;
+  const reach = workspaceReach(principal);
+  return reach === "all" || reach.includes(document.workspaceId);
+}
+
+/** Users: everyone of the organization, but a workspace-scope key sees only members of its workspaces. */
+export function canSeeUser(principal: Principal, user: { organizationId: string }, memberOf: readonly string[]): boolean {
+  if (user.organizationId !== principal.organizationId) return false;
+  if (principal.kind === "apiKey" && principal.scope === "WORKSPACE") return memberOf.some((w) => principal.workspaceIds.includes(w));
+  return true;
 }

@@ -5,6 +5,8 @@ import { DataSource } from "typeorm";
 import { entities } from "./entities";
 import { InitSqlite1764316800000 } from "./migrations/sqlite/1764316800000-Init";
 import { InitMysql1764316800000 } from "./migrations/mysql/1764316800000-Init";
+import { DocumentsSqlite1764403200000 } from "./migrations/sqlite/1764403200000-Documents";
+import { DocumentsMysql1764403200000 } from "./migrations/mysql/1764403200000-Documents";
 
 export type DriverKind = "sqlite" | "mysql";
 
@@ -20,7 +22,7 @@ export function createDataSource(databaseUrl: string, options: { logging?: boole
       type: mariadb ? "mariadb" : "mysql",
       url: mariadb ? "mysql://" + databaseUrl.slice("mariadb://".length) : databaseUrl,
       entities,
-      migrations: [InitMysql1764316800000],
+      migrations: [InitMysql1764316800000, DocumentsMysql1764403200000],
       migrationsTableName: "migrations",
       timezone: "Z",
       charset: "utf8mb4_unicode_ci",
@@ -36,12 +38,18 @@ export function createDataSource(databaseUrl: string, options: { logging?: boole
     type: "better-sqlite3",
     database: path,
     entities,
-    migrations: [InitSqlite1764316800000],
+    migrations: [InitSqlite1764316800000, DocumentsSqlite1764403200000],
     migrationsTableName: "migrations",
     enableWAL: true,
     // FKs are declared in the schema; SQLite enforces them only with this pragma (TypeORM sets it).
-    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+    prepareDatabase: (db: {
+      pragma(s: string): unknown;
+      function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
+    }) => {
       db.pragma("busy_timeout = 5000");
+      // SQLite's built-in LOWER folds ASCII only; searches lower-case their term in JS, so the
+      // column is folded the same way ("École" must find "École"), as MySQL's _ci collation does.
+      db.function("lower", { deterministic: true }, (value) => (typeof value === "string" ? value.toLowerCase() : value));
     },
     logging: options.logging ?? false,
   });

@@ -1,0 +1,61 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { IdColumn, TimestampColumn } from "../../db/columns";
+import { ApiKey, ApiKeyEnvironment } from "../api-key/api-key.entity";
+import { Organization } from "../organization/organization.entity";
+import { User } from "../user/user.entity";
+import { Workspace } from "../workspace/workspace.entity";
+
+/** The example workspace resource that API keys protect (SPEC §1). */
+@ObjectType({ description: "A workspace resource, the kind of data API keys protect." })
+@Entity("document")
+@Index("IDX_document_org_created", ["organizationId", "createdAt", "id"])
+@Index("IDX_document_workspace_created", ["workspaceId", "createdAt", "id"])
+export class Document {
+  @Field(() => ID)
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id: string;
+
+  @IdColumn("organization_id")
+  organizationId: string;
+
+  @ManyToOne(() => Organization, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "organization_id" })
+  organization?: Organization;
+
+  @IdColumn("workspace_id")
+  workspaceId: string;
+
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id" })
+  workspace?: Workspace;
+
+  @Field(() => ApiKeyEnvironment)
+  @Column({ type: "varchar", length: 16 })
+  environment: ApiKeyEnvironment;
+
+  @Field()
+  @Column({ type: "varchar", length: 200 })
+  title: string;
+
+  @IdColumn("created_by_user_id", { nullable: true })
+  createdByUserId: string | null;
+
+  @ManyToOne(() => User, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "created_by_user_id" })
+  createdByUser?: User;
+
+  @IdColumn("created_by_api_key_id", { nullable: true })
+  createdByApiKeyId: string | null;
+
+  @ManyToOne(() => ApiKey, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "created_by_api_key_id" })
+  createdByApiKey?: ApiKey;
+
+  @Field()
+  @TimestampColumn("created_at")
+  createdAt: Date;
+
+  @TimestampColumn("updated_at")
+  updatedAt: Date;
+}

@@ -1,5 +1,5 @@
 import type { Principal } from "./auth/principal";
-import type { Loaders } from "./modules/api-key/api-key.loaders";
+import type { Loaders } from "./common/loaders";
 import type { Services } from "./services";
 
 /** What every resolver and shield rule receives: who is calling, and per-request loaders. */

@@ -8,11 +8,12 @@ import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
 import { WorkspaceResolver } from "./modules/workspace/workspace.resolver";
+import { DocumentResolver } from "./modules/document/document.resolver";
 
 /** The type-graphql schema without authorization (what `schema/schema.graphql` prints). */
 export function buildBareSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [OrganizationResolver, ApiKeyResolver, WorkspaceResolver, UserResolver],
+    resolvers: [OrganizationResolver, ApiKeyResolver, WorkspaceResolver, UserResolver, DocumentResolver],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     emitSchemaFile: false,

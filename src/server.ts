@@ -8,7 +8,7 @@ import type { Config } from "./config";
 import type { Context } from "./context";
 import { formatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
-import { createLoaders } from "./modules/api-key/api-key.loaders";
+import { createLoaders } from "./common/loaders";
 import { buildAppSchema } from "./schema";
 import { createServices, Services } from "./services";
 

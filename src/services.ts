@@ -8,6 +8,8 @@ import { ApiKeyService } from "./modules/api-key/api-key.service";
 import { OrganizationAdmin } from "./modules/organization/organization.admin";
 import { OrganizationService } from "./modules/organization/organization.service";
 import { WorkspaceService } from "./modules/workspace/workspace.service";
+import { UserService } from "./modules/user/user.service";
+import { DocumentService } from "./modules/document/document.service";
 
 /** The application's services, built once per process around one DataSource. */
 export function createServices(db: DataSource, config: Config) {
@@ -22,6 +24,8 @@ export function createServices(db: DataSource, config: Config) {
     organizations: new OrganizationService(db, config),
     organizationAdmin: new OrganizationAdmin(db, tx),
     workspaces: new WorkspaceService(db, tx),
+    users: new UserService(db, tx),
+    documents: new DocumentService(db, tx),
     apiKeys: new ApiKeyService(db, tx, config),
   };
 }

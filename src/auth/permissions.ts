@@ -1,44 +1,75 @@
 import { allow, deny, shield } from "graphql-shield";
-import { fallbackError, isAdmin, isAuthenticated, isOrgFullAccessKey, isOrgScopeKey, signedInAnd } from "./rules";
+import type { ShieldRule } from "graphql-shield/typings/types";
+import { fallbackError, isAdmin, isAuthenticated, isFullAccessKey, isOrgFullAccessKey, isOrgScopeKey, isUser, signedInAnd } from "./rules";
 
-/** Who may manage: admins and organization-scope full-access keys (SPEC §5). */
+/** An explicit rule for each named field: a field added to a type without a rule here is denied. */
+const fields = (rule: ShieldRule, ...names: string[]) => Object.fromEntries(names.map((name) => [name, rule]));
+
+/** Manage keys, workspaces and users: admins and organization-scope full-access keys (SPEC §5). */
 const manages = signedInAnd(isAdmin, isOrgFullAccessKey);
+/** Write documents: any user (members within their workspaces) and full-access keys (within scope and environment). */
+const writesDocuments = signedInAnd(isUser, isFullAccessKey);
+const connection = fields(allow, "edges", "nodes", "pageInfo", "totalCount");
+const edge = fields(allow, "cursor", "node");
 
 /**
- * The one permissions map (SPEC §5). Deny by default: a field missing here is FORBIDDEN.
- * Object types are reachable only through the root fields above them, which scope what they return.
+ * The one permissions map (SPEC §5). Root fields decide who may call; services then scope every
+ * query to the caller's organization, workspaces and environment. Fields of object types are
+ * listed one by one: they are reachable only below a root field that already scoped the object.
  */
-export const permissions = shield(
-  {
-    Query: {
-      viewer: isAuthenticated,
-      organization: isAuthenticated,
-      apiKeys: signedInAnd(isAdmin, isOrgScopeKey),
-      apiKey: signedInAnd(isAdmin, isOrgScopeKey),
-      workspaces: isAuthenticated,
-      workspace: isAuthenticated,
-    },
-    Mutation: {
-      createApiKey: manages,
-      updateApiKey: manages,
-      revokeApiKey: manages,
-      createWorkspace: manages,
-      updateWorkspace: manages,
-      deleteWorkspace: manages,
-    },
-    Viewer: allow,
-    Organization: allow,
-    ApiTrial: allow,
-    ApiKeyQuota: allow,
-    ApiKey: allow,
-    ApiKeyConnection: allow,
-    ApiKeyEdge: allow,
-    CreateApiKeyPayload: allow,
-    Workspace: allow,
-    WorkspaceConnection: allow,
-    WorkspaceEdge: allow,
-    User: allow,
-    PageInfo: allow,
+export const permissionMap = {
+  Query: {
+    viewer: isAuthenticated,
+    organization: isAuthenticated,
+    workspaces: isAuthenticated,
+    workspace: isAuthenticated,
+    users: isAuthenticated,
+    user: isAuthenticated,
+    apiKeys: signedInAnd(isAdmin, isOrgScopeKey),
+    apiKey: signedInAnd(isAdmin, isOrgScopeKey),
+    documents: isAuthenticated,
+    document: isAuthenticated,
   },
-  { fallbackRule: deny, allowExternalErrors: false, fallbackError },
-);
+  Mutation: {
+    ...fields(manages, "createApiKey", "updateApiKey", "revokeApiKey"),
+    ...fields(manages, "createWorkspace", "updateWorkspace", "deleteWorkspace"),
+    ...fields(manages, "createUser", "updateUser", "deleteUser"),
+    ...fields(writesDocuments, "createDocument", "updateDocument", "deleteDocument"),
+  },
+  Viewer: fields(allow, "organization", "user", "apiKey"),
+  Organization: fields(allow, "id", "name", "apiPlan", "createdAt", "apiTrial", "apiKeyQuota"),
+  ApiTrial: fields(allow, "startedAt", "endsAt", "isActive"),
+  ApiKeyQuota: fields(allow, "active", "limit", "remaining"),
+  ApiKey: fields(
+    allow,
+    "id",
+    "description",
+    "environment",
+    "scope",
+    "permission",
+    "workspaces",
+    "status",
+    "tokenHint",
+    "createdAt",
+    "createdBy",
+    "lastUsedAt",
+    "expiresAt",
+    "revokedAt",
+  ),
+  CreateApiKeyPayload: fields(allow, "apiKey", "token"),
+  Workspace: fields(allow, "id", "name", "createdAt"),
+  User: fields(allow, "id", "email", "name", "role", "workspaces", "createdAt"),
+  Document: fields(allow, "id", "title", "environment", "workspace", "createdAt", "createdBy"),
+  ApiKeyConnection: connection,
+  ApiKeyEdge: edge,
+  WorkspaceConnection: connection,
+  WorkspaceEdge: edge,
+  UserConnection: connection,
+  UserEdge: edge,
+  DocumentConnection: connection,
+  DocumentEdge: edge,
+  PageInfo: fields(allow, "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"),
+};
+
+/** Deny by default: any field without a rule above is FORBIDDEN. */
+export const permissions = shield(permissionMap, { fallbackRule: deny, allowExternalErrors: false, fallbackError });

@@ -27,6 +27,14 @@ export const isOrgFullAccessKey = rule({ cache: "contextual" })(
     ctx.principal?.kind === "apiKey" && ctx.principal.scope === "ORGANIZATION" && ctx.principal.permission === "FULL_ACCESS",
 );
 
+/** A signed-in user, admin or member (members are then limited to their workspaces by the services). */
+export const isUser = rule({ cache: "contextual" })((_parent, _args, ctx: Context) => ctx.principal?.kind === "user");
+
+/** A FULL_ACCESS key of either scope (OF and WF); READ_ONLY keys can call no mutation. */
+export const isFullAccessKey = rule({ cache: "contextual" })(
+  (_parent, _args, ctx: Context) => ctx.principal?.kind === "apiKey" && ctx.principal.permission === "FULL_ACCESS",
+);
+
 /** An ORGANIZATION-scope key of either permission (OF and OR). */
 export const isOrgScopeKey = rule({ cache: "contextual" })(
   (_parent, _args, ctx: Context) => ctx.principal?.kind === "apiKey" && ctx.principal.scope === "ORGANIZATION",

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { Context } from "../../context";
 import { mustBePrincipal } from "../../auth/rules";
 import type { Connection } from "../../common/pagination";
-import { Actor } from "../user/user.resolver";
+import { Actor, loadActor } from "../user/user.resolver";
 import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
 import { ApiKey, ApiKeyStatus, statusOf } from "./api-key.entity";
@@ -54,9 +54,7 @@ export class ApiKeyResolver {
   }
 
   @FieldResolver(() => Actor, { nullable: true, description: "Null once the creator is deleted, or when the caller may not see it." })
-  async createdBy(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<User | ApiKey | null> {
-    if (key.createdByUserId) return ctx.loaders.user.load(key.createdByUserId);
-    if (key.createdByApiKeyId) return ctx.loaders.apiKey.load(key.createdByApiKeyId);
-    return null;
+  createdBy(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<User | ApiKey | null> {
+    return loadActor(ctx, key);
   }
 }

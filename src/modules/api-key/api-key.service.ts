@@ -9,6 +9,7 @@ import { AppError, badInput, forbidden, notFound } from "../../errors/app-error"
 import { TransactionRunner } from "../../db/transaction";
 import { ACTIVE_KEY_CONDITION } from "../organization/organization.service";
 import { Organization } from "../organization/organization.entity";
+import { lockOrganization } from "../organization/organization.locks";
 import { Workspace } from "../workspace/workspace.entity";
 import {
   ApiKey,
@@ -176,7 +177,7 @@ export class ApiKeyService {
     });
 
     const apiKey = await this.tx.run(async (m) => {
-      const organization = await this.lockOrganization(m, principal.organizationId);
+      const organization = await lockOrganization(m, principal.organizationId);
       if (input.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan) {
         throw new AppError(ErrorCode.API_PLAN_REQUIRED, "Production keys need an API plan; create a SANDBOX key or subscribe to a plan");
       }
@@ -250,13 +251,6 @@ export class ApiKeyService {
     if (PERMISSION_RANK[input.permission] > PERMISSION_RANK[principal.permission]) {
       throw forbidden("A key cannot create a key with more permission than its own");
     }
-  }
-
-  private lockOrganization(m: EntityManager, organizationId: string): Promise<Organization> {
-    const qb = m.getRepository(Organization).createQueryBuilder("o").where("o.id = :id", { id: organizationId });
-    // SQLite transactions are already serialized by TransactionRunner; it has no row locks.
-    if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_write");
-    return qb.getOneOrFail();
   }
 
   private lockWorkspaces(m: EntityManager, organizationId: string, ids: string[]): Promise<Workspace[]> {

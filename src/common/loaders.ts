@@ -1,9 +1,9 @@
 import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
-import { canSeeApiKey, canSeeWorkspace, type Principal } from "../../auth/principal";
-import { User, UserWorkspace } from "../user/user.entity";
-import { Workspace } from "../workspace/workspace.entity";
-import { ApiKey, ApiKeyWorkspace } from "./api-key.entity";
+import { canSeeApiKey, canSeeUser, canSeeWorkspace, type Principal } from "../auth/principal";
+import { User, UserWorkspace } from "../modules/user/user.entity";
+import { Workspace } from "../modules/workspace/workspace.entity";
+import { ApiKey, ApiKeyWorkspace } from "../modules/api-key/api-key.entity";
 
 /** Per-request loaders: one query per field per request, results limited to what the principal may see. */
 export function createLoaders(db: DataSource, principal: Principal | null) {
@@ -37,7 +37,18 @@ export function createLoaders(db: DataSource, principal: Principal | null) {
     }),
     user: new DataLoader<string, User | null>(async (ids) => {
       const users = await db.getRepository(User).findBy({ id: In([...ids]), organizationId: org });
-      const byId = new Map(users.map((u) => [u.id, u]));
+      // only a workspace-scope key needs memberships to decide which users it may see
+      const scoped = principal?.kind === "apiKey" && principal.scope === "WORKSPACE";
+      const links = scoped && users.length ? await db.getRepository(UserWorkspace).findBy({ userId: In(users.map((u) => u.id)) }) : [];
+      const visible = users.filter(
+        (u) => principal !== null && canSeeUser(principal, u, links.filter((l) => l.userId === u.id).map((l) => l.workspaceId)),
+      );
+      const byId = new Map(visible.map((u) => [u.id, u]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    workspace: new DataLoader<string, Workspace | null>(async (ids) => {
+      const workspaces = await db.getRepository(Workspace).findBy({ id: In([...ids]), organizationId: org });
+      const byId = new Map(workspaces.filter(visibleWorkspace).map((w) => [w.id, w]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
     apiKey: new DataLoader<string, ApiKey | null>(async (ids) => {

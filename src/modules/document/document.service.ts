@@ -1,0 +1,114 @@
+import { DataSource, EntityManager } from "typeorm";
+import { canSeeDocument, workspaceReach, type Principal } from "../../auth/principal";
+import { isId, newId } from "../../common/ids";
+import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
+import { cleanText } from "../../common/text";
+import { badInput, forbidden, notFound } from "../../errors/app-error";
+import { TransactionRunner } from "../../db/transaction";
+import { ApiKeyEnvironment } from "../api-key/api-key.entity";
+import { Workspace } from "../workspace/workspace.entity";
+import { Document } from "./document.entity";
+
+const DOCUMENT_ORDER: SortSpec = {
+  key: "CREATED_AT:DESC",
+  column: "d.created_at",
+  idColumn: "d.id",
+  descending: true,
+  nullable: false,
+  toParam: (v) => new Date(v),
+};
+
+export const TITLE_MAX = 200;
+
+export class DocumentService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  /** Documents in the caller's workspace reach, and of its own environment for a key. */
+  async list(
+    principal: Principal,
+    args: PageArgs & { workspaceId?: string | null; environment?: ApiKeyEnvironment | null },
+  ): Promise<Connection<Document>> {
+    const page = parsePageArgs(args, DOCUMENT_ORDER.key);
+    const positionOf = (d: Document) => ({ key: DOCUMENT_ORDER.key, value: d.createdAt.toISOString(), id: d.id });
+    const qb = this.db.getRepository(Document).createQueryBuilder("d").where("d.organization_id = :org", { org: principal.organizationId });
+    const reach = workspaceReach(principal);
+    if (reach !== "all") {
+      if (reach.length === 0) return toConnection([], page, 0, positionOf);
+      qb.andWhere("d.workspace_id IN (:...reach)", { reach });
+    }
+    if (principal.kind === "apiKey") qb.andWhere("d.environment = :ownEnv", { ownEnv: principal.environment });
+    if (args.environment) qb.andWhere("d.environment = :env", { env: args.environment });
+    if (args.workspaceId != null) qb.andWhere("d.workspace_id = :ws", { ws: isId(args.workspaceId) ? args.workspaceId : "" });
+    const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, DOCUMENT_ORDER, page).getMany()]);
+    return toConnection(rows, page, totalCount, positionOf);
+  }
+
+  async get(principal: Principal, id: string, manager: EntityManager = this.db.manager): Promise<Document | null> {
+    if (!isId(id)) return null;
+    const document = await manager.getRepository(Document).findOneBy({ id, organizationId: principal.organizationId });
+    return document && canSeeDocument(principal, document) ? document : null;
+  }
+
+  /**
+   * Users must name the environment; a key may omit it (its own is used) and may not name another.
+   * @throws BAD_USER_INPUT (title, environment, workspaceId), FORBIDDEN (another environment than the key's)
+   */
+  async create(principal: Principal, input: { workspaceId: string; title: string; environment?: ApiKeyEnvironment | null }): Promise<Document> {
+    const title = cleanText("title", input.title, { max: TITLE_MAX, required: true });
+    let environment: ApiKeyEnvironment;
+    if (principal.kind === "apiKey") {
+      if (input.environment && input.environment !== principal.environment) throw forbidden("A key can only create documents of its own environment");
+      environment = principal.environment;
+    } else {
+      if (!input.environment) throw badInput("environment", "environment is required");
+      environment = input.environment;
+    }
+    const now = new Date();
+    return this.tx.run(async (m) => {
+      const reach = workspaceReach(principal);
+      const workspace = isId(input.workspaceId)
+        ? await m.getRepository(Workspace).findOneBy({ id: input.workspaceId, organizationId: principal.organizationId })
+        : null;
+      if (!workspace || (reach !== "all" && !reach.includes(workspace.id))) throw badInput("workspaceId", "Unknown workspace");
+      const document = Object.assign(new Document(), {
+        id: newId(),
+        organizationId: principal.organizationId,
+        workspaceId: workspace.id,
+        environment,
+        title,
+        createdByUserId: principal.kind === "user" ? principal.user.id : null,
+        createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.getRepository(Document).insert(document);
+      return document;
+    });
+  }
+
+  /** @throws NOT_FOUND, BAD_USER_INPUT (title) */
+  async update(principal: Principal, input: { id: string; title: string }): Promise<Document> {
+    const title = cleanText("title", input.title, { max: TITLE_MAX, required: true });
+    return this.tx.run(async (m) => {
+      const document = await this.get(principal, input.id, m);
+      if (!document) throw notFound("Document");
+      document.title = title;
+      document.updatedAt = new Date();
+      await m.getRepository(Document).update({ id: document.id }, { title, updatedAt: document.updatedAt });
+      return document;
+    });
+  }
+
+  /** @throws NOT_FOUND */
+  async delete(principal: Principal, id: string): Promise<string> {
+    return this.tx.run(async (m) => {
+      const document = await this.get(principal, id, m);
+      if (!document) throw notFound("Document");
+      await m.getRepository(Document).delete({ id: document.id });
+      return document.id;
+    });
+  }
+}

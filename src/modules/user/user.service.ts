@@ -1,0 +1,160 @@
+import { DataSource, EntityManager, In } from "typeorm";
+import { canSeeUser, workspaceReach, type Principal } from "../../auth/principal";
+import { isId, newId } from "../../common/ids";
+import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
+import { cleanText, containsPattern } from "../../common/text";
+import { badInput, notFound } from "../../errors/app-error";
+import { TransactionRunner } from "../../db/transaction";
+import { lockOrganization } from "../organization/organization.locks";
+import { Workspace } from "../workspace/workspace.entity";
+import { User, UserRole, UserWorkspace } from "./user.entity";
+
+const USER_ORDER: SortSpec = {
+  key: "CREATED_AT:DESC",
+  column: "u.created_at",
+  idColumn: "u.id",
+  descending: true,
+  nullable: false,
+  toParam: (v) => new Date(v),
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface UserListArgs extends PageArgs {
+  search?: string | null;
+  role?: UserRole | null;
+  workspaceId?: string | null;
+}
+
+export class UserService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  /** Users of the organization; a workspace-scope key sees only members of its workspaces. */
+  async list(principal: Principal, args: UserListArgs): Promise<Connection<User>> {
+    const page = parsePageArgs(args, USER_ORDER.key);
+    const positionOf = (u: User) => ({ key: USER_ORDER.key, value: u.createdAt.toISOString(), id: u.id });
+    const qb = this.db.getRepository(User).createQueryBuilder("u").where("u.organization_id = :org", { org: principal.organizationId });
+    if (principal.kind === "apiKey" && principal.scope === "WORKSPACE") {
+      qb.andWhere("EXISTS (SELECT 1 FROM user_workspace sw WHERE sw.user_id = u.id AND sw.workspace_id IN (:...scoped))", {
+        scoped: principal.workspaceIds.length ? principal.workspaceIds : [""],
+      });
+    }
+    if (args.workspaceId != null) {
+      const reach = workspaceReach(principal);
+      const reachable = isId(args.workspaceId) && (reach === "all" || reach.includes(args.workspaceId));
+      const workspace = reachable
+        ? await this.db.getRepository(Workspace).findOneBy({ id: args.workspaceId, organizationId: principal.organizationId })
+        : null;
+      if (!workspace) return toConnection([], page, 0, positionOf);
+      qb.andWhere("EXISTS (SELECT 1 FROM user_workspace fw WHERE fw.user_id = u.id AND fw.workspace_id = :filterWs)", { filterWs: workspace.id });
+    }
+    if (args.role) qb.andWhere("u.role = :role", { role: args.role });
+    const search = args.search?.trim();
+    if (search) {
+      qb.andWhere("(LOWER(u.email) LIKE :search ESCAPE '!' OR LOWER(u.name) LIKE :search ESCAPE '!')", { search: containsPattern(search) });
+    }
+    const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, USER_ORDER, page).getMany()]);
+    return toConnection(rows, page, totalCount, positionOf);
+  }
+
+  /** The user, or null when missing, of another organization, or out of a workspace key's reach. */
+  async get(principal: Principal, id: string, manager: EntityManager = this.db.manager): Promise<User | null> {
+    if (!isId(id)) return null;
+    const user = await manager.getRepository(User).findOneBy({ id, organizationId: principal.organizationId });
+    if (!user) return null;
+    const memberOf = await this.membershipsOf(manager, user.id);
+    return canSeeUser(principal, user, memberOf) ? user : null;
+  }
+
+  /** @throws BAD_USER_INPUT (email, name, workspaceIds) */
+  async create(principal: Principal, input: { email: string; name?: string | null; role: UserRole; workspaceIds?: string[] | null }): Promise<User> {
+    const email = this.cleanEmail(input.email);
+    const name = cleanText("name", input.name, { max: 200 });
+    const workspaceIds = [...new Set(input.workspaceIds ?? [])];
+    const now = new Date();
+    return this.tx.run(async (m) => {
+      await this.assertWorkspaces(m, principal, workspaceIds);
+      if (await m.getRepository(User).existsBy({ email })) throw badInput("email", "This email is already in use");
+      const user = Object.assign(new User(), {
+        id: newId(),
+        organizationId: principal.organizationId,
+        email,
+        name,
+        role: input.role,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.getRepository(User).insert(user);
+      if (workspaceIds.length) await m.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
+      return user;
+    });
+  }
+
+  /** @throws NOT_FOUND, BAD_USER_INPUT (name, role: the last admin, workspaceIds) */
+  async update(
+    principal: Principal,
+    input: { id: string; name?: string | null; role?: UserRole | null; workspaceIds?: string[] | null },
+  ): Promise<User> {
+    const name = input.name === undefined ? undefined : cleanText("name", input.name, { max: 200 });
+    const workspaceIds = input.workspaceIds == null ? null : [...new Set(input.workspaceIds)];
+    return this.tx.run(async (m) => {
+      // the organization row lock serializes admin changes, so two demotions cannot both pass the last-admin check
+      await lockOrganization(m, principal.organizationId);
+      const user = await this.get(principal, input.id, m);
+      if (!user) throw notFound("User");
+      if (input.role && input.role !== user.role && user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "role");
+      if (workspaceIds) await this.assertWorkspaces(m, principal, workspaceIds);
+      if (name !== undefined) user.name = name;
+      if (input.role) user.role = input.role;
+      user.updatedAt = new Date();
+      await m.getRepository(User).update({ id: user.id }, { name: user.name, role: user.role, updatedAt: user.updatedAt });
+      if (workspaceIds) {
+        await m.getRepository(UserWorkspace).delete({ userId: user.id });
+        if (workspaceIds.length) await m.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
+      }
+      return user;
+    });
+  }
+
+  /** Deletes the user (keys and documents they created keep existing, with createdBy null). @throws NOT_FOUND, BAD_USER_INPUT */
+  async delete(principal: Principal, id: string): Promise<string> {
+    return this.tx.run(async (m) => {
+      await lockOrganization(m, principal.organizationId);
+      const user = await this.get(principal, id, m);
+      if (!user) throw notFound("User");
+      if (user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "id");
+      await m.getRepository(UserWorkspace).delete({ userId: user.id });
+      await m.getRepository(User).delete({ id: user.id });
+      return user.id;
+    });
+  }
+
+  private async assertNotLastAdmin(m: EntityManager, user: User, field: string): Promise<void> {
+    const admins = await m.getRepository(User).countBy({ organizationId: user.organizationId, role: UserRole.ADMIN });
+    if (admins <= 1) throw badInput(field, "The organization's last admin cannot be demoted or deleted");
+  }
+
+  /** Every id must be a workspace of the organization within the caller's reach; unknown and foreign look the same. */
+  private async assertWorkspaces(m: EntityManager, principal: Principal, workspaceIds: string[]): Promise<void> {
+    if (workspaceIds.length === 0) return;
+    const reach = workspaceReach(principal);
+    const found = workspaceIds.every(isId)
+      ? await m.getRepository(Workspace).findBy({ id: In(workspaceIds), organizationId: principal.organizationId })
+      : [];
+    const reachable = found.filter((w) => reach === "all" || reach.includes(w.id));
+    if (reachable.length !== workspaceIds.length) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
+  }
+
+  private async membershipsOf(m: EntityManager, userId: string): Promise<string[]> {
+    return (await m.getRepository(UserWorkspace).findBy({ userId })).map((l) => l.workspaceId);
+  }
+
+  private cleanEmail(raw: string): string {
+    const email = cleanText("email", raw, { max: 254, required: true }).toLowerCase();
+    if (!EMAIL.test(email)) throw badInput("email", "email is not an email address");
+    return email;
+  }
+}

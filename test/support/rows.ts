@@ -5,7 +5,7 @@ export async function tableCounts(db: DataSource): Promise<Record<string, number
   const tables = ["organization", "workspace", "user", "user_workspace", "api_key", "api_key_workspace"];
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const quoted = db.options.type === "mysql" ? `\`${table}\`` : `"${table}"`;
+    const quoted = db.driver.escape(table);
     const [row] = (await db.query(`SELECT COUNT(*) AS n FROM ${quoted}`)) as { n: number | string }[];
     counts[table] = Number(row.n);
   }
@@ -17,7 +17,7 @@ export async function databaseDump(db: DataSource): Promise<string> {
   const tables = ["organization", "workspace", "user", "user_workspace", "api_key", "api_key_workspace", "migrations"];
   const parts: string[] = [];
   for (const table of tables) {
-    const quoted = db.options.type === "mysql" ? `\`${table}\`` : `"${table}"`;
+    const quoted = db.driver.escape(table);
     parts.push(JSON.stringify(await db.query(`SELECT * FROM ${quoted}`)));
   }
   return parts.join("\n");

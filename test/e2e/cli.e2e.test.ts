@@ -1,0 +1,426 @@
+/**
+ * The operator CLI (`npm run cli -- <command> --json`) and the server's start-up (`npm start`),
+ * run as a user runs them: the compiled `dist/src/cli.js` and `dist/src/main.js` in child
+ * processes, on a temp SQLite file. `npm test` builds `dist/` before jest runs.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { createConnection } from "mysql2/promise";
+import { rawGraphql } from "../support/client";
+import { scratchDatabase, type ScratchDatabase } from "../support/databases";
+
+const ROOT = resolve(__dirname, "..", "..");
+const CLI = join(ROOT, "dist", "src", "cli.js");
+const MAIN = join(ROOT, "dist", "src", "main.js");
+const JWT_SECRET = "cli-test-secret-that-is-long-enough-0123456789";
+const STEP_TIMEOUT_MS = 20_000;
+
+jest.setTimeout(50_000);
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Only what a shell would pass on, plus the given variables: no PORT, DATABASE_URL or secret leaks in. */
+function envWith(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME ?? tmpdir() };
+  for (const [name, value] of Object.entries(vars)) if (value !== undefined) env[name] = value;
+  return env;
+}
+
+const children = new Set<ChildProcess>();
+const tempDirs: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "latchkey-cli-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Runs `node <script> ...args` to completion (killed after STEP_TIMEOUT_MS). */
+function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<Exit> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    children.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), STEP_TIMEOUT_MS);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The single JSON object a `--json` command printed on stdout. */
+function jsonOf(exit: Exit): Record<string, any> {
+  const lines = exit.stdout.split("\n").filter((line) => line.trim() !== "");
+  const context = `stdout: ${exit.stdout}\nstderr: ${exit.stderr}`;
+  if (lines.length !== 1) throw new Error(`expected one line of JSON on stdout, got ${lines.length}\n${context}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(lines[0]);
+  } catch {
+    throw new Error(`stdout is not JSON\n${context}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`stdout is not a JSON object\n${context}`);
+  return parsed as Record<string, any>;
+}
+
+/** A running `node dist/src/main.js`, once it has printed its URL. */
+interface RunningServer {
+  url: string;
+  output(): string;
+  /** Resolves with the first match of `pattern` in stdout, waiting for it if need be. */
+  waitFor(pattern: RegExp): Promise<RegExpExecArray>;
+  stop(): Promise<Exit>;
+}
+
+async function startServer(env: NodeJS.ProcessEnv, cwd = ROOT): Promise<RunningServer> {
+  const child = spawn(process.execPath, [MAIN], { cwd, env: { ...env, PORT: "0", HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<Exit>((resolveExit) =>
+    child.on("close", (code, signal) => {
+      children.delete(child);
+      resolveExit({ code, signal, stdout, stderr });
+    }),
+  );
+
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolveMatch, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not print ${pattern} in time\nstdout: ${stdout}\nstderr: ${stderr}`)), STEP_TIMEOUT_MS);
+      const check = () => {
+        const match = pattern.exec(stdout);
+        if (!match) return;
+        clearTimeout(timer);
+        child.stdout!.off("data", check);
+        resolveMatch(match);
+      };
+      child.stdout!.on("data", check);
+      check();
+      void exited.then((exit) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited (code ${exit.code}) before printing ${pattern}\nstdout: ${exit.stdout}\nstderr: ${exit.stderr}`));
+      });
+    });
+
+  const url = (await waitFor(/Latchkey is listening on (http:\/\/\S+)/))[1];
+
+  return {
+    url,
+    output: () => stdout,
+    waitFor,
+    stop: async () => {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), STEP_TIMEOUT_MS);
+      const exit = await exited;
+      clearTimeout(timer);
+      return exit;
+    },
+  };
+}
+
+/** The email of the user a JWT authenticates, as the server sees it. */
+async function viewerEmail(url: string, token: string): Promise<string | undefined> {
+  const result = await rawGraphql<{ viewer: { user: { email: string } | null } }>(url, { query: "{ viewer { user { email } } }" }, token);
+  if (result.errors?.length) throw new Error(`viewer query failed: ${result.text}`);
+  return result.data?.viewer.user?.email;
+}
+
+/** The payload of a JWT, read without checking it (to look at its lifetime). */
+function jwtPayload(token: string): { sub?: string; iat?: number; exp?: number } {
+  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
+}
+
+/** Reads the SQLite file read-only, as a DBA would check what a command did. */
+function query<T>(file: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI) || !existsSync(MAIN)) {
+    throw new Error(`${CLI} or ${MAIN} is missing: run \`npm run build\` first (\`npm test\` does it)`);
+  }
+});
+
+afterAll(() => {
+  for (const child of children) child.kill("SIGKILL");
+  children.clear();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("operator CLI with --json", () => {
+  const dir = tempDir();
+  const file = join(dir, "x.sqlite");
+  const env = envWith({ DATABASE_URL: `sqlite:${file}`, JWT_SECRET, NODE_ENV: "test", DATA_DIR: join(dir, "data"), LOG_LEVEL: "warn" });
+  const cli = (...args: string[]) => runNode(CLI, [...args, "--json"], env);
+  /** Runs a command that must succeed and returns its JSON. */
+  const ok = async (...args: string[]) => {
+    const exit = await cli(...args);
+    const json = jsonOf(exit);
+    if (exit.code !== 0) throw new Error(`${args[0]} exited with ${exit.code}: ${exit.stdout}${exit.stderr}`);
+    return json;
+  };
+
+  let demo: Record<string, any>;
+  let acme: Record<string, any>;
+  let issuedToken: string;
+
+  it("migrate creates the schema on an empty database and is idempotent", async () => {
+    const first = await ok("migrate");
+    expect(first.migrations).toEqual(expect.arrayContaining([expect.any(String)]));
+    expect(first.migrations.length).toBeGreaterThan(0);
+
+    const applied = query<{ name: string }>(file, "SELECT name FROM migrations ORDER BY id").map((row) => row.name);
+    expect(applied).toEqual(first.migrations);
+    const tables = query<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'table'").map((row) => row.name);
+    expect(tables).toEqual(expect.arrayContaining(["organization", "workspace", "user", "api_key"]));
+
+    expect(await ok("migrate")).toEqual(first);
+  });
+
+  it("seed-demo creates an organization with two workspaces and an admin, and prints the admin's token", async () => {
+    demo = await ok("seed-demo");
+    expect(demo).toEqual(
+      expect.objectContaining({
+        organizationId: expect.any(String),
+        adminUserId: expect.any(String),
+        adminEmail: expect.any(String),
+        adminToken: expect.any(String),
+      }),
+    );
+    expect(demo.workspaceIds).toHaveLength(2);
+
+    const [org] = query<{ name: string; api_plan: string | null }>(file, `SELECT name, api_plan FROM organization WHERE id = ?`, demo.organizationId);
+    expect(org).toBeDefined();
+    expect(org.api_plan).toBeNull();
+    const [admin] = query<{ email: string; role: string; organization_id: string }>(
+      file,
+      `SELECT email, role, organization_id FROM "user" WHERE id = ?`,
+      demo.adminUserId,
+    );
+    expect(admin).toEqual({ email: demo.adminEmail, role: "ADMIN", organization_id: demo.organizationId });
+    const workspaces = query<{ id: string }>(file, "SELECT id FROM workspace WHERE organization_id = ?", demo.organizationId).map((w) => w.id);
+    expect(workspaces.sort()).toEqual([...demo.workspaceIds].sort());
+  });
+
+  it("create-organization creates the organization and its admin, with the optional name and API plan", async () => {
+    acme = await ok("create-organization", "--name", "Acme Corp", "--admin-email", "Ops@Acme.test", "--admin-name", "Ops Team", "--api-plan", "business");
+    expect(acme).toEqual({ organizationId: expect.any(String), adminUserId: expect.any(String), adminToken: expect.any(String) });
+    expect(jwtPayload(acme.adminToken).sub).toBe(acme.adminUserId);
+
+    expect(query(file, "SELECT name, api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([{ name: "Acme Corp", api_plan: "business" }]);
+    expect(query(file, `SELECT email, name, role, organization_id FROM "user" WHERE id = ?`, acme.adminUserId)).toEqual([
+      { email: "ops@acme.test", name: "Ops Team", role: "ADMIN", organization_id: acme.organizationId },
+    ]);
+  });
+
+  it("create-organization without --admin-name and --api-plan leaves them empty", async () => {
+    const plain = await ok("create-organization", "--name", "Plain Org", "--admin-email", "owner@plain.test");
+    expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", plain.organizationId)).toEqual([{ api_plan: null }]);
+    expect(query(file, `SELECT name FROM "user" WHERE id = ?`, plain.adminUserId)).toEqual([{ name: null }]);
+  });
+
+  it("token issues a JWT for the user with the requested lifetime", async () => {
+    const result = await ok("token", "--email", "ops@acme.test", "--expires-in", "1h");
+    expect(typeof result.token).toBe("string");
+    issuedToken = result.token;
+    const payload = jwtPayload(issuedToken);
+    expect(payload.sub).toBe(acme.adminUserId);
+    expect(payload.exp! - payload.iat!).toBe(3600);
+  });
+
+  it("set-api-plan --plan sets the organization's plan and --none removes it", async () => {
+    expect(await ok("set-api-plan", "--organization", acme.organizationId, "--plan", "enterprise")).toEqual(
+      expect.objectContaining({ organizationId: acme.organizationId, apiPlan: "enterprise" }),
+    );
+    expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([{ api_plan: "enterprise" }]);
+
+    expect(await ok("set-api-plan", "--organization", acme.organizationId, "--none")).toEqual(
+      expect.objectContaining({ organizationId: acme.organizationId, apiPlan: null }),
+    );
+    expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([{ api_plan: null }]);
+  });
+
+  it("tokens printed by seed-demo, create-organization and token authenticate against the server", async () => {
+    const server = await startServer(env);
+    try {
+      expect(await viewerEmail(server.url, demo.adminToken)).toBe(demo.adminEmail);
+      expect(await viewerEmail(server.url, acme.adminToken)).toBe("ops@acme.test");
+      expect(await viewerEmail(server.url, issuedToken)).toBe("ops@acme.test");
+      // the database was not empty: no second demo organization
+      expect(server.output()).not.toContain("Seeded a demo organization");
+    } finally {
+      const exit = await server.stop();
+      expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  describe("errors exit 1 and print {error: {code, message}} with --json", () => {
+    const failure = async (...args: string[]) => {
+      const exit = await cli(...args);
+      const json = jsonOf(exit);
+      expect(exit.code).toBe(1);
+      expect(json).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+      return json.error as { code: string; message: string };
+    };
+
+    it("create-organization without --name", async () => {
+      const error = await failure("create-organization", "--admin-email", "nameless@example.test");
+      expect(error.message).toContain("--name");
+      expect(query(file, `SELECT id FROM "user" WHERE email = ?`, "nameless@example.test")).toEqual([]);
+    });
+
+    it("create-organization with an admin email already in use", async () => {
+      const before = query(file, "SELECT COUNT(*) AS n FROM organization");
+      const error = await failure("create-organization", "--name", "Copycat", "--admin-email", "OPS@acme.test");
+      expect(error.code).toBe("BAD_USER_INPUT");
+      expect(query(file, "SELECT COUNT(*) AS n FROM organization")).toEqual(before);
+    });
+
+    it("set-api-plan with both --plan and --none", async () => {
+      const error = await failure("set-api-plan", "--organization", acme.organizationId, "--plan", "business", "--none");
+      expect(error.message).toMatch(/--plan/);
+      expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([{ api_plan: null }]);
+    });
+
+    it("set-api-plan with neither --plan nor --none", async () => {
+      await failure("set-api-plan", "--organization", acme.organizationId);
+    });
+
+    it("set-api-plan for an unknown organization", async () => {
+      const error = await failure("set-api-plan", "--organization", "00000000-0000-4000-8000-000000000000", "--plan", "business");
+      expect(error.code).toBe("NOT_FOUND");
+    });
+
+    it("token for an unknown email", async () => {
+      await failure("token", "--email", "nobody@example.test");
+    });
+  });
+});
+
+// The same commands against MySQL/MariaDB, when the suite has one (TEST_MYSQL_URL).
+(process.env.TEST_MYSQL_URL ? describe : describe.skip)("operator CLI on MySQL/MariaDB", () => {
+  let scratch: ScratchDatabase;
+  let env: NodeJS.ProcessEnv;
+  const cli = (...args: string[]) => runNode(CLI, [...args, "--json"], env);
+  const apiPlanOf = async (organizationId: string) => {
+    const conn = await createConnection({ uri: scratch.url });
+    try {
+      const [rows] = await conn.query("SELECT api_plan FROM organization WHERE id = ?", [organizationId]);
+      return rows as { api_plan: string | null }[];
+    } finally {
+      await conn.end();
+    }
+  };
+
+  beforeAll(async () => {
+    scratch = await scratchDatabase("mysql");
+    env = envWith({ DATABASE_URL: scratch.url, JWT_SECRET, NODE_ENV: "test", DATA_DIR: join(tempDir(), "data"), LOG_LEVEL: "warn" });
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  it("migrate, create-organization, set-api-plan and the duplicate-email error", async () => {
+    const migrate = await cli("migrate");
+    expect(migrate.code).toBe(0);
+    expect(jsonOf(migrate).migrations.length).toBeGreaterThan(0);
+
+    const created = await cli("create-organization", "--name", "Maria Org", "--admin-email", "admin@maria.test", "--api-plan", "business");
+    expect(created.code).toBe(0);
+    const org = jsonOf(created);
+    expect(await apiPlanOf(org.organizationId)).toEqual([{ api_plan: "business" }]);
+
+    const cleared = await cli("set-api-plan", "--organization", org.organizationId, "--none");
+    expect(cleared.code).toBe(0);
+    expect(jsonOf(cleared).apiPlan).toBeNull();
+    expect(await apiPlanOf(org.organizationId)).toEqual([{ api_plan: null }]);
+
+    const duplicate = await cli("create-organization", "--name", "Again", "--admin-email", "admin@maria.test");
+    expect(duplicate.code).toBe(1);
+    expect(jsonOf(duplicate).error.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("starting the server (npm start)", () => {
+  it("seeds a demo organization on an empty database and prints a working admin token, only on the first start", async () => {
+    // The real defaults: no DATABASE_URL, no JWT_SECRET, no NODE_ENV; ./data/ is under a temp cwd.
+    const cwd = tempDir();
+    const env = envWith({ LOG_LEVEL: "warn" });
+
+    const first = await startServer(env, cwd);
+    let token: string;
+    let email: string | undefined;
+    try {
+      token = (await first.waitFor(/Admin token[^\n]*\n\s*\n\s*(\S+)\n/))[1];
+      email = await viewerEmail(first.url, token);
+    } finally {
+      expect((await first.stop()).code).toBe(0);
+    }
+
+    const db = join(cwd, "data", "latchkey.sqlite");
+    expect(existsSync(db)).toBe(true);
+    expect(existsSync(join(cwd, "data", "jwt-secret"))).toBe(true);
+    expect(query(db, "SELECT COUNT(*) AS n FROM organization")).toEqual([{ n: 1 }]);
+    const admins = query<{ email: string }>(db, `SELECT email FROM "user" WHERE role = 'ADMIN'`);
+    expect(admins).toHaveLength(1);
+    expect(email).toBe(admins[0].email);
+
+    const second = await startServer(env, cwd);
+    try {
+      // the generated secret was kept: the first start's token still works
+      expect(await viewerEmail(second.url, token)).toBe(email);
+      expect(second.output()).not.toContain("Admin token");
+    } finally {
+      expect((await second.stop()).code).toBe(0);
+    }
+    expect(query(db, "SELECT COUNT(*) AS n FROM organization")).toEqual([{ n: 1 }]);
+  });
+
+  it("does not start in production without JWT_SECRET or JWT_JWKS_URL, and says so in one line", async () => {
+    const dir = tempDir();
+    const exit = await runNode(MAIN, [], envWith({ NODE_ENV: "production", DATABASE_URL: `sqlite:${join(dir, "x.sqlite")}`, PORT: "0" }), dir);
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    const lines = exit.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("JWT_SECRET");
+    expect(exit.stdout).not.toContain("listening");
+  });
+
+  it("does not start with API_KEY_LIMIT=abc, and names the variable in one line", async () => {
+    const dir = tempDir();
+    const exit = await runNode(
+      MAIN,
+      [],
+      envWith({ NODE_ENV: "test", JWT_SECRET, DATABASE_URL: `sqlite:${join(dir, "x.sqlite")}`, PORT: "0", API_KEY_LIMIT: "abc" }),
+      dir,
+    );
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    const lines = exit.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("API_KEY_LIMIT");
+    expect(exit.stdout).not.toContain("listening");
+  });
+});

@@ -6,6 +6,7 @@ import { cleanText, containsPattern } from "../../common/text";
 import { notFound } from "../../errors/app-error";
 import { TransactionRunner } from "../../db/transaction";
 import { ApiKey, ApiKeyScope, ApiKeyWorkspace } from "../api-key/api-key.entity";
+import { Document } from "../document/document.entity";
 import { UserWorkspace } from "../user/user.entity";
 import { Workspace } from "./workspace.entity";
 
@@ -72,7 +73,7 @@ export class WorkspaceService {
   }
 
   /**
-   * Deletes the workspace and its memberships, takes it out of every key's scope, and revokes
+   * Deletes the workspace, its memberships and documents, takes it out of every key's scope, and revokes
    * the workspace-scope keys left with no workspace — all in one transaction (SPEC §5).
    */
   async delete(principal: Principal, id: string): Promise<string> {
@@ -83,6 +84,7 @@ export class WorkspaceService {
       const keyIds = links.map((l) => l.apiKeyId);
       await m.getRepository(ApiKeyWorkspace).delete({ workspaceId: id });
       await m.getRepository(UserWorkspace).delete({ workspaceId: id });
+      await m.getRepository(Document).delete({ workspaceId: id });
       await m.getRepository(Workspace).delete({ id });
       if (keyIds.length > 0) {
         const stillScoped = new Set(

@@ -6,6 +6,7 @@ import Fastify, { FastifyInstance } from "fastify";
 import { DataSource } from "typeorm";
 import type { Config } from "./config";
 import type { Context } from "./context";
+import { AppError, internalError } from "./errors/app-error";
 import { formatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { createLoaders } from "./common/loaders";
@@ -51,7 +52,12 @@ export async function createServer(
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.production,
     formatError,
-    plugins: [fastifyApolloDrainPlugin(app), errorLoggingPlugin(app.log), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      errorLoggingPlugin(app.log),
+      services.metrics.apolloPlugin(),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
   });
   await apollo.start();
 
@@ -59,11 +65,21 @@ export async function createServer(
     path: "/graphql",
     context: async (request): Promise<Context> => {
       const now = new Date();
-      const principal = await services.authenticator.principalFor(request.headers.authorization, now);
-      return { principal, loaders: createLoaders(db, principal), services, now, requestId: String(request.id) };
+      const requestId = String(request.id);
+      let principal;
+      try {
+        principal = await services.authenticator.principalFor(request.headers.authorization, now);
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        // e.g. the database is unreachable: log in full, answer with the request id only
+        request.log.error({ err: error, requestId }, "authentication failed unexpectedly");
+        throw internalError(requestId);
+      }
+      return { principal, loaders: createLoaders(db, principal), services, now, requestId };
     },
   });
 
+  services.metrics.register(app);
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
     try {

@@ -4,6 +4,7 @@ import { ApiKeyAuthenticator } from "./auth/api-key-auth";
 import { Authenticator } from "./auth/authenticate";
 import { JwtService } from "./auth/jwt";
 import { TransactionRunner } from "./db/transaction";
+import { Metrics } from "./http/metrics";
 import { ApiKeyService } from "./modules/api-key/api-key.service";
 import { OrganizationAdmin } from "./modules/organization/organization.admin";
 import { OrganizationService } from "./modules/organization/organization.service";
@@ -15,12 +16,14 @@ import { DocumentService } from "./modules/document/document.service";
 export function createServices(db: DataSource, config: Config) {
   const tx = new TransactionRunner(db);
   const jwt = new JwtService(config);
+  const metrics = new Metrics(db);
   return {
+    metrics,
     db,
     config,
     tx,
     jwt,
-    authenticator: new Authenticator(db, jwt, new ApiKeyAuthenticator(db, tx)),
+    authenticator: new Authenticator(db, jwt, new ApiKeyAuthenticator(db, tx, (outcome) => metrics.keyAuthentications.inc({ outcome }))),
     organizations: new OrganizationService(db, config),
     organizationAdmin: new OrganizationAdmin(db, tx),
     workspaces: new WorkspaceService(db, tx),

@@ -2,6 +2,7 @@ import { DataSource } from "typeorm";
 import { TransactionRunner } from "../db/transaction";
 import { ApiKey, ApiKeyStatus, ApiKeyWorkspace, statusOf } from "../modules/api-key/api-key.entity";
 import { hashToken, isWellFormedToken } from "../modules/api-key/token";
+import type { KeyAuthOutcome } from "../http/metrics";
 import type { ApiKeyPrincipal } from "./principal";
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
@@ -17,12 +18,16 @@ export class ApiKeyAuthenticator {
   constructor(
     private readonly db: DataSource,
     private readonly tx: TransactionRunner,
+    private readonly observe: (outcome: KeyAuthOutcome) => void = () => undefined,
   ) {}
 
   async authenticate(token: string, now: Date): Promise<ApiKeyPrincipal | null> {
-    if (!isWellFormedToken(token)) return null;
+    if (!isWellFormedToken(token)) return this.fail("bad_checksum");
     const key = await this.db.getRepository(ApiKey).findOneBy({ tokenHash: hashToken(token) });
-    if (!key || statusOf(key, now) !== ApiKeyStatus.ACTIVE) return null;
+    if (!key) return this.fail("unknown");
+    const status = statusOf(key, now);
+    if (status !== ApiKeyStatus.ACTIVE) return this.fail(status === ApiKeyStatus.REVOKED ? "revoked" : "expired");
+    this.observe("success");
     const workspaceIds =
       key.scope === "WORKSPACE" ? (await this.db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: key.id })).map((l) => l.workspaceId) : [];
     await this.touch(key, now);
@@ -35,6 +40,11 @@ export class ApiKeyAuthenticator {
       permission: key.permission,
       workspaceIds,
     };
+  }
+
+  private fail(outcome: KeyAuthOutcome): null {
+    this.observe(outcome);
+    return null;
   }
 
   /** Writes lastUsedAt at most once per key per minute per process. */

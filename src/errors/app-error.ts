@@ -22,3 +22,9 @@ export const forbidden = (message = "Not allowed") => new AppError(ErrorCode.FOR
 export const badInput = (field: string, message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message, { field });
 export const unauthenticated = (message = "Authentication required") =>
   new AppError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+
+/** What the client gets for an unexpected failure: no detail, only the request id to quote to support. */
+export const internalError = (requestId: string) =>
+  new GraphQLError(`Internal server error (request id ${requestId})`, {
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId, http: { status: 500 } },
+  });

@@ -40,6 +40,10 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
     const { stacktrace: _stack, exception: _exception, ...rest } = ext as Record<string, unknown>;
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...rest, code } };
   }
+  if (code === ErrorCode.INTERNAL_SERVER_ERROR && typeof ext.requestId === "string") {
+    // already masked by internalError(), which names only the request id
+    return { message: formatted.message, extensions: { code, requestId: ext.requestId } };
+  }
   return {
     message: "Internal server error",
     locations: formatted.locations,

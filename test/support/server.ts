@@ -46,7 +46,7 @@ export async function createTestServer(kind: DatabaseKind, env: Record<string, s
     logs,
     close: async () => {
       await app.close();
-      await db.destroy();
+      if (db.isInitialized) await db.destroy();
       await scratch.drop();
     },
   };

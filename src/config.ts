@@ -38,6 +38,9 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
 });
 
+/** Every variable Latchkey reads (documented in .env.example and the README). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
 export interface Config {
   env: "development" | "production" | "test";
   production: boolean;

@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from "../../src/config";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, ENV_VARIABLES, loadConfig } from "../../src/config";
 
 const messageOf = (env: Record<string, string>) => {
   try {
@@ -56,5 +58,16 @@ describe("configuration", () => {
   it("accepts mysql:// and mariadb:// URLs", () => {
     expect(loadConfig({ DATABASE_URL: "mysql://u:p@h:3306/d" }).databaseUrl).toBe("mysql://u:p@h:3306/d");
     expect(loadConfig({ DATABASE_URL: "mariadb://u:p@h:3306/d" }).databaseUrl).toBe("mariadb://u:p@h:3306/d");
+  });
+});
+
+describe("documentation of the configuration", () => {
+  it(".env.example and the README's table list every variable the server reads", () => {
+    const root = join(__dirname, "..", "..");
+    const example = readFileSync(join(root, ".env.example"), "utf8");
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const documented = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual([...ENV_VARIABLES].sort());
+    for (const name of ENV_VARIABLES) expect(readme).toContain(`\`${name}\``);
   });
 });

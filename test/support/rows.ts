@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 
 /** Row counts of every table: a denied or invalid mutation must leave all of them unchanged. */
 export async function tableCounts(db: DataSource): Promise<Record<string, number>> {
-  const tables = ["organization", "workspace", "user", "user_workspace", "api_key", "api_key_workspace"];
+  const tables = ["organization", "workspace", "user", "user_workspace", "api_key", "api_key_workspace", "document"];
   const counts: Record<string, number> = {};
   for (const table of tables) {
     const quoted = db.driver.escape(table);
@@ -14,7 +14,7 @@ export async function tableCounts(db: DataSource): Promise<Record<string, number
 
 /** Every row of every table, as text: to prove a secret appears nowhere in the database. */
 export async function databaseDump(db: DataSource): Promise<string> {
-  const tables = ["organization", "workspace", "user", "user_workspace", "api_key", "api_key_workspace", "migrations"];
+  const tables = ["organization", "workspace", "user", "user_workspace", "api_key", "api_key_workspace", "document", "migrations"];
   const parts: string[] = [];
   for (const table of tables) {
     const quoted = db.driver.escape(table);

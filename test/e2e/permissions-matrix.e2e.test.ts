@@ -1,0 +1,929 @@
+/**
+ * SPEC §5 as a table: every root operation of schema/schema.graphql, run over real HTTP by every
+ * kind of caller, with the exact outcome of each cell.
+ *
+ * Callers — organization "home" (API plan, workspaces W1 W2 W3) and organization "other":
+ *   A  home admin                              M  home member of W1 only
+ *   OF SANDBOX ORGANIZATION FULL_ACCESS key     OR SANDBOX ORGANIZATION READ_ONLY key
+ *   WF SANDBOX WORKSPACE [W1] FULL_ACCESS key   WR SANDBOX WORKSPACE [W1] READ_ONLY key
+ *   P  PRODUCTION ORGANIZATION FULL_ACCESS key  X  admin of the other organization
+ *   N  anonymous (no Authorization header)
+ *
+ * Outcomes: "allowed" (data, no errors), "null" (a single-object query answers null, no error),
+ * an error code (exactly one error, at the operation's path), "BAD_USER_INPUT(field)", or, for
+ * lists, the exact set of ids the caller sees. Every expectation is SPEC §5's, never the
+ * implementation's: a cell where they disagree fails under its own name.
+ *
+ * Every mutation cell that changes or destroys acts on a FRESH object made by the admin for that
+ * cell; every denied mutation is checked to have changed nothing (row counts, the target row, and
+ * every row of every table but `last_used_at`, which authenticating a key may legitimately write).
+ */
+import { randomUUID } from "node:crypto";
+import { Document } from "../../src/modules/document/document.entity";
+import { User, UserRole, UserWorkspace } from "../../src/modules/user/user.entity";
+import { rawGraphql, type GraphQLResult } from "../support/client";
+import { databases } from "../support/databases";
+import { tableCounts } from "../support/rows";
+import { createOrganization, createTestServer, type TestServer } from "../support/server";
+
+type Who = "A" | "M" | "OF" | "OR" | "WF" | "WR" | "P" | "X" | "N";
+const CALLERS: readonly Who[] = ["A", "M", "OF", "OR", "WF", "WR", "P", "X", "N"];
+const KEY_ENV: Partial<Record<Who, "SANDBOX" | "PRODUCTION">> = { OF: "SANDBOX", OR: "SANDBOX", WF: "SANDBOX", WR: "SANDBOX", P: "PRODUCTION" };
+const isKey = (who: Who) => KEY_ENV[who] !== undefined;
+
+type Code = "FORBIDDEN" | "NOT_FOUND" | "UNAUTHENTICATED";
+type Outcome = "allowed" | "null" | Code | `BAD_USER_INPUT(${string})` | { ids: () => string[] };
+/** One row of the table: an outcome for every caller (anonymous defaults to UNAUTHENTICATED). */
+type Expect = Partial<Record<Who, Outcome>>;
+
+const TABLES = ["organization", "workspace", "user", "user_workspace", "api_key", "api_key_workspace", "document"];
+
+// ---------------------------------------------------------------------------------------------
+// GraphQL documents (untyped: 22 operations, read by no one but this file)
+
+const Q = {
+  viewer: `{ viewer { organization { id } user { id } apiKey { id } } }`,
+  organization: `{ organization { id } }`,
+  single: (op: string) => `query($id: ID!) { ${op}(id: $id) { id } }`,
+  list: (op: string, args = "") => `{ ${op}(first: 100${args ? ", " + args : ""}) { totalCount nodes { id } } }`,
+  createApiKey: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id environment scope permission workspaces { id } } } }`,
+  updateApiKey: `mutation($input: UpdateApiKeyInput!) { updateApiKey(input: $input) { id description } }`,
+  revokeApiKey: `mutation($id: ID!) { revokeApiKey(id: $id) { id status revokedAt } }`,
+  createWorkspace: `mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id name } }`,
+  updateWorkspace: `mutation($input: UpdateWorkspaceInput!) { updateWorkspace(input: $input) { id name } }`,
+  deleteWorkspace: `mutation($id: ID!) { deleteWorkspace(id: $id) }`,
+  createUser: `mutation($input: CreateUserInput!) { createUser(input: $input) { id email role workspaces { id } } }`,
+  updateUser: `mutation($input: UpdateUserInput!) { updateUser(input: $input) { id name role } }`,
+  deleteUser: `mutation($id: ID!) { deleteUser(id: $id) }`,
+  createDocument: `mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id environment title workspace { id } } }`,
+  updateDocument: `mutation($input: UpdateDocumentInput!) { updateDocument(input: $input) { id title } }`,
+  deleteDocument: `mutation($id: ID!) { deleteDocument(id: $id) }`,
+};
+
+/** The 12 mutations, by name. */
+const MUTATIONS: Record<string, string> = Object.fromEntries(
+  Object.entries(Q).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].startsWith("mutation")),
+);
+
+const ACTOR = `createdBy { __typename ... on User { id } ... on ApiKey { id } }`;
+
+/** What a response amounts to, in the table's own words (so a failing cell reads "expected X, got Y"). */
+function outcomeOf(result: GraphQLResult<Record<string, unknown>>, op: string): string {
+  if (result.errors?.length) {
+    const codes = result.errors.map((e) => {
+      const code = String(e.extensions?.code);
+      return code === "BAD_USER_INPUT" ? `${code}(${e.extensions?.field ?? ""})` : code;
+    });
+    return codes.join(" + ");
+  }
+  if (result.data == null) return `no data: ${result.text.slice(0, 200)}`;
+  return result.data[op] === null ? "null" : "allowed";
+}
+
+const sorted = (ids: string[]) => [...ids].sort();
+const uniqueEmail = () => `pm-${randomUUID().slice(0, 12)}@example.test`;
+
+describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
+  let server: TestServer;
+
+  // ---- fixtures (filled in beforeAll; rows read them lazily) ----
+  let homeId = "";
+  let otherId = "";
+  let W1 = "";
+  let W2 = "";
+  let W3 = "";
+  let XW1 = "";
+  const token = {} as Record<Who, string | null>;
+  /** The id of the caller's user or key. */
+  const principal = {} as Record<Who, string>;
+  const users = { A: "", M: "", M12: "", U2: "", U0: "", X: "" };
+  const keys = { OF: "", OR: "", WF: "", WR: "", P: "", KS: "", KP: "", KS12: "", XK: "" };
+  const docs = { DS1: "", DS2: "", DP1: "", DP2: "", DOF: "", DPP: "", DANOM: "", XD: "" };
+  const orgOf = (who: Who) => (who === "X" ? otherId : homeId);
+
+  let matrixCellsRun = 0;
+  let extraChecksRun = 0;
+
+  // ---- requests ----
+  const gql = (who: Who | string | null, query: string, variables: Record<string, unknown> = {}) =>
+    rawGraphql<Record<string, any>>(
+      server.url,
+      { query, variables },
+      who !== null && (CALLERS as readonly string[]).includes(who) ? token[who as Who] : (who as string | null),
+    );
+
+  /** A request that must succeed (fixtures and fresh targets). */
+  async function ok(who: Who | string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
+    const result = await gql(who, query, variables);
+    if (result.errors?.length || !result.data) throw new Error(`setup request failed: ${result.text}`);
+    return result.data;
+  }
+
+  const createKey = async (who: Who | string, input: Record<string, unknown>) =>
+    (await ok(who, Q.createApiKey, { input })).createApiKey as { token: string; apiKey: { id: string } };
+  const createDoc = async (who: Who | string, input: Record<string, unknown>) =>
+    (await ok(who, Q.createDocument, { input: { title: `Doc ${randomUUID().slice(0, 8)}`, ...input } })).createDocument.id as string;
+
+  // fresh targets, made by the admin through the API
+  const freshKey = async (environment: string, scope = "WORKSPACE", workspaceIds: string[] | undefined = [W1]) =>
+    (await createKey("A", { environment, scope, permission: "FULL_ACCESS", ...(scope === "WORKSPACE" ? { workspaceIds } : {}), description: "fresh" })).apiKey.id;
+  const freshDoc = (workspaceId: string, environment: string) => createDoc("A", { workspaceId, environment });
+  const freshUser = async () =>
+    (await ok("A", Q.createUser, { input: { email: uniqueEmail(), name: "Fresh", role: "MEMBER", workspaceIds: [W1] } })).createUser.id as string;
+
+  // ---- database ----
+  const esc = (name: string) => server.db.driver.escape(name);
+  const clean = (row: Record<string, unknown>) => {
+    const { last_used_at: _lastUsedAt, ...rest } = row;
+    return JSON.parse(JSON.stringify(rest));
+  };
+  async function rowsWhere(table: string, column: string, value: string): Promise<Record<string, any>[]> {
+    const rows = (await server.db.query(`SELECT * FROM ${esc(table)} WHERE ${esc(column)} = ?`, [value])) as Record<string, unknown>[];
+    return rows.map(clean);
+  }
+  const rowOf = async (table: string, id: string) => (await rowsWhere(table, "id", id))[0];
+  /** Every row of every table (without last_used_at), order-independent. */
+  async function snapshot(): Promise<Record<string, string[]>> {
+    const out: Record<string, string[]> = {};
+    for (const table of TABLES) {
+      const rows = (await server.db.query(`SELECT * FROM ${esc(table)}`)) as Record<string, unknown>[];
+      out[table] = rows.map((r) => JSON.stringify(clean(r))).sort();
+    }
+    return out;
+  }
+  const linksOfKey = async (keyId: string) => sorted((await rowsWhere("api_key_workspace", "api_key_id", keyId)).map((l) => l.workspace_id));
+  const linksOfUser = async (userId: string) => sorted((await rowsWhere("user_workspace", "user_id", userId)).map((l) => l.workspace_id));
+
+  /** The creator columns a row made by `who` must carry. */
+  const creatorOf = (who: Who) =>
+    isKey(who) ? { created_by_user_id: null, created_by_api_key_id: principal[who] } : { created_by_user_id: principal[who], created_by_api_key_id: null };
+
+  beforeAll(async () => {
+    server = await createTestServer(kind);
+    const home = await createOrganization(server, { apiPlan: "Scale", workspaces: 3 });
+    const other = await createOrganization(server, { apiPlan: "Scale", workspaces: 1 });
+    homeId = home.id;
+    otherId = other.id;
+    [W1, W2, W3] = home.workspaceIds;
+    [XW1] = other.workspaceIds;
+
+    const m = await home.member([W1]);
+    const m12 = await home.member([W1, W2]);
+    const u2 = await home.member([W2]);
+    const u0 = await home.member([]);
+    Object.assign(users, { A: home.admin.userId, M: m.userId, M12: m12.userId, U2: u2.userId, U0: u0.userId, X: other.admin.userId });
+    Object.assign(token, { A: home.admin.token, M: m.token, X: other.admin.token, N: null });
+    Object.assign(principal, { A: users.A, M: users.M, X: users.X, N: "" });
+
+    const asCaller = async (who: Who, input: Record<string, unknown>) => {
+      const created = await createKey("A", { description: who, ...input });
+      token[who] = created.token;
+      principal[who] = created.apiKey.id;
+      keys[who as keyof typeof keys] = created.apiKey.id;
+    };
+    await asCaller("OF", { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" });
+    await asCaller("OR", { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" });
+    await asCaller("WF", { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [W1], permission: "FULL_ACCESS" });
+    await asCaller("WR", { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [W1], permission: "READ_ONLY" });
+    await asCaller("P", { environment: "PRODUCTION", scope: "ORGANIZATION", permission: "FULL_ACCESS" });
+    keys.KS = (await createKey("A", { description: "target", environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [W1], permission: "READ_ONLY" })).apiKey.id;
+    keys.KP = (await createKey("A", { description: "target prod", environment: "PRODUCTION", scope: "ORGANIZATION", permission: "READ_ONLY" })).apiKey.id;
+    keys.KS12 = (await createKey("A", { description: "W1+W2", environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [W1, W2], permission: "FULL_ACCESS" })).apiKey.id;
+    keys.XK = (await createKey("X", { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" })).apiKey.id;
+
+    docs.DS1 = await createDoc("A", { workspaceId: W1, environment: "SANDBOX" });
+    docs.DS2 = await createDoc("A", { workspaceId: W2, environment: "SANDBOX" });
+    docs.DP1 = await createDoc("A", { workspaceId: W1, environment: "PRODUCTION" });
+    docs.DP2 = await createDoc("A", { workspaceId: W2, environment: "PRODUCTION" });
+    docs.DOF = await createDoc("OF", { workspaceId: W1 });
+    docs.DPP = await createDoc("P", { workspaceId: W1 });
+    docs.XD = await createDoc("X", { workspaceId: XW1, environment: "SANDBOX" });
+    // A state no request can produce (a key only writes its own environment): a SANDBOX document
+    // whose creator is the PRODUCTION key. Planted to prove createdBy never leaks across environments.
+    docs.DANOM = randomUUID();
+    const now = new Date();
+    await server.db.getRepository(Document).insert({
+      id: docs.DANOM,
+      organizationId: homeId,
+      workspaceId: W1,
+      environment: "SANDBOX" as Document["environment"],
+      title: "planted",
+      createdByUserId: null,
+      createdByApiKeyId: keys.P,
+      createdAt: now,
+      updatedAt: now,
+    });
+  });
+
+  afterAll(async () => {
+    // eslint-disable-next-line no-console
+    console.log(`[permissions-matrix on ${kind}] matrix cells run: ${matrixCellsRun}; extra checks run: ${extraChecksRun}`);
+    await server?.close();
+  });
+
+  // =============================================================================================
+  // Queries
+
+  interface QueryRow {
+    op: string;
+    label: string;
+    query: string;
+    variables?: () => Record<string, unknown>;
+    expect: Expect;
+    /** For an "allowed" cell: what the answer must be. */
+    check?: (who: Who, value: any) => void;
+  }
+
+  const single = (op: string, label: string, id: () => string, outcomes: Expect): QueryRow => ({
+    op,
+    label,
+    query: Q.single(op),
+    variables: () => ({ id: id() }),
+    expect: outcomes,
+    check: (_who, value) => expect(value.id).toBe(id()),
+  });
+  const list = (op: string, label: string, args: string, outcomes: Expect): QueryRow => ({ op, label, query: Q.list(op, args), expect: outcomes });
+  const ids = (f: () => string[]): Outcome => ({ ids: f });
+  const NONE = ids(() => []);
+
+  const homeUsers = () => [users.A, users.M, users.M12, users.U2, users.U0];
+  const homeWorkspaces = () => [W1, W2, W3];
+  const allHomeKeys = () => Object.entries(keys).filter(([k]) => k !== "XK").map(([, id]) => id);
+  const sandboxHomeKeys = () => [keys.OF, keys.OR, keys.WF, keys.WR, keys.KS, keys.KS12];
+  const productionHomeKeys = () => [keys.P, keys.KP];
+  const allHomeDocs = () => [docs.DS1, docs.DS2, docs.DP1, docs.DP2, docs.DOF, docs.DPP, docs.DANOM];
+
+  const queryRows: QueryRow[] = [
+    {
+      op: "viewer",
+      label: "the caller itself",
+      query: Q.viewer,
+      expect: { A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "allowed", X: "allowed" },
+      check: (who, v) => {
+        expect(v.organization.id).toBe(orgOf(who));
+        expect(isKey(who) ? v.apiKey?.id : v.user?.id).toBe(principal[who]);
+        expect(isKey(who) ? v.user : v.apiKey).toBeNull();
+      },
+    },
+    {
+      op: "organization",
+      label: "the caller's own",
+      query: Q.organization,
+      expect: { A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "allowed", X: "allowed" },
+      check: (who, v) => expect(v.id).toBe(orgOf(who)),
+    },
+    list("workspaces", "all the caller reaches", "", {
+      A: ids(homeWorkspaces), M: ids(() => [W1]), OF: ids(homeWorkspaces), OR: ids(homeWorkspaces),
+      WF: ids(() => [W1]), WR: ids(() => [W1]), P: ids(homeWorkspaces), X: ids(() => [XW1]),
+    }),
+    single("workspace", "W1", () => W1, {
+      A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "allowed", X: "null",
+    }),
+    single("workspace", "W2 (out of M's, WF's, WR's reach)", () => W2, {
+      A: "allowed", M: "null", OF: "allowed", OR: "allowed", WF: "null", WR: "null", P: "allowed", X: "null",
+    }),
+    list("users", "all the caller reaches", "", {
+      A: ids(homeUsers), M: ids(homeUsers), OF: ids(homeUsers), OR: ids(homeUsers),
+      WF: ids(() => [users.A, users.M, users.M12]), WR: ids(() => [users.A, users.M, users.M12]), P: ids(homeUsers), X: ids(() => [users.X]),
+    }),
+    list("users", "filtered by workspaceId W2", `workspaceId: "__W2__"`, {
+      A: ids(() => [users.A, users.M12, users.U2]), M: NONE, OF: ids(() => [users.A, users.M12, users.U2]), OR: ids(() => [users.A, users.M12, users.U2]),
+      WF: NONE, WR: NONE, P: ids(() => [users.A, users.M12, users.U2]), X: NONE,
+    }),
+    single("user", "a member of W1", () => users.M, {
+      A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "allowed", X: "null",
+    }),
+    single("user", "a member of W2 only", () => users.U2, {
+      A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "null", WR: "null", P: "allowed", X: "null",
+    }),
+    list("apiKeys", "all the caller may see", "", {
+      A: ids(allHomeKeys), M: "FORBIDDEN", OF: ids(sandboxHomeKeys), OR: ids(sandboxHomeKeys),
+      WF: "FORBIDDEN", WR: "FORBIDDEN", P: ids(productionHomeKeys), X: ids(() => [keys.XK]),
+    }),
+    list("apiKeys", "filter environment PRODUCTION", "filter: { environment: [PRODUCTION] }", {
+      A: ids(productionHomeKeys), M: "FORBIDDEN", OF: NONE, OR: NONE, WF: "FORBIDDEN", WR: "FORBIDDEN", P: ids(productionHomeKeys), X: NONE,
+    }),
+    single("apiKey", "a SANDBOX key scoped to W1", () => keys.KS, {
+      A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "allowed", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "null", X: "null",
+    }),
+    single("apiKey", "a PRODUCTION key", () => keys.KP, {
+      A: "allowed", M: "FORBIDDEN", OF: "null", OR: "null", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "null",
+    }),
+    list("documents", "all the caller reaches", "", {
+      A: ids(allHomeDocs),
+      M: ids(() => [docs.DS1, docs.DP1, docs.DOF, docs.DPP, docs.DANOM]),
+      OF: ids(() => [docs.DS1, docs.DS2, docs.DOF, docs.DANOM]),
+      OR: ids(() => [docs.DS1, docs.DS2, docs.DOF, docs.DANOM]),
+      WF: ids(() => [docs.DS1, docs.DOF, docs.DANOM]),
+      WR: ids(() => [docs.DS1, docs.DOF, docs.DANOM]),
+      P: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
+      X: ids(() => [docs.XD]),
+    }),
+    list("documents", "filter environment PRODUCTION", "environment: PRODUCTION", {
+      A: ids(() => [docs.DP1, docs.DP2, docs.DPP]), M: ids(() => [docs.DP1, docs.DPP]), OF: NONE, OR: NONE, WF: NONE, WR: NONE,
+      P: ids(() => [docs.DP1, docs.DP2, docs.DPP]), X: NONE,
+    }),
+    list("documents", "filter workspaceId W2", `workspaceId: "__W2__"`, {
+      A: ids(() => [docs.DS2, docs.DP2]), M: NONE, OF: ids(() => [docs.DS2]), OR: ids(() => [docs.DS2]), WF: NONE, WR: NONE,
+      P: ids(() => [docs.DP2]), X: NONE,
+    }),
+    single("document", "a SANDBOX document in W1", () => docs.DS1, {
+      A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "null", X: "null",
+    }),
+    single("document", "a SANDBOX document in W2", () => docs.DS2, {
+      A: "allowed", M: "null", OF: "allowed", OR: "allowed", WF: "null", WR: "null", P: "null", X: "null",
+    }),
+    single("document", "a PRODUCTION document in W1", () => docs.DP1, {
+      A: "allowed", M: "allowed", OF: "null", OR: "null", WF: "null", WR: "null", P: "allowed", X: "null",
+    }),
+  ];
+
+  const describeOutcome = (o: Outcome) => (typeof o === "string" ? o : "exactly its ids");
+  const queryCells = queryRows.flatMap((row) =>
+    CALLERS.filter((who) => who === "N" || row.expect[who] !== undefined).map((who) => {
+      const expected = row.expect[who] ?? "UNAUTHENTICATED";
+      return { name: `Query.${row.op} [${row.label}] as ${who} → ${describeOutcome(expected)}`, row, who, expected };
+    }),
+  );
+
+  describe("queries", () => {
+    it.each(queryCells)("$name", async ({ row, who, expected }) => {
+      matrixCellsRun++;
+      const query = row.query.replace(/__W2__/g, W2);
+      const result = await gql(who, query, row.variables?.() ?? {});
+      expect(result.status).toBe(200);
+      if (typeof expected === "object") {
+        expect(outcomeOf(result, row.op)).toBe("allowed");
+        const connection = result.data![row.op] as { totalCount: number; nodes: { id: string }[] };
+        expect(sorted(connection.nodes.map((n) => n.id))).toEqual(sorted(expected.ids()));
+        expect(connection.totalCount).toBe(expected.ids().length);
+        return;
+      }
+      expect(outcomeOf(result, row.op)).toBe(expected);
+      if (expected === "allowed") row.check?.(who, result.data![row.op]);
+      if (result.errors) {
+        expect(result.errors).toHaveLength(1);
+        expect(result.errors[0].path).toEqual([row.op]);
+        expect(result.data?.[row.op] ?? null).toBeNull();
+      }
+    });
+  });
+
+  // =============================================================================================
+  // Mutations
+
+  interface MutationRow {
+    op: string;
+    label: string;
+    /** Makes the fresh object the cell acts on (as the admin); its id is the cell's target. */
+    fresh?: (who: Who) => Promise<string>;
+    variables: (who: Who, target: string) => Record<string, unknown>;
+    /** The row a denied call must leave exactly as it was (default: the caller's organization). */
+    row?: (who: Who, target: string) => Promise<unknown>;
+    /** What an allowed call must have done. */
+    effect: (who: Who, target: string, value: any, variables: Record<string, any>) => Promise<void>;
+    expect: Expect;
+  }
+
+  /** Links made for one cell only (so M, WF and WR reach a fresh workspace); removed after it. */
+  const cellCleanups: (() => Promise<void>)[] = [];
+
+  /** A fresh workspace that the caller reaches (so FORBIDDEN comes from the rule, not from scoping). */
+  async function freshWorkspaceFor(who: Who): Promise<string> {
+    const id = (await ok("A", Q.createWorkspace, { input: { name: `Fresh ${randomUUID().slice(0, 8)}` } })).createWorkspace.id as string;
+    if (who === "M") {
+      await server.db.query(`INSERT INTO ${esc("user_workspace")} (user_id, workspace_id) VALUES (?, ?)`, [users.M, id]);
+      cellCleanups.push(() => server.db.query(`DELETE FROM ${esc("user_workspace")} WHERE user_id = ? AND workspace_id = ?`, [users.M, id]));
+    }
+    if (who === "WF" || who === "WR") {
+      await server.db.query(`INSERT INTO ${esc("api_key_workspace")} (api_key_id, workspace_id) VALUES (?, ?)`, [keys[who], id]);
+      cellCleanups.push(() => server.db.query(`DELETE FROM ${esc("api_key_workspace")} WHERE api_key_id = ? AND workspace_id = ?`, [keys[who], id]));
+    }
+    return id;
+  }
+
+  const createdKeyEffect = async (who: Who, _t: string, value: any, vars: Record<string, any>) => {
+    const input = vars.input;
+    expect(value.token).toMatch(input.environment === "SANDBOX" ? /^lk_test_[0-9A-Za-z]{36}$/ : /^lk_live_[0-9A-Za-z]{36}$/);
+    const row = await rowOf("api_key", value.apiKey.id);
+    expect(row).toMatchObject({
+      organization_id: orgOf(who),
+      environment: input.environment,
+      scope: input.scope,
+      permission: input.permission,
+      revoked_at: null,
+      ...creatorOf(who),
+    });
+    expect(await linksOfKey(value.apiKey.id)).toEqual(sorted(input.workspaceIds ?? []));
+  };
+  const keyInput = (environment: string, scope: string, permission: string, workspaceIds?: () => string[]) => () => ({
+    input: { environment, scope, permission, ...(workspaceIds ? { workspaceIds: workspaceIds() } : {}), description: "matrix" },
+  });
+
+  const createdDocEffect = (defaultEnv: (who: Who) => string) => async (who: Who, _t: string, value: any, vars: Record<string, any>) => {
+    const row = await rowOf("document", value.id);
+    expect(row).toMatchObject({
+      organization_id: orgOf(who),
+      workspace_id: vars.input.workspaceId,
+      environment: vars.input.environment ?? defaultEnv(who),
+      title: vars.input.title,
+      ...creatorOf(who),
+    });
+    expect(value.environment).toBe(row.environment);
+  };
+  /** Users name the environment given; keys omit it. */
+  const docInput = (workspaceId: () => string, environment: string | null) => (who: Who) => ({
+    input: { workspaceId: workspaceId(), title: `Matrix ${randomUUID().slice(0, 8)}`, ...(environment ? { environment } : {}) },
+  });
+
+  const FOREIGN_OR_OUT_OF_SCOPE = "BAD_USER_INPUT(workspaceId)";
+
+  const mutationRows: MutationRow[] = [
+    // ---- createApiKey ----
+    ...(
+      [
+        ["SANDBOX WORKSPACE [W1] READ_ONLY", keyInput("SANDBOX", "WORKSPACE", "READ_ONLY", () => [W1]),
+          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "BAD_USER_INPUT(workspaceIds)" }],
+        ["SANDBOX ORGANIZATION FULL_ACCESS", keyInput("SANDBOX", "ORGANIZATION", "FULL_ACCESS"),
+          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "allowed" }],
+        ["SANDBOX ORGANIZATION READ_ONLY", keyInput("SANDBOX", "ORGANIZATION", "READ_ONLY"),
+          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "allowed" }],
+        ["SANDBOX WORKSPACE [W1, W2] FULL_ACCESS", keyInput("SANDBOX", "WORKSPACE", "FULL_ACCESS", () => [W1, W2]),
+          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "BAD_USER_INPUT(workspaceIds)" }],
+        ["PRODUCTION ORGANIZATION READ_ONLY", keyInput("PRODUCTION", "ORGANIZATION", "READ_ONLY"),
+          { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" }],
+        ["PRODUCTION WORKSPACE [W2] FULL_ACCESS", keyInput("PRODUCTION", "WORKSPACE", "FULL_ACCESS", () => [W2]),
+          { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "BAD_USER_INPUT(workspaceIds)" }],
+      ] as [string, () => Record<string, unknown>, Expect][]
+    ).map(([label, variables, outcomes]): MutationRow => ({ op: "createApiKey", label, variables, effect: createdKeyEffect, expect: outcomes })),
+
+    // ---- updateApiKey / revokeApiKey ----
+    ...(
+      [
+        ["a fresh SANDBOX key scoped to W1", () => freshKey("SANDBOX"),
+          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "NOT_FOUND", X: "NOT_FOUND" }],
+        ["a fresh PRODUCTION key", () => freshKey("PRODUCTION", "ORGANIZATION"),
+          { A: "allowed", M: "FORBIDDEN", OF: "NOT_FOUND", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" }],
+      ] as [string, () => Promise<string>, Expect][]
+    ).flatMap(([label, fresh, outcomes]): MutationRow[] => [
+      {
+        op: "updateApiKey",
+        label,
+        fresh,
+        variables: (_who, id) => ({ input: { id, description: "changed by the matrix" } }),
+        row: (_who, id) => rowOf("api_key", id),
+        effect: async (_who, id, value) => {
+          expect(value).toEqual({ id, description: "changed by the matrix" });
+          expect((await rowOf("api_key", id)).description).toBe("changed by the matrix");
+        },
+        expect: outcomes,
+      },
+      {
+        op: "revokeApiKey",
+        label,
+        fresh,
+        variables: (_who, id) => ({ id }),
+        row: (_who, id) => rowOf("api_key", id),
+        effect: async (_who, id, value) => {
+          expect(value).toMatchObject({ id, status: "REVOKED" });
+          expect((await rowOf("api_key", id)).revoked_at).not.toBeNull();
+        },
+        expect: outcomes,
+      },
+    ]),
+
+    // ---- workspaces ----
+    {
+      op: "createWorkspace",
+      label: "a new workspace",
+      variables: () => ({ input: { name: `Matrix ${randomUUID().slice(0, 8)}` } }),
+      effect: async (who, _t, value, vars) => {
+        expect(await rowOf("workspace", value.id)).toMatchObject({ organization_id: orgOf(who), name: vars.input.name });
+      },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" },
+    },
+    {
+      op: "updateWorkspace",
+      label: "a fresh workspace the caller reaches",
+      fresh: freshWorkspaceFor,
+      variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
+      row: (_who, id) => rowOf("workspace", id),
+      effect: async (_who, id) => expect((await rowOf("workspace", id)).name).toBe("Renamed by the matrix"),
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+    },
+    {
+      op: "deleteWorkspace",
+      label: "a fresh workspace the caller reaches",
+      fresh: freshWorkspaceFor,
+      variables: (_who, id) => ({ id }),
+      row: (_who, id) => rowOf("workspace", id),
+      effect: async (_who, id, value) => {
+        expect(value).toBe(id);
+        expect(await rowOf("workspace", id)).toBeUndefined();
+      },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+    },
+
+    // ---- users ----
+    ...(
+      [
+        ["a MEMBER of W1", () => [W1],
+          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "BAD_USER_INPUT(workspaceIds)" }],
+        ["a MEMBER of no workspace", () => [],
+          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" }],
+      ] as [string, () => string[], Expect][]
+    ).map(([label, workspaceIds, outcomes]): MutationRow => ({
+      op: "createUser",
+      label,
+      variables: () => ({ input: { email: uniqueEmail(), name: "Matrix", role: "MEMBER", workspaceIds: workspaceIds() } }),
+      effect: async (who, _t, value, vars) => {
+        expect(await rowOf("user", value.id)).toMatchObject({ organization_id: orgOf(who), email: vars.input.email, role: "MEMBER" });
+        expect(await linksOfUser(value.id)).toEqual(sorted(vars.input.workspaceIds));
+      },
+      expect: outcomes,
+    })),
+    {
+      op: "updateUser",
+      label: "a fresh MEMBER of W1",
+      fresh: freshUser,
+      variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
+      row: (_who, id) => rowOf("user", id),
+      effect: async (_who, id) => expect((await rowOf("user", id)).name).toBe("Renamed by the matrix"),
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+    },
+    {
+      op: "deleteUser",
+      label: "a fresh MEMBER of W1",
+      fresh: freshUser,
+      variables: (_who, id) => ({ id }),
+      row: (_who, id) => rowOf("user", id),
+      effect: async (_who, id, value) => {
+        expect(value).toBe(id);
+        expect(await rowOf("user", id)).toBeUndefined();
+        expect(await linksOfUser(id)).toEqual([]);
+      },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+    },
+
+    // ---- createDocument ----
+    ...(
+      [
+        ["in W1, environment omitted", docInput(() => W1, null),
+          { A: "BAD_USER_INPUT(environment)", M: "BAD_USER_INPUT(environment)", OF: "allowed", OR: "FORBIDDEN", WF: "allowed", WR: "FORBIDDEN", P: "allowed", X: "BAD_USER_INPUT(environment)" }],
+        ["in W1, environment SANDBOX", docInput(() => W1, "SANDBOX"),
+          { A: "allowed", M: "allowed", OF: "allowed", OR: "FORBIDDEN", WF: "allowed", WR: "FORBIDDEN", P: "FORBIDDEN", X: FOREIGN_OR_OUT_OF_SCOPE }],
+        ["in W1, environment PRODUCTION", docInput(() => W1, "PRODUCTION"),
+          { A: "allowed", M: "allowed", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: FOREIGN_OR_OUT_OF_SCOPE }],
+        ["in W2 (users: SANDBOX; keys: environment omitted)", (who: Who) => docInput(() => W2, isKey(who) ? null : "SANDBOX")(who),
+          { A: "allowed", M: FOREIGN_OR_OUT_OF_SCOPE, OF: "allowed", OR: "FORBIDDEN", WF: FOREIGN_OR_OUT_OF_SCOPE, WR: "FORBIDDEN", P: "allowed", X: FOREIGN_OR_OUT_OF_SCOPE }],
+        ["in the other organization's workspace (users: SANDBOX; keys: omitted)", (who: Who) => docInput(() => XW1, isKey(who) ? null : "SANDBOX")(who),
+          { A: FOREIGN_OR_OUT_OF_SCOPE, M: FOREIGN_OR_OUT_OF_SCOPE, OF: FOREIGN_OR_OUT_OF_SCOPE, OR: "FORBIDDEN", WF: FOREIGN_OR_OUT_OF_SCOPE, WR: "FORBIDDEN", P: FOREIGN_OR_OUT_OF_SCOPE, X: "allowed" }],
+      ] as [string, (who: Who) => Record<string, unknown>, Expect][]
+    ).map(([label, variables, outcomes]): MutationRow => ({
+      op: "createDocument",
+      label,
+      variables,
+      effect: createdDocEffect((who) => KEY_ENV[who] ?? "(users must name it)"),
+      expect: outcomes,
+    })),
+
+    // ---- updateDocument / deleteDocument ----
+    ...(
+      [
+        ["a fresh SANDBOX document in W1", () => freshDoc(W1, "SANDBOX"),
+          { A: "allowed", M: "allowed", OF: "allowed", OR: "FORBIDDEN", WF: "allowed", WR: "FORBIDDEN", P: "NOT_FOUND", X: "NOT_FOUND" }],
+        ["a fresh SANDBOX document in W2", () => freshDoc(W2, "SANDBOX"),
+          { A: "allowed", M: "NOT_FOUND", OF: "allowed", OR: "FORBIDDEN", WF: "NOT_FOUND", WR: "FORBIDDEN", P: "NOT_FOUND", X: "NOT_FOUND" }],
+        ["a fresh PRODUCTION document in W1", () => freshDoc(W1, "PRODUCTION"),
+          { A: "allowed", M: "allowed", OF: "NOT_FOUND", OR: "FORBIDDEN", WF: "NOT_FOUND", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" }],
+      ] as [string, () => Promise<string>, Expect][]
+    ).flatMap(([label, fresh, outcomes]): MutationRow[] => [
+      {
+        op: "updateDocument",
+        label,
+        fresh,
+        variables: (_who, id) => ({ input: { id, title: "Retitled by the matrix" } }),
+        row: (_who, id) => rowOf("document", id),
+        effect: async (_who, id, value) => {
+          expect(value).toEqual({ id, title: "Retitled by the matrix" });
+          expect((await rowOf("document", id)).title).toBe("Retitled by the matrix");
+        },
+        expect: outcomes,
+      },
+      {
+        op: "deleteDocument",
+        label,
+        fresh,
+        variables: (_who, id) => ({ id }),
+        row: (_who, id) => rowOf("document", id),
+        effect: async (_who, id, value) => {
+          expect(value).toBe(id);
+          expect(await rowOf("document", id)).toBeUndefined();
+        },
+        expect: outcomes,
+      },
+    ]),
+  ];
+
+  const mutationCells = mutationRows.flatMap((row) =>
+    CALLERS.filter((who) => who === "N" || row.expect[who] !== undefined).map((who) => {
+      const expected = (row.expect[who] ?? "UNAUTHENTICATED") as Exclude<Outcome, { ids: () => string[] }>;
+      return { name: `Mutation.${row.op} [${row.label}] as ${who} → ${expected}`, row, who, expected };
+    }),
+  );
+
+  describe("mutations", () => {
+    afterEach(async () => {
+      while (cellCleanups.length) await cellCleanups.pop()!();
+    });
+
+    it.each(mutationCells)("$name", async ({ row, who, expected }) => {
+      matrixCellsRun++;
+      const target = row.fresh ? await row.fresh(who) : "";
+      const targetRow = () => (row.row ? row.row(who, target) : rowOf("organization", homeId));
+      const state = async () => ({ counts: await tableCounts(server.db), target: await targetRow(), rows: await snapshot() });
+      const before = expected === "allowed" ? null : await state();
+
+      const variables = row.variables(who, target);
+      const result = await gql(who, MUTATIONS[row.op], variables);
+      expect(result.status).toBe(200);
+      expect(outcomeOf(result, row.op)).toBe(expected);
+
+      if (expected === "allowed") {
+        await row.effect(who, target, result.data![row.op], variables as Record<string, any>);
+      } else {
+        expect(result.errors).toHaveLength(1);
+        expect(result.errors![0].path).toEqual([row.op]);
+        expect(result.data).toBeNull();
+        const after = await state();
+        expect(after.counts).toEqual(before!.counts);
+        expect(after.target).toEqual(before!.target);
+        expect(after.rows).toEqual(before!.rows);
+      }
+    });
+  });
+
+  // =============================================================================================
+  // Objects out of reach are indistinguishable from missing ones (SPEC §5)
+
+  describe("out of reach answers exactly like missing", () => {
+    const ALIASED = `query($k: ID!, $w: ID!, $u: ID!, $d: ID!) {
+      a: apiKey(id: $k) { id } b: workspace(id: $w) { id } c: user(id: $u) { id } d: document(id: $d) { id }
+    }`;
+    const random = () => ({ k: randomUUID(), w: randomUUID(), u: randomUUID(), d: randomUUID() });
+    const comparable = (r: GraphQLResult<unknown>) => ({ status: r.status, data: r.data, errors: r.errors });
+
+    it("X fetching home's key, workspace, user and document in one aliased request gets four nulls and no error, exactly as for random ids", async () => {
+      extraChecksRun++;
+      const theirs = await gql("X", ALIASED, { k: keys.KS, w: W1, u: users.M, d: docs.DS1 });
+      const missing = await gql("X", ALIASED, random());
+      expect(comparable(theirs)).toEqual({ status: 200, data: { a: null, b: null, c: null, d: null }, errors: undefined });
+      expect(comparable(theirs)).toEqual(comparable(missing));
+    });
+
+    it.each([
+      ["OF", "a PRODUCTION key and document", () => ({ k: keys.KP, d: docs.DP1 }), `a: apiKey(id: $k) { id } d: document(id: $d) { id }`],
+      ["P", "a SANDBOX key and document", () => ({ k: keys.KS, d: docs.DS1 }), `a: apiKey(id: $k) { id } d: document(id: $d) { id }`],
+      ["WF", "W2, a member of W2 only, a document in W2", () => ({ w: W2, u: users.U2, d: docs.DS2 }), `b: workspace(id: $w) { id } c: user(id: $u) { id } d: document(id: $d) { id }`],
+      ["M", "W2 and a document in W2", () => ({ w: W2, d: docs.DS2 }), `b: workspace(id: $w) { id } d: document(id: $d) { id }`],
+    ] as [Who, string, () => Record<string, string>, string][])(
+      "%s fetching %s (aliased) gets nulls, exactly as for random ids",
+      async (who, _what, vars, selection) => {
+        extraChecksRun++;
+        const v = vars();
+        const decl = Object.keys(v).map((k) => `$${k}: ID!`).join(", ");
+        const query = `query(${decl}) { ${selection} }`;
+        const theirs = await gql(who, query, v);
+        const missing = await gql(who, query, Object.fromEntries(Object.keys(v).map((k) => [k, randomUUID()])));
+        expect(theirs.errors).toBeUndefined();
+        expect(Object.values(theirs.data ?? { none: "no data" }).every((x) => x === null)).toBe(true);
+        expect(comparable(theirs)).toEqual(comparable(missing));
+      },
+    );
+
+    /** [caller, mutation, how to make a fresh target it may not see, variables for an id]. */
+    const idMutations: [Who, string, () => Promise<string>, (id: string) => Record<string, unknown>][] = [
+      ["X", "updateApiKey", () => freshKey("SANDBOX"), (id) => ({ input: { id, description: "x" } })],
+      ["X", "revokeApiKey", () => freshKey("SANDBOX"), (id) => ({ id })],
+      ["X", "updateWorkspace", () => freshWorkspaceFor("A"), (id) => ({ input: { id, name: "x" } })],
+      ["X", "deleteWorkspace", () => freshWorkspaceFor("A"), (id) => ({ id })],
+      ["X", "updateUser", freshUser, (id) => ({ input: { id, name: "x" } })],
+      ["X", "deleteUser", freshUser, (id) => ({ id })],
+      ["X", "updateDocument", () => freshDoc(W1, "SANDBOX"), (id) => ({ input: { id, title: "x" } })],
+      ["X", "deleteDocument", () => freshDoc(W1, "SANDBOX"), (id) => ({ id })],
+      ["X", "createDocument", async () => W1, (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } })],
+      ["X", "createApiKey", async () => W1, (id) => ({ input: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [id] } })],
+      ["X", "createUser", async () => W1, (id) => ({ input: { email: uniqueEmail(), role: "MEMBER", workspaceIds: [id] } })],
+      ["OF", "updateApiKey", () => freshKey("PRODUCTION", "ORGANIZATION"), (id) => ({ input: { id, description: "x" } })],
+      ["OF", "revokeApiKey", () => freshKey("PRODUCTION", "ORGANIZATION"), (id) => ({ id })],
+      ["OF", "deleteDocument", () => freshDoc(W1, "PRODUCTION"), (id) => ({ id })],
+      ["P", "updateDocument", () => freshDoc(W1, "SANDBOX"), (id) => ({ input: { id, title: "x" } })],
+      ["WF", "updateDocument", () => freshDoc(W2, "SANDBOX"), (id) => ({ input: { id, title: "x" } })],
+      ["WF", "createDocument", async () => W2, (id) => ({ input: { workspaceId: id, title: "x" } })],
+      ["M", "deleteDocument", () => freshDoc(W2, "SANDBOX"), (id) => ({ id })],
+      ["M", "createDocument", async () => W2, (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } })],
+    ];
+
+    it.each(idMutations)("%s calling %s on an object out of its reach gets the same error (message and code) as on a random id, and nothing changes", async (who, op, fresh, vars) => {
+      extraChecksRun++;
+      const id = await fresh();
+      const before = { counts: await tableCounts(server.db), rows: await snapshot() };
+      const theirs = await gql(who, MUTATIONS[op], vars(id));
+      const missing = await gql(who, MUTATIONS[op], vars(randomUUID()));
+      expect(theirs.errors?.length).toBe(1);
+      expect(["NOT_FOUND", "BAD_USER_INPUT"]).toContain(theirs.errors![0].extensions?.code);
+      expect(comparable(theirs)).toEqual(comparable(missing));
+      expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
+    });
+  });
+
+  // =============================================================================================
+  // Nested fields leave out what the caller may not see (SPEC §5)
+
+  describe("nested fields", () => {
+    const docWithCreator = `query($id: ID!) { document(id: $id) { id ${ACTOR} } }`;
+    const creatorSeenBy = async (who: Who | string, documentId: string) => {
+      const result = await gql(who, docWithCreator, { id: documentId });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.document?.id).toBe(documentId);
+      return result.data!.document.createdBy as { __typename: string; id: string } | null;
+    };
+
+    it.each([
+      ["A", "OF's key"],
+      ["OR", "OF's key (same environment, organization scope)"],
+      ["M", "null: a member cannot see keys"],
+      ["WF", "null: a workspace-scope key cannot see keys"],
+      ["WR", "null: a workspace-scope key cannot see keys"],
+    ] as [Who, string][])("a SANDBOX document in W1 created by the OF key: %s reading createdBy sees %s", async (who) => {
+      extraChecksRun++;
+      const expected = who === "A" || who === "OR" ? { __typename: "ApiKey", id: keys.OF } : null;
+      expect(await creatorSeenBy(who, docs.DOF)).toEqual(expected);
+    });
+
+    it("a document created by the PRODUCTION key: P sees its own key, M (member of W1) sees createdBy null", async () => {
+      extraChecksRun++;
+      expect(await creatorSeenBy("P", docs.DPP)).toEqual({ __typename: "ApiKey", id: keys.P });
+      expect(await creatorSeenBy("M", docs.DPP)).toBeNull();
+      expect(await creatorSeenBy("A", docs.DPP)).toEqual({ __typename: "ApiKey", id: keys.P });
+    });
+
+    it("a SANDBOX document whose creator is the PRODUCTION key (planted row): SANDBOX keys see createdBy null, the admin sees the key", async () => {
+      extraChecksRun++;
+      expect(await creatorSeenBy("OF", docs.DANOM)).toBeNull();
+      expect(await creatorSeenBy("OR", docs.DANOM)).toBeNull();
+      expect(await creatorSeenBy("WF", docs.DANOM)).toBeNull();
+      expect(await creatorSeenBy("A", docs.DANOM)).toEqual({ __typename: "ApiKey", id: keys.P });
+    });
+
+    it("a document created by a user who later left W1: WF sees createdBy null, OF and the admin see the user", async () => {
+      extraChecksRun++;
+      const author = await extraMember([W1]);
+      const documentId = await createDoc(author.token, { workspaceId: W1, environment: "SANDBOX" });
+      await ok("A", Q.updateUser, { input: { id: author.userId, workspaceIds: [W2] } });
+      expect(await creatorSeenBy("WF", documentId)).toBeNull();
+      expect(await creatorSeenBy("OF", documentId)).toEqual({ __typename: "User", id: author.userId });
+      expect(await creatorSeenBy("A", documentId)).toEqual({ __typename: "User", id: author.userId });
+    });
+
+    it.each([
+      ["A", () => [W1, W2]],
+      ["OF", () => [W1, W2]],
+      ["M", () => [W1]],
+      ["WF", () => [W1]],
+      ["WR", () => [W1]],
+    ] as [Who, () => string[]][])("User.workspaces of a member of W1 and W2, read by %s, lists only what the caller reaches", async (who, expected) => {
+      extraChecksRun++;
+      const result = await gql(who, `query($id: ID!) { user(id: $id) { workspaces { id } } }`, { id: users.M12 });
+      expect(result.errors).toBeUndefined();
+      expect(sorted(result.data!.user.workspaces.map((w: { id: string }) => w.id))).toEqual(sorted(expected()));
+    });
+
+    it("viewer.user.workspaces of M is [W1]; viewer.apiKey.workspaces of WF is [W1]; OF sees both workspaces of a [W1, W2] key", async () => {
+      extraChecksRun++;
+      const m = await gql("M", `{ viewer { user { workspaces { id } } } }`);
+      expect(m.data!.viewer.user.workspaces).toEqual([{ id: W1 }]);
+      const wf = await gql("WF", `{ viewer { apiKey { id workspaces { id } } } }`);
+      expect(wf.data!.viewer.apiKey).toEqual({ id: keys.WF, workspaces: [{ id: W1 }] });
+      const of = await gql("OF", `query($id: ID!) { apiKey(id: $id) { workspaces { id } } }`, { id: keys.KS12 });
+      expect(sorted(of.data!.apiKey.workspaces.map((w: { id: string }) => w.id))).toEqual(sorted([W1, W2]));
+    });
+
+    it("a member cannot promote themselves to ADMIN (FORBIDDEN, nothing changed)", async () => {
+      extraChecksRun++;
+      const me = await extraMember([W1]);
+      const before = { counts: await tableCounts(server.db), me: await rowOf("user", me.userId), rows: await snapshot() };
+      const result = await gql(me.token, Q.updateUser, { input: { id: me.userId, role: "ADMIN" } });
+      expect(outcomeOf(result, "updateUser")).toBe("FORBIDDEN");
+      expect({ counts: await tableCounts(server.db), me: await rowOf("user", me.userId), rows: await snapshot() }).toEqual(before);
+    });
+  });
+
+  /** A new member of home with its own JWT (made like createOrganization's member()), for checks that change that member. */
+  async function extraMember(workspaceIds: string[]): Promise<{ userId: string; token: string }> {
+    const now = new Date();
+    const id = randomUUID();
+    await server.db.getRepository(User).insert({
+      id, organizationId: homeId, email: uniqueEmail(), name: "Extra", role: UserRole.MEMBER, createdAt: now, updatedAt: now,
+    });
+    if (workspaceIds.length) await server.db.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: id, workspaceId })));
+    return { userId: id, token: await server.services.jwt.sign(id, "1h") };
+  }
+
+  // =============================================================================================
+  // The last admin (SPEC §5): never demoted nor deleted
+
+  describe("the last admin", () => {
+    it("cannot demote or delete themselves while alone (BAD_USER_INPUT, nothing changed); can once a second admin exists; the second is then the last", async () => {
+      extraChecksRun++;
+      const solo = await createOrganization(server, { workspaces: 1 });
+      const a1 = solo.admin;
+      const denied = async (credential: string, query: string, variables: Record<string, unknown>, op: string, field: string) => {
+        const before = { counts: await tableCounts(server.db), rows: await snapshot() };
+        const result = await gql(credential, query, variables);
+        expect(outcomeOf(result, op)).toBe(`BAD_USER_INPUT(${field})`);
+        expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
+      };
+
+      await denied(a1.token, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } }, "updateUser", "role");
+      await denied(a1.token, Q.deleteUser, { id: a1.userId }, "deleteUser", "id");
+      // an organization-scope full-access key may manage users, but not remove the last admin either
+      const of = (await createKey(a1.token, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" })).token;
+      await denied(of, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } }, "updateUser", "role");
+      await denied(of, Q.deleteUser, { id: a1.userId }, "deleteUser", "id");
+
+      const a2 = (await ok(a1.token, Q.createUser, { input: { email: uniqueEmail(), role: "ADMIN" } })).createUser.id as string;
+      const demoted = await gql(a1.token, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } });
+      expect(outcomeOf(demoted, "updateUser")).toBe("allowed");
+      expect((await rowOf("user", a1.userId)).role).toBe("MEMBER");
+
+      const a2Token = await server.services.jwt.sign(a2, "1h");
+      await denied(a2Token, Q.deleteUser, { id: a2 }, "deleteUser", "id");
+      await denied(a2Token, Q.updateUser, { input: { id: a2, role: "MEMBER" } }, "updateUser", "role");
+
+      expect(outcomeOf(await gql(a2Token, Q.updateUser, { input: { id: a1.userId, role: "ADMIN" } }), "updateUser")).toBe("allowed");
+      const deleted = await gql(a1.token, Q.deleteUser, { id: a1.userId });
+      expect(outcomeOf(deleted, "deleteUser")).toBe("allowed");
+      expect(await rowOf("user", a1.userId)).toBeUndefined();
+      expect((await gql(a1.token, Q.viewer)).status).toBe(401);
+    });
+  });
+
+  // =============================================================================================
+  // Deleting a workspace (SPEC §5)
+
+  describe("deleting a workspace", () => {
+    it("deletes its documents and memberships, takes it out of keys' scopes, and revokes WORKSPACE keys left with none, in one go", async () => {
+      extraChecksRun++;
+      const org = await createOrganization(server, { apiPlan: "Scale", workspaces: 2 });
+      const [Wa, Wd] = org.workspaceIds;
+      const admin = org.admin.token;
+      const onlyWd = await createKey(admin, { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [Wd], permission: "FULL_ACCESS" });
+      const both = await createKey(admin, { environment: "PRODUCTION", scope: "WORKSPACE", workspaceIds: [Wa, Wd], permission: "READ_ONLY" });
+      const orgKey = await createKey(admin, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" });
+      const inWd = [
+        await createDoc(admin, { workspaceId: Wd, environment: "SANDBOX" }),
+        await createDoc(admin, { workspaceId: Wd, environment: "PRODUCTION" }),
+        await createDoc(onlyWd.token, { workspaceId: Wd }),
+      ];
+      const inWa = await createDoc(admin, { workspaceId: Wa, environment: "SANDBOX" });
+      const member = await org.member([Wa, Wd]);
+
+      const result = await gql(admin, Q.deleteWorkspace, { id: Wd });
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ deleteWorkspace: Wd });
+
+      expect(await rowOf("workspace", Wd)).toBeUndefined();
+      for (const id of inWd) expect(await rowOf("document", id)).toBeUndefined();
+      expect(await rowsWhere("document", "workspace_id", Wd)).toEqual([]);
+      expect(await rowOf("document", inWa)).toBeDefined();
+      expect(await linksOfUser(member.userId)).toEqual([Wa]);
+
+      expect((await rowOf("api_key", onlyWd.apiKey.id)).revoked_at).not.toBeNull();
+      expect(await linksOfKey(onlyWd.apiKey.id)).toEqual([]);
+      expect((await gql(onlyWd.token, Q.viewer)).status).toBe(401);
+
+      expect((await rowOf("api_key", both.apiKey.id)).revoked_at).toBeNull();
+      expect(await linksOfKey(both.apiKey.id)).toEqual([Wa]);
+      const stillWorks = await gql(both.token, `{ viewer { apiKey { status workspaces { id } } } }`);
+      expect(stillWorks.data!.viewer.apiKey).toEqual({ status: "ACTIVE", workspaces: [{ id: Wa }] });
+
+      expect((await rowOf("api_key", orgKey.apiKey.id)).revoked_at).toBeNull();
+      const statuses = await gql(admin, `{ apiKeys(first: 100) { nodes { id status } } }`);
+      expect(statuses.data!.apiKeys.nodes).toEqual(
+        expect.arrayContaining([
+          { id: onlyWd.apiKey.id, status: "REVOKED" },
+          { id: both.apiKey.id, status: "ACTIVE" },
+          { id: orgKey.apiKey.id, status: "ACTIVE" },
+        ]),
+      );
+    });
+  });
+
+  it("counts its cells", () => {
+    // the matrix: every (operation row × caller) cell above
+    expect(queryCells.length + mutationCells.length).toBeGreaterThan(0);
+    // eslint-disable-next-line no-console
+    console.log(`[permissions-matrix on ${kind}] ${queryCells.length} query cells + ${mutationCells.length} mutation cells = ${queryCells.length + mutationCells.length}`);
+  });
+});

@@ -9,6 +9,7 @@ import type { Context } from "./context";
 import { AppError, internalError } from "./errors/app-error";
 import { formatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
+import { registerGraphiql } from "./http/graphiql";
 import { createLoaders } from "./common/loaders";
 import { buildAppSchema } from "./schema";
 import { createServices, Services } from "./services";
@@ -61,6 +62,7 @@ export async function createServer(
   });
   await apollo.start();
 
+  await registerGraphiql(app, config); // before Apollo: a browser's GET /graphql gets GraphiQL
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",
     context: async (request): Promise<Context> => {

@@ -12,6 +12,9 @@ const positiveInt = (fallback: number) =>
     .transform(Number)
     .refine((n) => n > 0, "must be a positive integer");
 
+const nonNegativeInt = (fallback: number) =>
+  z.string().regex(/^\d+$/, "must be a whole number (0 turns it off)").default(String(fallback)).transform(Number);
+
 const databaseUrl = z
   .string()
   .default("sqlite:./data/latchkey.sqlite")
@@ -36,6 +39,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GRAPHQL_INTROSPECTION: bool.optional(),
   DATA_DIR: z.string().min(1).default("./data"),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: "must be a redis:// or rediss:// URL" }).optional(),
+  RATE_LIMIT_KEY_PER_MINUTE: nonNegativeInt(1200),
+  RATE_LIMIT_ORG_PER_MINUTE: nonNegativeInt(6000),
 });
 
 /** Every variable Latchkey reads (documented in .env.example and the README). */
@@ -53,6 +59,7 @@ export interface Config {
   apiKeyLimit: number;
   logLevel: string;
   introspection: boolean;
+  rateLimits: { redisUrl?: string; perKeyPerMinute: number; perOrganizationPerMinute: number };
 }
 
 /** Thrown for a bad or missing variable; its message is the one line printed at start-up. */
@@ -83,5 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeyLimit: e.API_KEY_LIMIT,
     logLevel: e.LOG_LEVEL,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    rateLimits: {
+      redisUrl: e.REDIS_URL,
+      perKeyPerMinute: e.RATE_LIMIT_KEY_PER_MINUTE,
+      perOrganizationPerMinute: e.RATE_LIMIT_ORG_PER_MINUTE,
+    },
   };
 }

@@ -6,7 +6,10 @@ import Fastify, { FastifyInstance } from "fastify";
 import { DataSource } from "typeorm";
 import type { Config } from "./config";
 import type { Context } from "./context";
-import { AppError, internalError } from "./errors/app-error";
+import { GraphQLError } from "graphql";
+import { internalError } from "./errors/app-error";
+import { isErrorCode } from "./errors/codes";
+import { queryLimits } from "./http/query-limits";
 import { formatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { registerGraphiql } from "./http/graphiql";
@@ -45,6 +48,7 @@ export async function createServer(
     reply.header("x-request-id", request.id);
   });
 
+  const armor = queryLimits(config.production);
   const apollo = new ApolloServer<Context>({
     schema: await buildAppSchema(),
     introspection: config.introspection,
@@ -53,7 +57,9 @@ export async function createServer(
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.production,
     formatError,
+    validationRules: armor.validationRules,
     plugins: [
+      ...armor.plugins,
       fastifyApolloDrainPlugin(app),
       errorLoggingPlugin(app.log),
       services.metrics.apolloPlugin(),
@@ -71,8 +77,9 @@ export async function createServer(
       let principal;
       try {
         principal = await services.authenticator.principalFor(request.headers.authorization, now);
+        if (principal) await services.rateLimits.consume(principal);
       } catch (error) {
-        if (error instanceof AppError) throw error;
+        if (error instanceof GraphQLError && isErrorCode(error.extensions.code)) throw error;
         // e.g. the database is unreachable: log in full, answer with the request id only
         request.log.error({ err: error, requestId }, "authentication failed unexpectedly");
         throw internalError(requestId);
@@ -81,6 +88,8 @@ export async function createServer(
     },
   });
 
+  app.addHook("onClose", () => services.rateLimits.close());
+  if (!(await services.rateLimits.ready())) app.log.warn("Redis is not reachable yet: rate limits are counted in this process until it is");
   services.metrics.register(app);
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {

@@ -5,6 +5,7 @@ import { Authenticator } from "./auth/authenticate";
 import { JwtService } from "./auth/jwt";
 import { TransactionRunner } from "./db/transaction";
 import { Metrics } from "./http/metrics";
+import { RateLimits } from "./http/rate-limit";
 import { ApiKeyService } from "./modules/api-key/api-key.service";
 import { OrganizationAdmin } from "./modules/organization/organization.admin";
 import { OrganizationService } from "./modules/organization/organization.service";
@@ -19,6 +20,7 @@ export function createServices(db: DataSource, config: Config) {
   const metrics = new Metrics(db);
   return {
     metrics,
+    rateLimits: new RateLimits(config),
     db,
     config,
     tx,

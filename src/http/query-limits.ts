@@ -1,0 +1,27 @@
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+
+/**
+ * Limits on the shape of a GraphQL document, checked before execution (graphql-armor). The
+ * deepest legitimate query (a key's creator's workspaces inside a page of keys) has depth 6 and
+ * costs about 10,000 in graphql-armor's model (each level multiplies by 1.5); the committed
+ * dashboard operations cost at most 306. `exposeLimits: false`: errors do not tell the limits.
+ */
+export const QUERY_LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxCost: 20000,
+  maxTokens: 2000,
+  maxDirectives: 20,
+} as const;
+
+/** Field suggestions ("Did you mean …?") are hidden in production only. */
+export function queryLimits(production: boolean) {
+  return new ApolloArmor({
+    maxDepth: { enabled: true, n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: false },
+    maxAliases: { enabled: true, n: QUERY_LIMITS.maxAliases, allowList: [], exposeLimits: false },
+    costLimit: { enabled: true, maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, exposeLimits: false },
+    maxTokens: { enabled: true, n: QUERY_LIMITS.maxTokens, exposeLimits: false },
+    maxDirectives: { enabled: true, n: QUERY_LIMITS.maxDirectives, exposeLimits: false },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}

@@ -1,0 +1,80 @@
+import { GraphQLError } from "graphql";
+import Redis from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Principal } from "../auth/principal";
+import type { Config } from "../config";
+import { ErrorCode } from "../errors/codes";
+
+const WINDOW_SECONDS = 60;
+
+/** HTTP 429 with `Retry-After` and `extensions.retryAfter` (seconds). */
+export function rateLimited(retryAfter: number, what: string): GraphQLError {
+  return new GraphQLError(`Too many requests for this ${what}; retry in ${retryAfter} s`, {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      retryAfter,
+      http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) },
+    },
+  });
+}
+
+/**
+ * Request budgets per API key and per organization (every caller of an organization counts
+ * against it). In memory by default; shared by every process through Redis when REDIS_URL is
+ * set, with an in-memory fallback while Redis is unreachable. 0 turns a budget off.
+ */
+export class RateLimits {
+  private readonly redis?: Redis;
+  private readonly perKey?: RateLimiterAbstract;
+  private readonly perOrganization?: RateLimiterAbstract;
+
+  constructor(config: Pick<Config, "rateLimits">) {
+    const { redisUrl, perKeyPerMinute, perOrganizationPerMinute } = config.rateLimits;
+    if (redisUrl && (perKeyPerMinute > 0 || perOrganizationPerMinute > 0)) {
+      // no offline queue: while Redis is down, calls fail at once and the insurance limiter answers
+      this.redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+      this.redis.on("error", () => undefined); // reconnects by itself; the fallback covers the gap
+    }
+    const make = (keyPrefix: string, points: number): RateLimiterAbstract | undefined => {
+      if (points <= 0) return undefined;
+      const memory = new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS });
+      return this.redis
+        ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix, points, duration: WINDOW_SECONDS, insuranceLimiter: memory })
+        : memory;
+    };
+    this.perKey = make("latchkey:rl:key", perKeyPerMinute);
+    this.perOrganization = make("latchkey:rl:org", perOrganizationPerMinute);
+  }
+
+  /** Waits (at most `timeoutMs`) for Redis, so the first requests are counted where every process counts them. */
+  async ready(timeoutMs = 3000): Promise<boolean> {
+    const redis = this.redis;
+    if (!redis || redis.status === "ready") return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      redis.once("ready", () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Spends one request of the principal's budgets. @throws RATE_LIMITED (HTTP 429) */
+  async consume(principal: Principal): Promise<void> {
+    if (principal.kind === "apiKey" && this.perKey) await spend(this.perKey, principal.apiKey.id, "API key");
+    if (this.perOrganization) await spend(this.perOrganization, principal.organizationId, "organization");
+  }
+
+  async close(): Promise<void> {
+    if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
+  }
+}
+
+async function spend(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) throw rateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), what);
+    throw rejection;
+  }
+}

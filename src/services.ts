@@ -15,9 +15,9 @@ import { DocumentService } from "./modules/document/document.service";
 
 /** The application's services, built once per process around one DataSource. */
 export function createServices(db: DataSource, config: Config) {
-  const tx = new TransactionRunner(db);
-  const jwt = new JwtService(config);
   const metrics = new Metrics(db);
+  const tx = new TransactionRunner(db, (errno) => metrics.transactionRetries.inc({ errno: String(errno) }));
+  const jwt = new JwtService(config);
   return {
     metrics,
     rateLimits: new RateLimits(config),

@@ -7,10 +7,12 @@ type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 const RETRYABLE_MYSQL_ERRORS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
 const MAX_ATTEMPTS = 5;
 
-function isRetryable(error: unknown): boolean {
+function errnoOf(error: unknown): number {
   const driverError = (error as { driverError?: { errno?: number } })?.driverError ?? (error as { errno?: number });
-  return RETRYABLE_MYSQL_ERRORS.has(driverError?.errno ?? -1);
+  return driverError?.errno ?? -1;
 }
+
+const isRetryable = (error: unknown) => RETRYABLE_MYSQL_ERRORS.has(errnoOf(error));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,7 +25,11 @@ export class TransactionRunner {
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   private readonly sqlite: boolean;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Told of every retry (the MySQL error number), e.g. to count them in /metrics. */
+    private readonly onRetry: (errno: number) => void = () => undefined,
+  ) {
     this.sqlite = dataSource.options.type === "better-sqlite3";
   }
 
@@ -38,6 +44,7 @@ export class TransactionRunner {
         return await this.dataSource.transaction(isolation, work);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+        this.onRetry(errnoOf(error));
         await sleep(Math.random() * 10 * attempt);
       }
     }

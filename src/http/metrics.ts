@@ -36,6 +36,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly transactionRetries = new Counter({
+    name: "latchkey_transaction_retries_total",
+    help: "Write transactions run again after a deadlock (1213) or lock-wait timeout (1205).",
+    labelNames: ["errno"] as const,
+    registers: [this.registry],
+  });
+
   constructor(db: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: "latchkey_" });
     new Gauge({

@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
+import { assertNoSecrets } from "./secrets";
 
 export interface GraphQLErrorBody {
   message: string;
@@ -51,6 +52,8 @@ export async function rawGraphql<TData = Record<string, unknown>>(
   } catch {
     // non-JSON answers keep data and errors undefined; `text` shows what came back
   }
+  // every error body of the whole run is checked: an error never carries a token or a JWT
+  if (parsed.errors) assertNoSecrets(JSON.stringify(parsed.errors), `the errors of a response (HTTP ${response.status})`);
   return { status: response.status, data: parsed.data, errors: parsed.errors, text };
 }
 

@@ -8,6 +8,7 @@ import { User, UserRole, UserWorkspace } from "../../src/modules/user/user.entit
 import { createServer } from "../../src/server";
 import type { Services } from "../../src/services";
 import { graphql, type GraphQLResult } from "./client";
+import { assertNoSecrets } from "./secrets";
 import { scratchDatabase, type DatabaseKind } from "./databases";
 
 export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
@@ -50,6 +51,8 @@ export async function createTestServer(kind: DatabaseKind, env: Record<string, s
     close: async () => {
       await app.close();
       if (db.isInitialized) await db.destroy();
+      // every server of the whole run is checked: no log line may carry a token or a JWT
+      assertNoSecrets(logs.join("\n"), "the server's logs");
       await scratch.drop();
     },
   };

@@ -94,7 +94,10 @@ export async function createServer(
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
     try {
-      await db.query("SELECT 1");
+      // a frozen database must not hang the probe: no answer within 2 s is "not ready"
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("readiness timeout")), 2000)));
+      await Promise.race([db.query("SELECT 1"), timeout]).finally(() => clearTimeout(timer));
       return { status: "ok" };
     } catch {
       return reply.code(503).send({ status: "unavailable" });

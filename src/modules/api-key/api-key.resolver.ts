@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
+import { canSeeApiKey, canSeeWorkspace } from "../../auth/principal";
 import { mustBePrincipal } from "../../auth/rules";
 import type { Connection } from "../../common/pagination";
 import { Actor, loadActor } from "../user/user.resolver";
@@ -29,8 +30,19 @@ export class ApiKeyResolver {
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: "Creates a key; the payload's token is shown this once." })
-  createApiKey(@Ctx() ctx: Context, @Arg("input", () => CreateApiKeyInput) input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
-    return ctx.services.apiKeys.create(mustBePrincipal(ctx), input);
+  async createApiKey(@Ctx() ctx: Context, @Arg("input", () => CreateApiKeyInput) input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
+    const principal = mustBePrincipal(ctx);
+    const created = await ctx.services.apiKeys.create(principal, input);
+    // This answer carries the only copy of the token, so once the key is committed it must not fail on a
+    // database hiccup: its workspaces and creator come from what the transaction locked and from the
+    // principal (filtered as the loaders would), not from queries run after the commit.
+    const visible = created.workspaces
+      .filter((w) => canSeeWorkspace(principal, w))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+    ctx.loaders.workspacesOfApiKey.prime(created.apiKey.id, created.apiKey.scope === "WORKSPACE" ? visible : []);
+    if (principal.kind === "user") ctx.loaders.user.prime(principal.user.id, principal.user);
+    else ctx.loaders.apiKey.prime(principal.apiKey.id, canSeeApiKey(principal, principal.apiKey) ? principal.apiKey : null);
+    return created;
   }
 
   @Mutation(() => ApiKey)

@@ -141,7 +141,7 @@ export class ApiKeyService {
    * One transaction locks the organization row, checks plan and limit, inserts, and starts the trial.
    * @throws BAD_USER_INPUT, API_PLAN_REQUIRED, API_KEY_LIMIT_REACHED, FORBIDDEN
    */
-  async create(principal: Principal, input: CreateApiKeyData): Promise<{ apiKey: ApiKey; token: string }> {
+  async create(principal: Principal, input: CreateApiKeyData): Promise<{ apiKey: ApiKey; token: string; workspaces: Workspace[] }> {
     const description = cleanText("description", input.description, { max: DESCRIPTION_MAX });
     const now = new Date();
     if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) throw badInput("expiresAt", "expiresAt must be in the future");
@@ -176,7 +176,10 @@ export class ApiKeyService {
       updatedAt: now,
     });
 
+    // the workspaces linked, locked in the transaction: the answer can list them without a query after the commit
+    let linked: Workspace[] = [];
     const apiKey = await this.tx.run(async (m) => {
+      linked = [];
       const organization = await lockOrganization(m, principal.organizationId);
       if (input.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan) {
         throw new AppError(ErrorCode.API_PLAN_REQUIRED, "Production keys need an API plan; create a SANDBOX key or subscribe to a plan");
@@ -184,6 +187,7 @@ export class ApiKeyService {
       if (workspaceIds.length > 0) {
         const valid = workspaceIds.every(isId) ? await this.lockWorkspaces(m, principal.organizationId, workspaceIds) : [];
         if (valid.length !== workspaceIds.length) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
+        linked = valid;
       }
       const active = await m
         .getRepository(ApiKey)
@@ -209,7 +213,7 @@ export class ApiKeyService {
       }
       return key;
     });
-    return { apiKey, token };
+    return { apiKey, token, workspaces: linked };
   }
 
   /** Changes the description (null or blank clears it). @throws NOT_FOUND, BAD_USER_INPUT */

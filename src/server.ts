@@ -9,7 +9,7 @@ import type { Context } from "./context";
 import { GraphQLError } from "graphql";
 import { internalError } from "./errors/app-error";
 import { isErrorCode } from "./errors/codes";
-import { queryLimits } from "./http/query-limits";
+import { noSubscriptions, queryLimits, QUERY_LIMITS } from "./http/query-limits";
 import { formatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { registerGraphiql } from "./http/graphiql";
@@ -57,7 +57,10 @@ export async function createServer(
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.production,
     formatError,
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, noSubscriptions],
+    // the token limit lives in the parser: a too long document is a 400 GRAPHQL_PARSE_FAILED, not a plugin crash
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+    persistedQueries: false,
     plugins: [
       ...armor.plugins,
       fastifyApolloDrainPlugin(app),

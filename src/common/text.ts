@@ -8,6 +8,7 @@ export function cleanText(field: string, raw: string, options: { max: number; re
 export function cleanText(field: string, raw: string | null | undefined, options: { max: number; required?: false }): string | null;
 export function cleanText(field: string, raw: string | null | undefined, options: { max: number; required?: boolean }): string | null {
   const value = (raw ?? "").trim();
+  if (/\p{Cs}/u.test(value)) throw badInput(field, `${field} must be valid Unicode`);
   if (CONTROL_CHARACTERS.test(value)) throw badInput(field, `${field} must not contain control characters`);
   if (value.length > options.max) throw badInput(field, `${field} must be at most ${options.max} characters`);
   if (!value) {

@@ -36,6 +36,10 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
       extensions: { code, ...(issue ? { field: issue.field } : {}) },
     };
   }
+  // Apollo's own request errors are the client's fault: BAD_REQUEST, not a logged internal error
+  if (code === "PERSISTED_QUERY_NOT_SUPPORTED" || code === "PERSISTED_QUERY_NOT_FOUND" || code === "OPERATION_RESOLUTION_FAILURE") {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_REQUEST } };
+  }
   if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     const { stacktrace: _stack, exception: _exception, ...rest } = ext as Record<string, unknown>;
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...rest, code } };

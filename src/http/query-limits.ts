@@ -1,4 +1,12 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
+import { GraphQLError, type ValidationRule } from "graphql";
+
+/** There are no subscriptions in the schema; an operation asking for one is a validation error, not a 500. */
+export const noSubscriptions: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === "subscription") context.reportError(new GraphQLError("Subscriptions are not supported", { nodes: node }));
+  },
+});
 
 /**
  * Limits on the shape of a GraphQL document, checked before execution (graphql-armor). The
@@ -20,7 +28,8 @@ export function queryLimits(production: boolean) {
     maxDepth: { enabled: true, n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: false },
     maxAliases: { enabled: true, n: QUERY_LIMITS.maxAliases, allowList: [], exposeLimits: false },
     costLimit: { enabled: true, maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, exposeLimits: false },
-    maxTokens: { enabled: true, n: QUERY_LIMITS.maxTokens, exposeLimits: false },
+    // graphql-armor's token plugin throws from a hook (HTTP 500): graphql-js's parser enforces maxTokens instead
+    maxTokens: { enabled: false },
     maxDirectives: { enabled: true, n: QUERY_LIMITS.maxDirectives, exposeLimits: false },
     blockFieldSuggestion: { enabled: production },
   }).protect();

@@ -5,8 +5,9 @@ import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanText, containsPattern } from "../../common/text";
 import { ErrorCode } from "../../errors/codes";
-import { AppError, badInput, forbidden, notFound } from "../../errors/app-error";
+import { AppError, badInput, forbidden, notFound, unauthenticated } from "../../errors/app-error";
 import { TransactionRunner } from "../../db/transaction";
+import { User } from "../user/user.entity";
 import { ACTIVE_KEY_CONDITION } from "../organization/organization.service";
 import { Organization } from "../organization/organization.entity";
 import { lockOrganization } from "../organization/organization.locks";
@@ -22,6 +23,8 @@ import {
 import { generateToken, hashToken, tokenHint } from "./token";
 
 export const DESCRIPTION_MAX = 255;
+/** datetime columns hold years up to 9999 on both databases. */
+const LATEST_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 export const MAX_WORKSPACES_PER_KEY = 100;
 
 export enum ApiKeyOrderField {
@@ -145,6 +148,7 @@ export class ApiKeyService {
     const description = cleanText("description", input.description, { max: DESCRIPTION_MAX });
     const now = new Date();
     if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) throw badInput("expiresAt", "expiresAt must be in the future");
+    if (input.expiresAt && input.expiresAt.getTime() > LATEST_DATE) throw badInput("expiresAt", "expiresAt must be before the year 10000");
     const workspaceIds = [...new Set(input.workspaceIds ?? [])];
     if (input.scope === ApiKeyScope.ORGANIZATION && workspaceIds.length > 0) {
       throw badInput("workspaceIds", "workspaceIds can only be given with WORKSPACE scope");
@@ -181,6 +185,10 @@ export class ApiKeyService {
     const apiKey = await this.tx.run(async (m) => {
       linked = [];
       const organization = await lockOrganization(m, principal.organizationId);
+      // the creator may have been deleted since the request was authenticated (its FK would fail)
+      if (principal.kind === "user" && !(await m.getRepository(User).existsBy({ id: principal.user.id }))) {
+        throw unauthenticated("Invalid, expired or revoked credential");
+      }
       if (input.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan) {
         throw new AppError(ErrorCode.API_PLAN_REQUIRED, "Production keys need an API plan; create a SANDBOX key or subscribe to a plan");
       }

@@ -4,6 +4,7 @@ import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanText, containsPattern } from "../../common/text";
 import { badInput, notFound } from "../../errors/app-error";
+import { isUniqueViolation, lockedRows } from "../../db/locks";
 import { TransactionRunner } from "../../db/transaction";
 import { lockOrganization } from "../organization/organization.locks";
 import { Workspace } from "../workspace/workspace.entity";
@@ -87,7 +88,13 @@ export class UserService {
         createdAt: now,
         updatedAt: now,
       });
-      await m.getRepository(User).insert(user);
+      try {
+        await m.getRepository(User).insert(user);
+      } catch (error) {
+        // two creations of the same email at once: the unique index decides, the loser gets the same answer
+        if (isUniqueViolation(error)) throw badInput("email", "This email is already in use");
+        throw error;
+      }
       if (workspaceIds.length) await m.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
       return user;
     });
@@ -142,7 +149,10 @@ export class UserService {
     if (workspaceIds.length === 0) return;
     const reach = workspaceReach(principal);
     const found = workspaceIds.every(isId)
-      ? await m.getRepository(Workspace).findBy({ id: In(workspaceIds), organizationId: principal.organizationId })
+      ? await m.getRepository(Workspace).find({
+          where: { id: In(workspaceIds), organizationId: principal.organizationId },
+          ...lockedRows(m),
+        })
       : [];
     const reachable = found.filter((w) => reach === "all" || reach.includes(w.id));
     if (reachable.length !== workspaceIds.length) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");

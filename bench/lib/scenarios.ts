@@ -1,0 +1,132 @@
+import type { Fixtures } from "./seed";
+
+/** What the dashboard's key list asks for: every ApiKey field, workspaces, createdBy, totalCount and paging. */
+export const LIST_QUERY = `query BenchApiKeys($first: Int, $filter: ApiKeyFilter) {
+  apiKeys(first: $first, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id
+      description
+      environment
+      scope
+      permission
+      status
+      tokenHint
+      createdAt
+      lastUsedAt
+      expiresAt
+      revokedAt
+      workspaces { id name }
+      createdBy { __typename ... on User { id email } ... on ApiKey { id } }
+    }
+  }
+}`;
+
+export const VIEWER_KEY_QUERY = `query BenchViewerKey { viewer { apiKey { id } organization { name } } }`;
+export const VIEWER_USER_QUERY = `query BenchViewerUser { viewer { user { id } organization { name } } }`;
+/** Authentication only: what a request costs before any field runs (used to split SQL statements). */
+export const TYPENAME_QUERY = `query BenchTypename { __typename }`;
+
+export const CREATE_KEY_MUTATION = `mutation BenchCreate($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id status } } }`;
+export const REVOKE_KEY_MUTATION = `mutation BenchRevoke($id: ID!) { revokeApiKey(id: $id) { id status } }`;
+export const CREATE_KEY_INPUT = { description: "bench write", environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" };
+
+export type Target = "server" | "noshield" | "floor";
+
+/** A body the load generator sends on every request, or the create/revoke pair. */
+export type Workload = { kind: "static"; body: string; authorization: string } | { kind: "writes"; authorization: string };
+
+export interface Scenario {
+  name: string;
+  title: string;
+  target: Target;
+  workload: Workload;
+  /** The floor scenario this one is compared with (same run, same repeat). */
+  floor?: string;
+  /** Checks one response of the scenario (before the load) and returns a short description of it. */
+  check?: (json: unknown) => string;
+}
+
+const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify(variables ? { query, variables } : { query });
+
+interface ListJson {
+  data?: { apiKeys?: { totalCount: number; nodes: unknown[] } };
+  errors?: unknown;
+}
+
+const listCheck = (expectedNodes?: number) => (json: unknown) => {
+  const j = json as ListJson;
+  const list = j.data?.apiKeys;
+  if (j.errors || !list) throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
+  if (expectedNodes !== undefined && list.nodes.length !== expectedNodes) {
+    throw new Error(`expected ${expectedNodes} nodes, got ${list.nodes.length}`);
+  }
+  return `${list.nodes.length} nodes of ${list.totalCount}`;
+};
+
+export interface Credentials {
+  adminJwt: string;
+  writerJwt: string;
+  apiKey: string;
+}
+
+/** Every scenario of the issue, plus the floors and the comparisons the targets need. */
+export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario[] {
+  const admin = `Bearer ${creds.adminJwt}`;
+  const listA = body(LIST_QUERY, { first: 20 });
+  const filter = { environment: fixtures.filter.environment, status: fixtures.filter.status, search: fixtures.filter.search };
+  const listB = body(LIST_QUERY, { first: 20, filter });
+  const listC = body(LIST_QUERY, { first: 100 });
+  const viewerCheck = (field: "apiKey" | "user") => (json: unknown) => {
+    const j = json as { data?: { viewer?: Record<string, { id: string } | null> & { organization?: { name: string } } }; errors?: unknown };
+    if (j.errors || !j.data?.viewer?.[field]?.id || !j.data.viewer.organization?.name) throw new Error(`unexpected answer: ${JSON.stringify(json)}`);
+    return `viewer.${field}.id, organization ${j.data.viewer.organization.name}`;
+  };
+  return [
+    { name: "a", title: "apiKeys(first: 20), admin JWT", target: "server", workload: { kind: "static", body: listA, authorization: admin }, floor: "floor_a", check: listCheck(20) },
+    { name: "floor_a", title: "floor for (a): node:http + hand-written SQL", target: "floor", workload: { kind: "static", body: listA, authorization: admin }, check: listCheck(20) },
+    {
+      name: "b",
+      title: `apiKeys(first: 20, filter: SANDBOX, ACTIVE, "${fixtures.filter.search}")`,
+      target: "server",
+      workload: { kind: "static", body: listB, authorization: admin },
+      floor: "floor_b",
+      check: listCheck(),
+    },
+    { name: "floor_b", title: "floor for (b)", target: "floor", workload: { kind: "static", body: listB, authorization: admin }, check: listCheck() },
+    { name: "c", title: "apiKeys(first: 100), admin JWT", target: "server", workload: { kind: "static", body: listC, authorization: admin }, floor: "floor_c", check: listCheck(100) },
+    { name: "floor_c", title: "floor for (c)", target: "floor", workload: { kind: "static", body: listC, authorization: admin }, check: listCheck(100) },
+    {
+      name: "d",
+      title: "viewer { apiKey { id } organization { name } }, API key",
+      target: "server",
+      workload: { kind: "static", body: body(VIEWER_KEY_QUERY), authorization: `Bearer ${creds.apiKey}` },
+      check: viewerCheck("apiKey"),
+    },
+    {
+      name: "d_jwt",
+      title: "viewer { user { id } organization { name } }, admin JWT",
+      target: "server",
+      workload: { kind: "static", body: body(VIEWER_USER_QUERY), authorization: admin },
+      check: viewerCheck("user"),
+    },
+    { name: "e", title: "createApiKey + revokeApiKey pairs, admin JWT (per mutation)", target: "server", workload: { kind: "writes", authorization: `Bearer ${creds.writerJwt}` } },
+    {
+      name: "a_noshield",
+      title: "(a) with graphql-shield off (BENCH_DISABLE_SHIELD=1)",
+      target: "noshield",
+      workload: { kind: "static", body: listA, authorization: admin },
+      floor: "floor_a",
+      check: listCheck(20),
+    },
+  ];
+}
+
+/** Bodies used outside the load (probes). */
+export const bodies = {
+  typename: body(TYPENAME_QUERY),
+  list: (first: number) => body(LIST_QUERY, { first }),
+  create: () => body(CREATE_KEY_MUTATION, { input: CREATE_KEY_INPUT }),
+  revoke: (id: string) => body(REVOKE_KEY_MUTATION, { id }),
+};

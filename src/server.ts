@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import Fastify, { FastifyInstance } from "fastify";
 import { DataSource } from "typeorm";
@@ -14,7 +14,7 @@ import { formatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { registerGraphiql } from "./http/graphiql";
 import { createLoaders } from "./common/loaders";
-import { buildAppSchema } from "./schema";
+import { buildAppSchema, buildBareSchema } from "./schema";
 import { createServices, Services } from "./services";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -28,7 +28,11 @@ export interface LatchkeyServer {
 export async function createServer(
   config: Config,
   db: DataSource,
-  options: { logStream?: { write(line: string): void } } = {},
+  options: {
+    logStream?: { write(line: string): void };
+    /** false only in the benchmark's comparison build (bench/server.ts): the schema without graphql-shield */
+    authorization?: boolean;
+  } = {},
 ): Promise<LatchkeyServer> {
   const services = createServices(db, config);
   const app = Fastify({
@@ -50,7 +54,7 @@ export async function createServer(
 
   const armor = queryLimits(config.production);
   const apollo = new ApolloServer<Context>({
-    schema: await buildAppSchema(),
+    schema: options.authorization === false ? await buildBareSchema() : await buildAppSchema(),
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
@@ -67,6 +71,8 @@ export async function createServer(
       errorLoggingPlugin(app.log),
       services.metrics.apolloPlugin(),
       ApolloServerPluginLandingPageDisabled(),
+      // no HTTP caching of an authenticated API; Apollo's cache-control plugin cost ~6% of (a)'s CPU
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DataSource } from "typeorm";
+import { DataSource, type Logger } from "typeorm";
 import { entities } from "./entities";
 import { InitSqlite1764316800000 } from "./migrations/sqlite/1764316800000-Init";
 import { InitMysql1764316800000 } from "./migrations/mysql/1764316800000-Init";
@@ -14,7 +14,13 @@ export type DriverKind = "sqlite" | "mysql";
 export const driverOf = (databaseUrl: string): DriverKind => (/^(mysql|mariadb):\/\//.test(databaseUrl) ? "mysql" : "sqlite");
 
 /** Builds (does not open) the DataSource for `sqlite:<path>`, `mysql://…` or `mariadb://…`; migrations are per driver. */
-export function createDataSource(databaseUrl: string, options: { logging?: boolean } = {}): DataSource {
+export interface DataSourceExtras {
+  logging?: boolean;
+  /** e.g. the benchmark's statement counter */
+  logger?: Logger;
+}
+
+export function createDataSource(databaseUrl: string, options: DataSourceExtras = {}): DataSource {
   if (driverOf(databaseUrl) === "mysql") {
     const mariadb = databaseUrl.startsWith("mariadb://");
     return new DataSource({
@@ -30,6 +36,7 @@ export function createDataSource(databaseUrl: string, options: { logging?: boole
       poolSize: 10,
       extra: { connectionLimit: 10, waitForConnections: true, queueLimit: 0 },
       logging: options.logging ?? false,
+      ...(options.logger ? { logger: options.logger } : {}),
     });
   }
   const path = databaseUrl.slice("sqlite:".length);
@@ -52,12 +59,13 @@ export function createDataSource(databaseUrl: string, options: { logging?: boole
       db.function("lower", { deterministic: true }, (value) => (typeof value === "string" ? value.toLowerCase() : value));
     },
     logging: options.logging ?? false,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 }
 
 
 /** Opens the database and applies pending migrations (never `synchronize`). */
-export async function openDataSource(databaseUrl: string, options: { logging?: boolean } = {}): Promise<DataSource> {
+export async function openDataSource(databaseUrl: string, options: DataSourceExtras = {}): Promise<DataSource> {
   const db = createDataSource(databaseUrl, options);
   await db.initialize();
   try {

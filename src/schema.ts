@@ -1,9 +1,8 @@
 import "reflect-metadata";
 import { GraphQLSchema, printSchema } from "graphql";
-import { applyMiddleware } from "graphql-middleware";
 import { DateTimeResolver } from "graphql-scalars";
 import { buildSchema } from "type-graphql";
-import { permissions } from "./auth/permissions";
+import { applyPermissions } from "./auth/permissions";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
@@ -22,7 +21,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
 
 /** The served schema: every field behind graphql-shield (deny by default). */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildBareSchema(), permissions);
+  return applyPermissions(await buildBareSchema());
 }
 
 /** SDL in declaration order (deterministic), for the committed schema file and its drift check. */

@@ -1,3 +1,5 @@
+import type { GraphQLSchema } from "graphql";
+import { applyMiddleware, type IMiddlewareTypeMap } from "graphql-middleware";
 import { allow, deny, shield } from "graphql-shield";
 import type { ShieldRule } from "graphql-shield/typings/types";
 import { fallbackError, isAdmin, isAuthenticated, isFullAccessKey, isOrgFullAccessKey, isOrgScopeKey, isUser, signedInAnd } from "./rules";
@@ -73,3 +75,20 @@ export const permissionMap = {
 
 /** Deny by default: any field without a rule above is FORBIDDEN. */
 export const permissions = shield(permissionMap, { fallbackRule: deny, allowExternalErrors: false, fallbackError });
+
+/**
+ * Puts `schema` behind the permissions. graphql-shield would wrap every field of every type in an
+ * async middleware, `allow` ones included, which costs a promise per field of every object in a
+ * page; the fields whose rule is exactly `allow` are left unwrapped (they would resolve the same),
+ * while every other field — including any field missing from the map — keeps its rule or the
+ * fallback `deny`. The schema-walk test keeps every field listed.
+ */
+export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
+  const middleware = permissions.generate(schema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, rules] of Object.entries(permissionMap)) {
+    for (const [fieldName, rule] of Object.entries(rules)) {
+      if (rule === allow) delete middleware[typeName]?.[fieldName];
+    }
+  }
+  return applyMiddleware(schema, middleware as IMiddlewareTypeMap);
+}

@@ -4,37 +4,37 @@ import { canSeeApiKey, canSeeUser, canSeeWorkspace, type Principal } from "../au
 import { User, UserWorkspace } from "../modules/user/user.entity";
 import { Workspace } from "../modules/workspace/workspace.entity";
 import { ApiKey, ApiKeyWorkspace } from "../modules/api-key/api-key.entity";
+import { rowMapper } from "../db/rows";
 
 /** Per-request loaders: one query per field per request, results limited to what the principal may see. */
 export function createLoaders(db: DataSource, principal: Principal | null) {
   const org = principal?.organizationId ?? "";
   const visibleWorkspace = (w: Workspace) => principal !== null && canSeeWorkspace(principal, w);
 
-  const groupWorkspaces = async <L extends { workspaceId: string }>(
-    links: L[],
-    ownerOf: (l: L) => string,
-    owners: readonly string[],
-  ): Promise<Workspace[][]> => {
-    const ids = [...new Set(links.map((l) => l.workspaceId))];
-    const workspaces = ids.length ? await db.getRepository(Workspace).findBy({ id: In(ids), organizationId: org }) : [];
-    const byId = new Map(workspaces.filter(visibleWorkspace).map((w) => [w.id, w]));
+  const workspaceRows = rowMapper(db, Workspace, "w");
+  /** One statement: the owners' links joined to their workspaces, grouped per owner in creation order. */
+  const workspacesOf = async (link: typeof ApiKeyWorkspace | typeof UserWorkspace, ownerColumn: string, owners: readonly string[]) => {
+    const rows = await db
+      .createQueryBuilder()
+      .select([`l.${ownerColumn} AS owner`, ...workspaceRows.select])
+      .from(link, "l")
+      .innerJoin(Workspace, "w", "w.id = l.workspace_id")
+      .where(`l.${ownerColumn} IN (:...owners)`, { owners: [...owners] })
+      .andWhere("w.organization_id = :org", { org })
+      .orderBy("w.created_at", "ASC")
+      .addOrderBy("w.id", "ASC")
+      .getRawMany<Record<string, unknown>>();
     const grouped = new Map<string, Workspace[]>(owners.map((o) => [o, []]));
-    for (const link of links) {
-      const workspace = byId.get(link.workspaceId);
-      if (workspace) grouped.get(ownerOf(link))?.push(workspace);
+    for (const row of rows) {
+      const workspace = workspaceRows.map(row)!;
+      if (visibleWorkspace(workspace)) grouped.get(String(row.owner))?.push(workspace);
     }
-    return owners.map((o) => (grouped.get(o) ?? []).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id)));
+    return owners.map((o) => grouped.get(o) ?? []);
   };
 
   return {
-    workspacesOfApiKey: new DataLoader<string, Workspace[]>(async (keyIds) => {
-      const links = await db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: In([...keyIds]) });
-      return groupWorkspaces(links, (l) => l.apiKeyId, keyIds);
-    }),
-    workspacesOfUser: new DataLoader<string, Workspace[]>(async (userIds) => {
-      const links = await db.getRepository(UserWorkspace).findBy({ userId: In([...userIds]) });
-      return groupWorkspaces(links, (l) => l.userId, userIds);
-    }),
+    workspacesOfApiKey: new DataLoader<string, Workspace[]>((keyIds) => workspacesOf(ApiKeyWorkspace, "api_key_id", keyIds)),
+    workspacesOfUser: new DataLoader<string, Workspace[]>((userIds) => workspacesOf(UserWorkspace, "user_id", userIds)),
     user: new DataLoader<string, User | null>(async (ids) => {
       const users = await db.getRepository(User).findBy({ id: In([...ids]), organizationId: org });
       // only a workspace-scope key needs memberships to decide which users it may see

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { canSeeApiKey, canSeeWorkspace } from "../../auth/principal";
+import { canSeeApiKey, canSeeUser, canSeeWorkspace } from "../../auth/principal";
 import { mustBePrincipal } from "../../auth/rules";
 import type { Connection } from "../../common/pagination";
 import { Actor, loadActor } from "../user/user.resolver";
@@ -12,7 +12,7 @@ import { ApiKeyConnection, ApiKeyFilter, ApiKeyOrder, CreateApiKeyInput, CreateA
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
   @Query(() => ApiKeyConnection, { description: "The organization's keys; default order CREATED_AT DESC; first ≤ 100." })
-  apiKeys(
+  async apiKeys(
     @Ctx() ctx: Context,
     @Arg("filter", () => ApiKeyFilter, { nullable: true }) filter?: ApiKeyFilter,
     @Arg("orderBy", () => ApiKeyOrder, { nullable: true }) orderBy?: ApiKeyOrder,
@@ -21,7 +21,14 @@ export class ApiKeyResolver {
     @Arg("last", () => Int, { nullable: true }) last?: number,
     @Arg("before", () => String, { nullable: true }) before?: string,
   ): Promise<Connection<ApiKey>> {
-    return ctx.services.apiKeys.list(mustBePrincipal(ctx), { filter, orderBy, first, after, last, before }, ctx.now);
+    const principal = mustBePrincipal(ctx);
+    const page = await ctx.services.apiKeys.list(principal, { filter, orderBy, first, after, last, before }, ctx.now);
+    // createdBy without another query: the creators came with the page (filtered as the loaders would)
+    // (a workspace-scope key would need memberships to judge users: it cannot list keys anyway, so it uses the loader)
+    const judgesUsers = !(principal.kind === "apiKey" && principal.scope === "WORKSPACE");
+    if (judgesUsers) for (const user of page.creators.users) ctx.loaders.user.prime(user.id, canSeeUser(principal, user, []) ? user : null);
+    for (const key of page.creators.apiKeys) ctx.loaders.apiKey.prime(key.id, canSeeApiKey(principal, key) ? key : null);
+    return page;
   }
 
   @Query(() => ApiKey, { nullable: true })

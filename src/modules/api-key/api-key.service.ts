@@ -11,6 +11,7 @@ import { User } from "../user/user.entity";
 import { ACTIVE_KEY_CONDITION } from "../organization/organization.service";
 import { Organization } from "../organization/organization.entity";
 import { lockOrganization } from "../organization/organization.locks";
+import { rowMapper } from "../../db/rows";
 import { Workspace } from "../workspace/workspace.entity";
 import {
   ApiKey,
@@ -44,6 +45,11 @@ export interface ApiKeyFilterInput {
   status?: ApiKeyStatus[] | null;
   workspaceId?: string | null;
   search?: string | null;
+}
+
+/** A page of keys, and the users and keys that created them (for `createdBy`, without another query). */
+export interface ApiKeyPage extends Connection<ApiKey> {
+  creators: { users: User[]; apiKeys: ApiKey[] };
 }
 
 export interface CreateApiKeyData {
@@ -94,16 +100,21 @@ export class ApiKeyService {
     private readonly config: Pick<Config, "apiKeyLimit" | "apiTrialDays">,
   ) {}
 
-  /** Keys the principal may see, filtered, ordered and paged by keyset; totalCount counts every match. */
+  /**
+   * Keys the principal may see, filtered, ordered and paged by keyset; totalCount counts every match.
+   * Two statements: the page (with each key's creator joined) and the count. Rows are mapped straight
+   * to objects; the creators come back beside the page so the resolver can prime `createdBy`.
+   */
   async list(
     principal: Principal,
     args: PageArgs & { filter?: ApiKeyFilterInput | null; orderBy?: { field: ApiKeyOrderField; direction: OrderDirection } | null },
     now = new Date(),
-  ): Promise<Connection<ApiKey>> {
+  ): Promise<ApiKeyPage> {
     const field = args.orderBy?.field ?? ApiKeyOrderField.CREATED_AT;
     const sort = sortSpec(field, args.orderBy?.direction ?? OrderDirection.DESC);
     const page = parsePageArgs(args, sort.key);
     const positionOf = (k: ApiKey) => ({ key: sort.key, value: sortValue(k, field), id: k.id });
+    const empty = () => ({ ...toConnection<ApiKey>([], page, 0, positionOf), creators: { users: [], apiKeys: [] } });
 
     const qb = this.db.getRepository(ApiKey).createQueryBuilder("k").where("k.organization_id = :org", { org: principal.organizationId });
     if (principal.kind === "apiKey") qb.andWhere("k.environment = :ownEnv", { ownEnv: principal.environment });
@@ -119,7 +130,7 @@ export class ApiKeyService {
         ? await this.db.getRepository(Workspace).findOneBy({ id: f.workspaceId, organizationId: principal.organizationId })
         : null;
       // an unknown or foreign workspace matches no key, exactly like a workspace nobody can reach
-      if (!workspace) return toConnection([], page, 0, positionOf);
+      if (!workspace) return empty();
       qb.andWhere(
         "(k.scope = :orgScope OR EXISTS (SELECT 1 FROM api_key_workspace akw WHERE akw.api_key_id = k.id AND akw.workspace_id = :filterWs))",
         { orgScope: ApiKeyScope.ORGANIZATION, filterWs: workspace.id },
@@ -128,8 +139,26 @@ export class ApiKeyService {
     const search = f.search?.trim();
     if (search) qb.andWhere("LOWER(k.description) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
 
-    const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, sort, page).getMany()]);
-    return toConnection(rows, page, totalCount, positionOf);
+    const count = qb.clone();
+    const key = rowMapper(this.db, ApiKey, "k");
+    const user = rowMapper(this.db, User, "cu");
+    const creatorKey = rowMapper(this.db, ApiKey, "ck");
+    qb.select([...key.select, ...user.select, ...creatorKey.select])
+      .leftJoin(User, "cu", "cu.id = k.created_by_user_id AND cu.organization_id = k.organization_id")
+      .leftJoin(ApiKey, "ck", "ck.id = k.created_by_api_key_id AND ck.organization_id = k.organization_id");
+    const [totalCount, raw] = await Promise.all([count.getCount(), applyKeyset(qb, sort, page).getRawMany<Record<string, unknown>>()]);
+
+    const keys: ApiKey[] = [];
+    const users = new Map<string, User>();
+    const apiKeys = new Map<string, ApiKey>();
+    for (const row of raw) {
+      keys.push(key.map(row)!);
+      const creator = user.map(row);
+      if (creator) users.set(creator.id, creator);
+      const creatorApiKey = creatorKey.map(row);
+      if (creatorApiKey) apiKeys.set(creatorApiKey.id, creatorApiKey);
+    }
+    return { ...toConnection(keys, page, totalCount, positionOf), creators: { users: [...users.values()], apiKeys: [...apiKeys.values()] } };
   }
 
   /** The key, or null when it is missing, another organization's, or of another environment than a calling key. */

@@ -1,0 +1,53 @@
+import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+
+/** A datetime as the drivers return it: a Date (mysql2, timezone Z) or 'YYYY-MM-DD HH:MM:SS.SSS' UTC text (SQLite). */
+export function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(text.includes("T") ? text : `${text.replace(" ", "T")}Z`);
+}
+
+export interface RowMapper<T> {
+  /** `alias.column AS alias_column` for every column, for a query builder's select. */
+  select: string[];
+  /** The entity built from a raw row, or null when the alias matched nothing (LEFT JOIN). */
+  map(row: Record<string, unknown>): T | null;
+}
+
+/**
+ * Maps raw rows straight to entity instances (no TypeORM hydration) for the hot list paths:
+ * the columns come from the entity's metadata, so a new column is mapped without touching this.
+ */
+export function rowMapper<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>, alias: string): RowMapper<T> {
+  const metadata = db.getMetadata(entity);
+  // built once per data source, entity and alias: this runs on every request
+  const perSource = mapperCache.get(db) ?? new Map<string, RowMapper<ObjectLiteral>>();
+  mapperCache.set(db, perSource);
+  const cacheKey = `${metadata.name}:${alias}`;
+  const cached = perSource.get(cacheKey);
+  if (cached) return cached as RowMapper<T>;
+  const columns = metadata.columns.map((c) => ({
+    key: `${alias}_${c.databaseName}`,
+    property: c.propertyName,
+    date: c.type === "datetime",
+  }));
+  const idKey = `${alias}_${metadata.primaryColumns[0].databaseName}`;
+  const target = metadata.target as new () => T;
+  const mapper: RowMapper<T> = {
+    select: metadata.columns.map((c) => `${alias}.${c.databaseName} AS ${alias}_${c.databaseName}`),
+    map(row) {
+      if (row[idKey] === null || row[idKey] === undefined) return null;
+      const entityObject = new target() as Record<string, unknown>;
+      for (const column of columns) {
+        const value = row[column.key];
+        entityObject[column.property] = column.date ? toDate(value) : (value ?? null);
+      }
+      return entityObject as T;
+    },
+  };
+  perSource.set(cacheKey, mapper as RowMapper<ObjectLiteral>);
+  return mapper;
+}
+
+const mapperCache = new WeakMap<DataSource, Map<string, RowMapper<ObjectLiteral>>>();

@@ -5,7 +5,7 @@ import { badInput } from "../errors/app-error";
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
@@ -29,7 +29,7 @@ export interface Connection<T> {
 
 /** Declares `<Name>Edge` and `<Name>Connection` GraphQL types for a node class. */
 export function connectionTypes<T extends object>(name: string, Node: ClassType<T>) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor: string;
@@ -38,7 +38,7 @@ export function connectionTypes<T extends object>(name: string, Node: ClassType<
     node: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionType implements Connection<T> {
     @Field(() => [Edge])
     edges: Edge[];

@@ -5,6 +5,13 @@ export function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
   const text = String(value);
+  // SQLite's fixed layout, read by position: several times faster than Date's string parser on the list path
+  if (text.length === 23 && text[10] === " ") {
+    const n = (from: number, to: number) => Number(text.slice(from, to));
+    const year = n(0, 4);
+    // (Date.UTC reads years 0–99 as 1900–1999: those few go through the parser below)
+    if (year >= 100) return new Date(Date.UTC(year, n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19), n(20, 23)));
+  }
   return new Date(text.includes("T") ? text : `${text.replace(" ", "T")}Z`);
 }
 

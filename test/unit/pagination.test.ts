@@ -46,3 +46,16 @@ describe("page arguments", () => {
     expect(codeAndField(() => parsePageArgs({ after: "a", before: "b" }, "K"))).toEqual(["BAD_USER_INPUT", "after"]);
   });
 });
+
+describe("reading datetimes from rows", () => {
+  it("reads SQLite's UTC text and MySQL's Date the same way, over the whole range", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { toDate } = require("../../src/db/rows") as typeof import("../../src/db/rows");
+    for (const text of ["2026-11-28 09:42:15.123", "0001-01-01 00:00:00.000", "0099-12-31 23:59:59.999", "9999-12-31 23:59:59.999", "1970-01-01 00:00:00.000"]) {
+      expect(toDate(text)!.toISOString()).toBe(new Date(`${text.replace(" ", "T")}Z`).toISOString());
+    }
+    const now = new Date();
+    expect(toDate(now)).toBe(now);
+    expect(toDate(null)).toBeNull();
+  });
+});

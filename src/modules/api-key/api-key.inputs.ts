@@ -71,7 +71,7 @@ export class UpdateApiKeyInput {
   description?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreateApiKeyPayload {
   @Field(() => ApiKey)
   apiKey: ApiKey;

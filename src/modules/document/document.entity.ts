@@ -7,7 +7,7 @@ import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
 
 /** The example workspace resource that API keys protect (SPEC §1). */
-@ObjectType({ description: "A workspace resource, the kind of data API keys protect." })
+@ObjectType({ simpleResolvers: true, description: "A workspace resource, the kind of data API keys protect." })
 @Entity("document")
 @Index("IDX_document_org_created", ["organizationId", "createdAt", "id"])
 @Index("IDX_document_workspace_created", ["workspaceId", "createdAt", "id"])

@@ -53,7 +53,7 @@ export class DocumentResolver {
   }
 
   @FieldResolver(() => Actor, { nullable: true, description: "Null once the creator is deleted, or when the caller may not see it." })
-  createdBy(@Root() document: Document, @Ctx() ctx: Context): Promise<User | ApiKey | null> {
+  createdBy(@Root() document: Document, @Ctx() ctx: Context): User | ApiKey | null | Promise<User | ApiKey | null> {
     return loadActor(ctx, document);
   }
 }

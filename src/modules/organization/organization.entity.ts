@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Entity, PrimaryColumn, Column } from "typeorm";
 import { TimestampColumn } from "../../db/columns";
 
-@ObjectType({ description: "A customer of the SaaS: owns workspaces, users and API keys." })
+@ObjectType({ simpleResolvers: true, description: "A customer of the SaaS: owns workspaces, users and API keys." })
 @Entity("organization")
 export class Organization {
   @Field(() => ID)
@@ -31,7 +31,7 @@ export class Organization {
   updatedAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ApiTrial {
   @Field()
   startedAt: Date;
@@ -43,7 +43,7 @@ export class ApiTrial {
   isActive: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ApiKeyQuota {
   @Field(() => Int, { description: "Keys neither revoked nor expired." })
   active: number;

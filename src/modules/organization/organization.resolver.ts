@@ -5,7 +5,7 @@ import { ApiKey } from "../api-key/api-key.entity";
 import { User } from "../user/user.entity";
 import { ApiKeyQuota, ApiTrial, Organization } from "./organization.entity";
 
-@ObjectType({ description: "Who is calling: exactly one of user and apiKey is set." })
+@ObjectType({ simpleResolvers: true, description: "Who is calling: exactly one of user and apiKey is set." })
 export class Viewer {
   @Field(() => Organization)
   organization: Organization;

@@ -10,7 +10,7 @@ export enum UserRole {
 }
 registerEnumType(UserRole, { name: "UserRole" });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("user")
 @Index("IDX_user_org_created", ["organizationId", "createdAt", "id"])
 export class User {

@@ -7,18 +7,24 @@ import { ApiKey } from "../api-key/api-key.entity";
 import { User, UserRole } from "./user.entity";
 import { CreateUserInput, UpdateUserInput, UserConnection } from "./user.inputs";
 
-/** Who created something: a user or an API key. */
+/**
+ * Who created something: a user or an API key. No custom resolveType: type-graphql's default picks
+ * the type by class synchronously, where a custom one is wrapped in an async function (a promise
+ * per object in a page).
+ */
 export const Actor = createUnionType({
   name: "Actor",
   types: () => [User, ApiKey] as const,
-  resolveType: (value) => (value instanceof User ? "User" : "ApiKey"),
 });
 
 /** Resolves a `createdBy` pair of columns through the request's loaders (null when deleted or not visible). */
-export function loadActor(ctx: Context, row: { createdByUserId: string | null; createdByApiKeyId: string | null }): Promise<User | ApiKey | null> {
+export function loadActor(
+  ctx: Context,
+  row: { createdByUserId: string | null; createdByApiKeyId: string | null },
+): User | ApiKey | null | Promise<User | ApiKey | null> {
   if (row.createdByUserId) return ctx.loaders.user.load(row.createdByUserId);
   if (row.createdByApiKeyId) return ctx.loaders.apiKey.load(row.createdByApiKeyId);
-  return Promise.resolve(null);
+  return null;
 }
 
 @Resolver(() => User)
@@ -58,7 +64,7 @@ export class UserResolver {
   }
 
   @FieldResolver(() => [Workspace], { description: "Workspaces the user is a member of (those the caller may see)." })
-  workspaces(@Root() user: User, @Ctx() ctx: Context): Promise<Workspace[]> {
+  workspaces(@Root() user: User, @Ctx() ctx: Context): Workspace[] | Promise<Workspace[]> {
     return ctx.loaders.workspacesOfUser.load(user.id);
   }
 }

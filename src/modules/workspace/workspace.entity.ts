@@ -3,7 +3,7 @@ import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Column } from "typ
 import { IdColumn, TimestampColumn } from "../../db/columns";
 import { Organization } from "../organization/organization.entity";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("workspace")
 @Index("IDX_workspace_org_created", ["organizationId", "createdAt", "id"])
 export class Workspace {

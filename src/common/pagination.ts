@@ -172,16 +172,22 @@ export function toConnection<T>(
   const hasMore = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
   if (page.backward) pageRows.reverse();
-  const edges = pageRows.map((node) => ({ cursor: encodeCursor(positionOf(node)), node }));
-  return {
-    edges,
+  const cursorOf = (node: T) => encodeCursor(positionOf(node));
+  const connection = {
     nodes: pageRows,
     totalCount,
     pageInfo: {
       hasNextPage: page.backward ? page.cursor !== null : hasMore,
       hasPreviousPage: page.backward ? hasMore : page.cursor !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      startCursor: pageRows.length ? cursorOf(pageRows[0]) : null,
+      endCursor: pageRows.length ? cursorOf(pageRows[pageRows.length - 1]) : null,
     },
-  };
+  } as Connection<T>;
+  // every row's cursor is built only when a query asks for edges (most ask for nodes and pageInfo)
+  let edges: Connection<T>["edges"] | undefined;
+  Object.defineProperty(connection, "edges", {
+    enumerable: true,
+    get: () => (edges ??= pageRows.map((node) => ({ cursor: cursorOf(node), node }))),
+  });
+  return connection;
 }

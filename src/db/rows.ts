@@ -7,7 +7,11 @@ export function toDate(value: unknown): Date | null {
   const text = String(value);
   // SQLite's fixed layout, read by position: several times faster than Date's string parser on the list path
   if (text.length === 23 && text[10] === " ") {
-    const n = (from: number, to: number) => Number(text.slice(from, to));
+    const n = (from: number, to: number) => {
+      let value = 0;
+      for (let i = from; i < to; i++) value = value * 10 + (text.charCodeAt(i) - 48);
+      return value;
+    };
     const year = n(0, 4);
     // (Date.UTC reads years 0–99 as 1900–1999: those few go through the parser below)
     if (year >= 100) return new Date(Date.UTC(year, n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19), n(20, 23)));

@@ -26,15 +26,19 @@ export class ApiKeyResolver {
   ): Promise<Connection<ApiKey>> {
     const principal = mustBePrincipal(ctx);
     const page = await ctx.services.apiKeys.list(principal, { filter, orderBy, first, after, last, before }, ctx.now);
-    // createdBy without another query: the creators came with the page (filtered as the loaders would)
-    // (a workspace-scope key would need memberships to judge users: it cannot list keys anyway, so it uses the loader)
-    const judgesUsers = !(principal.kind === "apiKey" && principal.scope === "WORKSPACE");
-    if (judgesUsers) for (const user of page.creators.users) ctx.loaders.user.prime(user.id, canSeeUser(principal, user, []) ? user : null);
-    for (const key of page.creators.apiKeys) ctx.loaders.apiKey.prime(key.id, canSeeApiKey(principal, key) ? key : null);
-    // the page's workspaces in one statement now, when the query asks for them: every key then resolves at once
+    // createdBy without another query: the creating users came with the page (filtered as the loader would;
+    // a workspace-scope key would need memberships to judge users: it cannot list keys, so it uses the loader)
+    if (!(principal.kind === "apiKey" && principal.scope === "WORKSPACE")) {
+      for (const user of page.creatorUsers) ctx.loaders.user.prime(user.id, canSeeUser(principal, user, []) ? user : null);
+    }
+    // what the query asks for below each key, fetched now in one statement each, so every key then resolves at once
     const selected = selectedPaths(info);
-    if (selected.has("nodes.workspaces") || selected.has("edges.node.workspaces")) {
+    const wants = (field: string) => selected.has(`nodes.${field}`) || selected.has(`edges.node.${field}`);
+    if (wants("workspaces")) {
       await ctx.loaders.workspacesOfApiKey.loadAll(page.nodes.filter((k) => k.scope === "WORKSPACE").map((k) => k.id));
+    }
+    if (wants("createdBy")) {
+      await ctx.loaders.apiKey.loadAll(page.nodes.flatMap((k) => (k.createdByApiKeyId ? [k.createdByApiKeyId] : [])));
     }
     return page;
   }

@@ -47,9 +47,9 @@ export interface ApiKeyFilterInput {
   search?: string | null;
 }
 
-/** A page of keys, and the users and keys that created them (for `createdBy`, without another query). */
+/** A page of keys, and the users that created them (for `createdBy`, without another query). */
 export interface ApiKeyPage extends Connection<ApiKey> {
-  creators: { users: User[]; apiKeys: ApiKey[] };
+  creatorUsers: User[];
 }
 
 export interface CreateApiKeyData {
@@ -102,8 +102,8 @@ export class ApiKeyService {
 
   /**
    * Keys the principal may see, filtered, ordered and paged by keyset; totalCount counts every match.
-   * Two statements: the page (with each key's creator joined) and the count. Rows are mapped straight
-   * to objects; the creators come back beside the page so the resolver can prime `createdBy`.
+   * Two statements: the page (with each key's creating user joined) and the count. Rows are mapped
+   * straight to objects; the creators come back beside the page so the resolver can prime `createdBy`.
    */
   async list(
     principal: Principal,
@@ -114,7 +114,7 @@ export class ApiKeyService {
     const sort = sortSpec(field, args.orderBy?.direction ?? OrderDirection.DESC);
     const page = parsePageArgs(args, sort.key);
     const positionOf = (k: ApiKey) => ({ key: sort.key, value: sortValue(k, field), id: k.id });
-    const empty = () => ({ ...toConnection<ApiKey>([], page, 0, positionOf), creators: { users: [], apiKeys: [] } });
+    const empty = () => ({ ...toConnection<ApiKey>([], page, 0, positionOf), creatorUsers: [] });
 
     const qb = this.db.getRepository(ApiKey).createQueryBuilder("k").where("k.organization_id = :org", { org: principal.organizationId });
     if (principal.kind === "apiKey") qb.andWhere("k.environment = :ownEnv", { ownEnv: principal.environment });
@@ -142,23 +142,19 @@ export class ApiKeyService {
     const count = qb.clone();
     const key = rowMapper(this.db, ApiKey, "k");
     const user = rowMapper(this.db, User, "cu");
-    const creatorKey = rowMapper(this.db, ApiKey, "ck");
-    qb.select([...key.select, ...user.select, ...creatorKey.select])
-      .leftJoin(User, "cu", "cu.id = k.created_by_user_id AND cu.organization_id = k.organization_id")
-      .leftJoin(ApiKey, "ck", "ck.id = k.created_by_api_key_id AND ck.organization_id = k.organization_id");
+    // creators that are users come joined (the common case); keys created by keys are rare, and
+    // joining a second api_key row for every key doubled the statement's cost: the loader fetches those
+    qb.select([...key.select, ...user.select]).leftJoin(User, "cu", "cu.id = k.created_by_user_id AND cu.organization_id = k.organization_id");
     const [totalCount, raw] = await Promise.all([count.getCount(), applyKeyset(qb, sort, page).getRawMany<Record<string, unknown>>()]);
 
     const keys: ApiKey[] = [];
     const users = new Map<string, User>();
-    const apiKeys = new Map<string, ApiKey>();
     for (const row of raw) {
       keys.push(key.map(row)!);
       const creator = user.map(row);
       if (creator) users.set(creator.id, creator);
-      const creatorApiKey = creatorKey.map(row);
-      if (creatorApiKey) apiKeys.set(creatorApiKey.id, creatorApiKey);
     }
-    return { ...toConnection(keys, page, totalCount, positionOf), creators: { users: [...users.values()], apiKeys: [...apiKeys.values()] } };
+    return { ...toConnection(keys, page, totalCount, positionOf), creatorUsers: [...users.values()] };
   }
 
   /** The key, or null when it is missing, another organization's, or of another environment than a calling key. */

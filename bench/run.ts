@@ -50,6 +50,8 @@ interface Options {
   strict: boolean;
   serverMain: string;
   profile: boolean;
+  /** V8's --max-semi-space-size for the server (MB), as the npm start script sets it */
+  semiSpace: number;
 }
 
 const USAGE = `npm run bench [-- options]
@@ -66,6 +68,7 @@ const USAGE = `npm run bench [-- options]
   --no-check-bodies   do not look for GraphQL errors in every response
   --out DIR           where the .md and .json go (bench/results)
   --strict            exit 1 when a target is missed
+  --semi-space MB     the server's --max-semi-space-size (32, as in npm start)
   --server-main PATH  the server entry point (default dist/bench/server.js: src/main.ts plus the two measuring aids)
   --render FILE…      redo medians, targets and markdown from saved JSON results (no run)
   --profile           run the server under --cpu-prof and print where its CPU went (numbers then include
@@ -90,6 +93,7 @@ function parseOptions(argv: string[]): Options {
     strict: false,
     serverMain: join(ROOT, "dist", "bench", "server.js"),
     profile: false,
+    semiSpace: 32,
   };
   let outGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -132,6 +136,9 @@ function parseOptions(argv: string[]): Options {
         break;
       case "--seed":
         o.seed = number();
+        break;
+      case "--semi-space":
+        o.semiSpace = number();
         break;
       case "--no-pin":
         o.pin = false;
@@ -332,7 +339,7 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
     mkdirSync(profileDir, { recursive: true });
   }
   const serverCommand = pinned(serverCpu, process.execPath, [
-    "--max-semi-space-size=64",
+    `--max-semi-space-size=${options.semiSpace}`,
     ...(options.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
     options.serverMain,
   ]);

@@ -22,3 +22,12 @@ export function cleanText(field: string, raw: string | null | undefined, options
 export function containsPattern(search: string): string {
   return `%${search.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An email address as stored: trimmed, lower-cased, one '@' and a dotted domain. */
+export function cleanEmail(field: string, raw: string): string {
+  const email = cleanText(field, raw, { max: 254, required: true }).toLowerCase();
+  if (!EMAIL.test(email)) throw badInput(field, `${field} is not an email address`);
+  return email;
+}

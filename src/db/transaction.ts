@@ -1,5 +1,4 @@
 import { DataSource, EntityManager } from "typeorm";
-import { driverOf } from "./data-source";
 
 type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 
@@ -50,5 +49,3 @@ export class TransactionRunner {
     }
   }
 }
-
-export { driverOf };

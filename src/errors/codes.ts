@@ -20,18 +20,3 @@ const known = new Set<string>(Object.values(ErrorCode));
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && known.has(value);
 }
-
-/** HTTP status for errors that end the whole request (only authentication does, today). */
-export const httpStatusOf: Record<ErrorCode, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 200,
-  NOT_FOUND: 200,
-  BAD_USER_INPUT: 200,
-  API_PLAN_REQUIRED: 200,
-  API_KEY_LIMIT_REACHED: 200,
-  RATE_LIMITED: 429,
-  INTERNAL_SERVER_ERROR: 500,
-  GRAPHQL_PARSE_FAILED: 400,
-  GRAPHQL_VALIDATION_FAILED: 400,
-  BAD_REQUEST: 400,
-};

@@ -1,13 +1,11 @@
 import { DataSource } from "typeorm";
 import { newId } from "../../common/ids";
-import { cleanText } from "../../common/text";
+import { cleanEmail, cleanText } from "../../common/text";
 import { badInput, notFound } from "../../errors/app-error";
 import { TransactionRunner } from "../../db/transaction";
 import { User, UserRole, UserWorkspace } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
 import { Organization } from "./organization.entity";
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface NewOrganization {
   name: string;
@@ -26,8 +24,7 @@ export class OrganizationAdmin {
 
   async create(input: NewOrganization): Promise<{ organization: Organization; admin: User; workspaces: Workspace[] }> {
     const name = cleanText("name", input.name, { max: 200, required: true });
-    const email = cleanText("adminEmail", input.adminEmail, { max: 254, required: true }).toLowerCase();
-    if (!EMAIL.test(email)) throw badInput("adminEmail", "adminEmail is not an email address");
+    const email = cleanEmail("adminEmail", input.adminEmail);
     const adminName = cleanText("adminName", input.adminName, { max: 200 });
     const apiPlan = cleanText("apiPlan", input.apiPlan, { max: 100 });
     const now = new Date();

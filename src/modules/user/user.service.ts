@@ -2,7 +2,7 @@ import { DataSource, EntityManager, In } from "typeorm";
 import { canSeeUser, workspaceReach, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
-import { cleanText, containsPattern } from "../../common/text";
+import { cleanEmail, cleanText, containsPattern } from "../../common/text";
 import { badInput, notFound } from "../../errors/app-error";
 import { isUniqueViolation, lockedRows } from "../../db/locks";
 import { TransactionRunner } from "../../db/transaction";
@@ -18,8 +18,6 @@ const USER_ORDER: SortSpec = {
   nullable: false,
   toParam: (v) => new Date(v),
 };
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface UserListArgs extends PageArgs {
   search?: string | null;
@@ -72,7 +70,7 @@ export class UserService {
 
   /** @throws BAD_USER_INPUT (email, name, workspaceIds) */
   async create(principal: Principal, input: { email: string; name?: string | null; role: UserRole; workspaceIds?: string[] | null }): Promise<User> {
-    const email = this.cleanEmail(input.email);
+    const email = cleanEmail("email", input.email);
     const name = cleanText("name", input.name, { max: 200 });
     const workspaceIds = [...new Set(input.workspaceIds ?? [])];
     const now = new Date();
@@ -160,11 +158,5 @@ export class UserService {
 
   private async membershipsOf(m: EntityManager, userId: string): Promise<string[]> {
     return (await m.getRepository(UserWorkspace).findBy({ userId })).map((l) => l.workspaceId);
-  }
-
-  private cleanEmail(raw: string): string {
-    const email = cleanText("email", raw, { max: 254, required: true }).toLowerCase();
-    if (!EMAIL.test(email)) throw badInput("email", "email is not an email address");
-    return email;
   }
 }

@@ -5,12 +5,12 @@ import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanText, containsPattern } from "../../common/text";
 import { ErrorCode } from "../../errors/codes";
-import { AppError, badInput, forbidden, notFound, unauthenticated } from "../../errors/app-error";
+import { AppError, badInput, forbidden, notFound } from "../../errors/app-error";
+import { lockCreator, lockOrganization, lockWorkspacesInReach } from "../../db/locks";
 import { TransactionRunner } from "../../db/transaction";
 import { User } from "../user/user.entity";
-import { ACTIVE_KEY_CONDITION } from "../organization/organization.service";
+import { ACTIVE_KEY_CONDITION, countActiveKeys } from "../organization/organization.service";
 import { Organization } from "../organization/organization.entity";
-import { lockOrganization } from "../organization/organization.locks";
 import { rowMapper } from "../../db/rows";
 import { Workspace } from "../workspace/workspace.entity";
 import {
@@ -210,24 +210,16 @@ export class ApiKeyService {
     const apiKey = await this.tx.run(async (m) => {
       linked = [];
       const organization = await lockOrganization(m, principal.organizationId);
-      // the creator may have been deleted since the request was authenticated (its FK would fail)
-      if (principal.kind === "user" && !(await m.getRepository(User).existsBy({ id: principal.user.id }))) {
-        throw unauthenticated("Invalid, expired or revoked credential");
-      }
+      await lockCreator(m, principal);
       if (input.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan) {
         throw new AppError(ErrorCode.API_PLAN_REQUIRED, "Production keys need an API plan; create a SANDBOX key or subscribe to a plan");
       }
       if (workspaceIds.length > 0) {
-        const valid = workspaceIds.every(isId) ? await this.lockWorkspaces(m, principal.organizationId, workspaceIds) : [];
-        if (valid.length !== workspaceIds.length) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
+        const valid = await lockWorkspacesInReach(m, principal, workspaceIds);
+        if (!valid) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
         linked = valid;
       }
-      const active = await m
-        .getRepository(ApiKey)
-        .createQueryBuilder("k")
-        .where("k.organization_id = :org", { org: principal.organizationId })
-        .andWhere(ACTIVE_KEY_CONDITION, { now })
-        .getCount();
+      const active = await countActiveKeys(m, principal.organizationId, now);
       if (active >= this.config.apiKeyLimit) {
         throw new AppError(
           ErrorCode.API_KEY_LIMIT_REACHED,
@@ -290,16 +282,5 @@ export class ApiKeyService {
     }
   }
 
-  private lockWorkspaces(m: EntityManager, organizationId: string, ids: string[]): Promise<Workspace[]> {
-    const qb = m
-      .getRepository(Workspace)
-      .createQueryBuilder("w")
-      .where("w.organization_id = :org", { org: organizationId })
-      .andWhere("w.id IN (:...ids)", { ids });
-    // keeps a concurrent deleteWorkspace from removing them before the key is linked; FOR UPDATE
-    // rather than FOR SHARE, which MariaDB does not parse (creations are serialized by the org lock anyway)
-    if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_write");
-    return qb.getMany();
-  }
 }
 

@@ -3,12 +3,10 @@ import { canSeeDocument, workspaceReach, type Principal } from "../../auth/princ
 import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanText } from "../../common/text";
-import { badInput, forbidden, notFound, unauthenticated } from "../../errors/app-error";
-import { User } from "../user/user.entity";
-import { lockedRows } from "../../db/locks";
+import { badInput, forbidden, notFound } from "../../errors/app-error";
+import { lockCreator, lockWorkspacesInReach } from "../../db/locks";
 import { TransactionRunner } from "../../db/transaction";
 import { ApiKeyEnvironment } from "../api-key/api-key.entity";
-import { Workspace } from "../workspace/workspace.entity";
 import { Document } from "./document.entity";
 
 const DOCUMENT_ORDER: SortSpec = {
@@ -70,22 +68,9 @@ export class DocumentService {
     }
     const now = new Date();
     return this.tx.run(async (m) => {
-      // the creator must still exist (a concurrent deleteUser), and stay until we commit
-      if (principal.kind === "user") {
-        const me = await m.getRepository(User).findOne({
-          where: { id: principal.user.id },
-          ...lockedRows(m),
-        });
-        if (!me) throw unauthenticated("Invalid, expired or revoked credential");
-      }
-      const reach = workspaceReach(principal);
-      const workspace = isId(input.workspaceId)
-        ? await m.getRepository(Workspace).findOne({
-            where: { id: input.workspaceId, organizationId: principal.organizationId },
-            ...lockedRows(m),
-          })
-        : null;
-      if (!workspace || (reach !== "all" && !reach.includes(workspace.id))) throw badInput("workspaceId", "Unknown workspace");
+      await lockCreator(m, principal);
+      const [workspace] = (await lockWorkspacesInReach(m, principal, [input.workspaceId])) ?? [];
+      if (!workspace) throw badInput("workspaceId", "Unknown workspace");
       const document = Object.assign(new Document(), {
         id: newId(),
         organizationId: principal.organizationId,

@@ -1,12 +1,12 @@
-import { DataSource, EntityManager, In } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { canSeeUser, workspaceReach, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanEmail, cleanText, containsPattern } from "../../common/text";
 import { badInput, notFound } from "../../errors/app-error";
-import { isUniqueViolation, lockedRows } from "../../db/locks";
+import { isUniqueViolation, lockWorkspacesInReach } from "../../db/locks";
 import { TransactionRunner } from "../../db/transaction";
-import { lockOrganization } from "../organization/organization.locks";
+import { lockOrganization } from "../../db/locks";
 import { Workspace } from "../workspace/workspace.entity";
 import { User, UserRole, UserWorkspace } from "./user.entity";
 
@@ -144,17 +144,11 @@ export class UserService {
 
   /** Every id must be a workspace of the organization within the caller's reach; unknown and foreign look the same. */
   private async assertWorkspaces(m: EntityManager, principal: Principal, workspaceIds: string[]): Promise<void> {
-    if (workspaceIds.length === 0) return;
-    const reach = workspaceReach(principal);
-    const found = workspaceIds.every(isId)
-      ? await m.getRepository(Workspace).find({
-          where: { id: In(workspaceIds), organizationId: principal.organizationId },
-          ...lockedRows(m),
-        })
-      : [];
-    const reachable = found.filter((w) => reach === "all" || reach.includes(w.id));
-    if (reachable.length !== workspaceIds.length) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
+    if (workspaceIds.length > 0 && !(await lockWorkspacesInReach(m, principal, workspaceIds))) {
+      throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
+    }
   }
+
 
   private async membershipsOf(m: EntityManager, userId: string): Promise<string[]> {
     return (await m.getRepository(UserWorkspace).findBy({ userId })).map((l) => l.workspaceId);

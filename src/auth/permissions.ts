@@ -2,13 +2,15 @@ import type { GraphQLSchema } from "graphql";
 import { applyMiddleware, type IMiddlewareTypeMap } from "graphql-middleware";
 import { allow, deny, shield } from "graphql-shield";
 import type { ShieldRule } from "graphql-shield/typings/types";
-import { fallbackError, isAdmin, isAuthenticated, isFullAccessKey, isOrgFullAccessKey, isOrgScopeKey, isUser, signedInAnd } from "./rules";
+import { fallbackError, isAdmin, isAuthenticated, isFullAccessKey, isOrgFullAccessKey, isOrgFullAccessProductionKey, isOrgScopeKey, isUser, signedInAnd } from "./rules";
 
 /** An explicit rule for each named field: a field added to a type without a rule here is denied. */
 const fields = (rule: ShieldRule, ...names: string[]) => Object.fromEntries(names.map((name) => [name, rule]));
 
-/** Manage keys, workspaces and users: admins and organization-scope full-access keys (SPEC §5). */
-const manages = signedInAnd(isAdmin, isOrgFullAccessKey);
+/** Manage keys: admins and organization-scope full-access keys (each within its own environment). */
+const managesKeys = signedInAnd(isAdmin, isOrgFullAccessKey);
+/** Change what both environments share (workspaces, users, memberships): admins and org-scope full-access PRODUCTION keys. */
+const managesShared = signedInAnd(isAdmin, isOrgFullAccessProductionKey);
 /** Write documents: any user (members within their workspaces) and full-access keys (within scope and environment). */
 const writesDocuments = signedInAnd(isUser, isFullAccessKey);
 const connection = fields(allow, "edges", "nodes", "pageInfo", "totalCount");
@@ -33,9 +35,9 @@ export const permissionMap = {
     document: isAuthenticated,
   },
   Mutation: {
-    ...fields(manages, "createApiKey", "updateApiKey", "revokeApiKey"),
-    ...fields(manages, "createWorkspace", "updateWorkspace", "deleteWorkspace"),
-    ...fields(manages, "createUser", "updateUser", "deleteUser"),
+    ...fields(managesKeys, "createApiKey", "updateApiKey", "revokeApiKey"),
+    ...fields(managesShared, "createWorkspace", "updateWorkspace", "deleteWorkspace"),
+    ...fields(managesShared, "createUser", "updateUser", "deleteUser"),
     ...fields(writesDocuments, "createDocument", "updateDocument", "deleteDocument"),
   },
   Viewer: fields(allow, "organization", "user", "apiKey"),

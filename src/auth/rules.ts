@@ -27,6 +27,19 @@ export const isOrgFullAccessKey = rule({ cache: "contextual" })(
     ctx.principal?.kind === "apiKey" && ctx.principal.scope === "ORGANIZATION" && ctx.principal.permission === "FULL_ACCESS",
 );
 
+/**
+ * An ORGANIZATION-scope FULL_ACCESS key of the PRODUCTION environment. The organization, its
+ * workspaces, users and memberships are shared by both environments (SPEC §5 note ²): changing
+ * them changes production, so a SANDBOX key never may.
+ */
+export const isOrgFullAccessProductionKey = rule({ cache: "contextual" })(
+  (_parent, _args, ctx: Context) =>
+    ctx.principal?.kind === "apiKey" &&
+    ctx.principal.scope === "ORGANIZATION" &&
+    ctx.principal.permission === "FULL_ACCESS" &&
+    ctx.principal.environment === "PRODUCTION",
+);
+
 /** A signed-in user, admin or member (members are then limited to their workspaces by the services). */
 export const isUser = rule({ cache: "contextual" })((_parent, _args, ctx: Context) => ctx.principal?.kind === "user");
 

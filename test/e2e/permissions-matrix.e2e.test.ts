@@ -130,6 +130,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   const freshDoc = (workspaceId: string, environment: string) => createDoc("A", { workspaceId, environment });
   const freshUser = async () =>
     (await ok("A", Q.createUser, { input: { email: uniqueEmail(), name: "Fresh", role: "MEMBER", workspaceIds: [W1] } })).createUser.id as string;
+  const freshAdmin = async () =>
+    (await ok("A", Q.createUser, { input: { email: uniqueEmail(), name: "Fresh admin", role: "ADMIN", workspaceIds: [] } })).createUser.id as string;
 
   // ---- database ----
   const esc = (name: string) => server.db.driver.escape(name);
@@ -500,7 +502,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       effect: async (who, _t, value, vars) => {
         expect(await rowOf("workspace", value.id)).toMatchObject({ organization_id: orgOf(who), name: vars.input.name });
       },
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" },
     },
     {
       op: "updateWorkspace",
@@ -509,7 +511,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
       row: (_who, id) => rowOf("workspace", id),
       effect: async (_who, id) => expect((await rowOf("workspace", id)).name).toBe("Renamed by the matrix"),
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
     },
     {
       op: "deleteWorkspace",
@@ -521,16 +523,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         expect(value).toBe(id);
         expect(await rowOf("workspace", id)).toBeUndefined();
       },
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
     },
 
     // ---- users ----
     ...(
       [
         ["a MEMBER of W1", () => [W1],
-          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "BAD_USER_INPUT(workspaceIds)" }],
+          { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "BAD_USER_INPUT(workspaceIds)" }],
         ["a MEMBER of no workspace", () => [],
-          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" }],
+          { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" }],
       ] as [string, () => string[], Expect][]
     ).map(([label, workspaceIds, outcomes]): MutationRow => ({
       op: "createUser",
@@ -549,7 +551,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
       row: (_who, id) => rowOf("user", id),
       effect: async (_who, id) => expect((await rowOf("user", id)).name).toBe("Renamed by the matrix"),
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
     },
     {
       op: "deleteUser",
@@ -562,7 +564,57 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         expect(await rowOf("user", id)).toBeUndefined();
         expect(await linksOfUser(id)).toEqual([]);
       },
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+    },
+
+    // ---- admins: no key creates, promotes, changes or deletes one (SPEC §5 note ³) ----
+    {
+      op: "createUser",
+      label: "an ADMIN",
+      variables: () => ({ input: { email: uniqueEmail(), name: "Matrix admin", role: "ADMIN", workspaceIds: [] } }),
+      effect: async (who, _t, value, vars) => {
+        expect(await rowOf("user", value.id)).toMatchObject({ organization_id: orgOf(who), email: vars.input.email, role: "ADMIN" });
+      },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "allowed" },
+    },
+    {
+      op: "updateUser",
+      label: "promote a fresh MEMBER of W1 to ADMIN",
+      fresh: freshUser,
+      variables: (_who, id) => ({ input: { id, role: "ADMIN" } }),
+      row: (_who, id) => rowOf("user", id),
+      effect: async (_who, id) => expect((await rowOf("user", id)).role).toBe("ADMIN"),
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "NOT_FOUND" },
+    },
+    {
+      op: "updateUser",
+      label: "rename a fresh ADMIN",
+      fresh: freshAdmin,
+      variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
+      row: (_who, id) => rowOf("user", id),
+      effect: async (_who, id) => expect((await rowOf("user", id)).name).toBe("Renamed by the matrix"),
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "NOT_FOUND" },
+    },
+    {
+      op: "updateUser",
+      label: "demote a fresh ADMIN (not the last)",
+      fresh: freshAdmin,
+      variables: (_who, id) => ({ input: { id, role: "MEMBER" } }),
+      row: (_who, id) => rowOf("user", id),
+      effect: async (_who, id) => expect((await rowOf("user", id)).role).toBe("MEMBER"),
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "NOT_FOUND" },
+    },
+    {
+      op: "deleteUser",
+      label: "a fresh ADMIN (not the last)",
+      fresh: freshAdmin,
+      variables: (_who, id) => ({ id }),
+      row: (_who, id) => rowOf("user", id),
+      effect: async (_who, id, value) => {
+        expect(value).toBe(id);
+        expect(await rowOf("user", id)).toBeUndefined();
+      },
+      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "NOT_FOUND" },
     },
 
     // ---- createDocument ----
@@ -838,19 +890,19 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       extraChecksRun++;
       const solo = await createOrganization(server, { workspaces: 1 });
       const a1 = solo.admin;
-      const denied = async (credential: string, query: string, variables: Record<string, unknown>, op: string, field: string) => {
+      const denied = async (credential: string, query: string, variables: Record<string, unknown>, op: string, field: string, outcome = `BAD_USER_INPUT(${field})`) => {
         const before = { counts: await tableCounts(server.db), rows: await snapshot() };
         const result = await gql(credential, query, variables);
-        expect(outcomeOf(result, op)).toBe(`BAD_USER_INPUT(${field})`);
+        expect(outcomeOf(result, op)).toBe(outcome);
         expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
       };
 
       await denied(a1.token, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } }, "updateUser", "role");
       await denied(a1.token, Q.deleteUser, { id: a1.userId }, "deleteUser", "id");
-      // an organization-scope full-access key may manage users, but not remove the last admin either
+      // no key may touch an admin at all (SPEC §5 note ³), the last one least of all
       const of = (await createKey(a1.token, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" })).token;
-      await denied(of, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } }, "updateUser", "role");
-      await denied(of, Q.deleteUser, { id: a1.userId }, "deleteUser", "id");
+      await denied(of, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } }, "updateUser", "role", "FORBIDDEN");
+      await denied(of, Q.deleteUser, { id: a1.userId }, "deleteUser", "id", "FORBIDDEN");
 
       const a2 = (await ok(a1.token, Q.createUser, { input: { email: uniqueEmail(), role: "ADMIN" } })).createUser.id as string;
       const demoted = await gql(a1.token, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } });
@@ -866,6 +918,38 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       expect(outcomeOf(deleted, "deleteUser")).toBe("allowed");
       expect(await rowOf("user", a1.userId)).toBeUndefined();
       expect((await gql(a1.token, Q.viewer)).status).toBe(401);
+    });
+  });
+
+  // =============================================================================================
+  // A key created by a key never outlives it (SPEC §5 note ¹)
+
+  describe("a key created by an expiring key", () => {
+    it.each([
+      ["no expiry", () => undefined, "BAD_USER_INPUT(expiresAt)"],
+      ["an expiry one hour after its creator's", (creator: number) => new Date(creator + 3_600_000).toISOString(), "BAD_USER_INPUT(expiresAt)"],
+      ["an expiry one second after its creator's", (creator: number) => new Date(creator + 1_000).toISOString(), "BAD_USER_INPUT(expiresAt)"],
+      ["exactly its creator's expiry", (creator: number) => new Date(creator).toISOString(), "allowed"],
+      ["an expiry before its creator's", (creator: number) => new Date(creator - 600_000).toISOString(), "allowed"],
+    ] as [string, (creator: number) => string | undefined, string][])("with %s → %s (a denied call changes nothing)", async (_label, expiresAt, expected) => {
+      extraChecksRun++;
+      const creatorExpiry = Math.floor(Date.now() / 1000) * 1000 + 3_600_000;
+      for (const environment of ["SANDBOX", "PRODUCTION"]) {
+        const creator = await createKey("A", {
+          environment, scope: "ORGANIZATION", permission: "FULL_ACCESS", expiresAt: new Date(creatorExpiry).toISOString(),
+        });
+        const before = { counts: await tableCounts(server.db), rows: await snapshot() };
+        const at = expiresAt(creatorExpiry);
+        const result = await gql(creator.token, Q.createApiKey, {
+          input: { environment, scope: "ORGANIZATION", permission: "READ_ONLY", ...(at ? { expiresAt: at } : {}) },
+        });
+        expect(outcomeOf(result, "createApiKey")).toBe(expected);
+        if (expected === "allowed") {
+          expect(new Date((await rowOf("api_key", result.data!.createApiKey.apiKey.id)).expires_at).getTime()).toBe(new Date(at!).getTime());
+        } else {
+          expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
+        }
+      }
     });
   });
 

@@ -91,6 +91,14 @@ const STATUS_CONDITIONS: Record<ApiKeyStatus, string> = {
   EXPIRED: "(k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= :now)",
 };
 
+/** A key created by a key never outlives it (SPEC §5 note ¹): when the creator expires, the new key must too, no later. */
+function assertNoLongerLived(creatorExpiresAt: Date | null, expiresAt: Date | null): void {
+  if (!creatorExpiresAt) return;
+  if (!expiresAt || expiresAt.getTime() > creatorExpiresAt.getTime()) {
+    throw badInput("expiresAt", `A key created by this key must expire no later than it does (${creatorExpiresAt.toISOString()})`);
+  }
+}
+
 const PERMISSION_RANK: Record<ApiKeyPermission, number> = { READ_ONLY: 0, FULL_ACCESS: 1 };
 
 export class ApiKeyService {
@@ -184,7 +192,10 @@ export class ApiKeyService {
     if (workspaceIds.length > MAX_WORKSPACES_PER_KEY) {
       throw badInput("workspaceIds", `A key can reach at most ${MAX_WORKSPACES_PER_KEY} workspaces`);
     }
-    if (principal.kind === "apiKey") this.assertNoBroaderThan(principal, input);
+    if (principal.kind === "apiKey") {
+      this.assertNoBroaderThan(principal, input);
+      assertNoLongerLived(principal.apiKey.expiresAt, input.expiresAt ?? null);
+    }
 
     const token = generateToken(input.environment);
     const key = Object.assign(new ApiKey(), {

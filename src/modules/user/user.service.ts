@@ -3,7 +3,7 @@ import { canSeeUser, workspaceReach, type Principal } from "../../auth/principal
 import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanEmail, cleanText, containsPattern } from "../../common/text";
-import { badInput, notFound } from "../../errors/app-error";
+import { badInput, forbidden, notFound } from "../../errors/app-error";
 import { isUniqueViolation, lockWorkspacesInReach } from "../../db/locks";
 import { TransactionRunner } from "../../db/transaction";
 import { lockOrganization } from "../../db/locks";
@@ -18,6 +18,14 @@ const USER_ORDER: SortSpec = {
   nullable: false,
   toParam: (v) => new Date(v),
 };
+
+/**
+ * An admin reaches both environments and every key, so no key (never broader than itself) may
+ * create, promote, change or delete one (SPEC §5 note ³).
+ */
+function assertMayTouchAdmins(principal: Principal): void {
+  if (principal.kind === "apiKey") throw forbidden("API keys cannot create, change or delete admins");
+}
 
 export interface UserListArgs extends PageArgs {
   search?: string | null;
@@ -73,6 +81,7 @@ export class UserService {
     const email = cleanEmail("email", input.email);
     const name = cleanText("name", input.name, { max: 200 });
     const workspaceIds = [...new Set(input.workspaceIds ?? [])];
+    if (input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
     const now = new Date();
     return this.tx.run(async (m) => {
       await this.assertWorkspaces(m, principal, workspaceIds);
@@ -110,6 +119,7 @@ export class UserService {
       await lockOrganization(m, principal.organizationId);
       const user = await this.get(principal, input.id, m);
       if (!user) throw notFound("User");
+      if (user.role === UserRole.ADMIN || input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
       if (input.role && input.role !== user.role && user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "role");
       if (workspaceIds) await this.assertWorkspaces(m, principal, workspaceIds);
       if (name !== undefined) user.name = name;
@@ -130,6 +140,7 @@ export class UserService {
       await lockOrganization(m, principal.organizationId);
       const user = await this.get(principal, id, m);
       if (!user) throw notFound("User");
+      if (user.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
       if (user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "id");
       await m.getRepository(UserWorkspace).delete({ userId: user.id });
       await m.getRepository(User).delete({ id: user.id });

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { GraphQLError } from "graphql";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, formatDuration, loadConfig } from "./config";
 import { openDataSource } from "./db/data-source";
 import { buildBareSchema, printSortedSchema } from "./schema";
 import { seedDemo } from "./seed";
@@ -63,10 +63,11 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
           adminName: typeof flags["admin-name"] === "string" ? flags["admin-name"] : null,
           apiPlan: typeof flags["api-plan"] === "string" ? flags["api-plan"] : null,
         });
-        const adminToken = await services.jwt.sign(admin.id, "30d");
+        const lifetime = services.config.jwt.maxTtlSeconds;
+        const adminToken = await services.jwt.sign(admin.id, lifetime);
         return {
           json: { organizationId: organization.id, adminUserId: admin.id, adminToken },
-          text: `Organization ${organization.id}\nAdmin ${admin.id} (${admin.email}), token valid 30 days:\n${adminToken}`,
+          text: `Organization ${organization.id}\nAdmin ${admin.id} (${admin.email}), token valid ${formatDuration(lifetime)}:\n${adminToken}`,
         };
       });
     case "token":

@@ -15,6 +15,30 @@ const positiveInt = (fallback: number) =>
 const nonNegativeInt = (fallback: number) =>
   z.string().regex(/^\d+$/, "must be a whole number (0 turns it off)").default(String(fallback)).transform(Number);
 
+/** A duration as the CLI writes it: 30m, 24h, 7d (s, m, h, d or w), in seconds. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d{1,9})\s*(s|m|h|d|w)$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[match[2] as "s" | "m" | "h" | "d" | "w"];
+  const seconds = Number(match[1]) * unit;
+  return seconds > 0 ? seconds : null;
+}
+
+/** Seconds written back the way they are configured: 86400 → "24h", 90 → "90s". */
+export function formatDuration(seconds: number): string {
+  for (const [unit, size] of [["w", 604_800], ["d", 86_400], ["h", 3600], ["m", 60]] as const) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => parseDuration(v) !== null, "must be a duration such as 30m, 24h or 7d")
+    .transform((v) => parseDuration(v)!);
+
 const databaseUrl = z
   .string()
   .default("sqlite:./data/latchkey.sqlite")
@@ -34,6 +58,7 @@ const envSchema = z.object({
   JWT_JWKS_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_MAX_TTL: duration("24h"),
   API_TRIAL_DAYS: positiveInt(40),
   API_KEY_LIMIT: positiveInt(200),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -54,7 +79,8 @@ export interface Config {
   host: string;
   databaseUrl: string;
   dataDir: string;
-  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  /** maxTtlSeconds caps exp − iat (or exp − now) of every JWT accepted or issued. */
+  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTtlSeconds: number };
   apiTrialDays: number;
   apiKeyLimit: number;
   logLevel: string;
@@ -85,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
-    jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, maxTtlSeconds: e.JWT_MAX_TTL },
     apiTrialDays: e.API_TRIAL_DAYS,
     apiKeyLimit: e.API_KEY_LIMIT,
     logLevel: e.LOG_LEVEL,

@@ -3,7 +3,7 @@ import type { Services } from "./services";
 export const DEMO_ADMIN_EMAIL = "admin@demo.latchkey.local";
 
 /** A demo organization with two workspaces and one admin, and a JWT for that admin. */
-export async function seedDemo(services: Services, tokenLifetime = "30d") {
+export async function seedDemo(services: Services, tokenLifetime: string | number = services.config.jwt.maxTtlSeconds) {
   const { organization, admin, workspaces } = await services.organizationAdmin.create({
     name: "Demo Organization",
     adminEmail: DEMO_ADMIN_EMAIL,

@@ -10,7 +10,7 @@ import { GraphQLError } from "graphql";
 import { internalError } from "./errors/app-error";
 import { isErrorCode } from "./errors/codes";
 import { noSubscriptions, queryLimits, QUERY_LIMITS } from "./http/query-limits";
-import { formatError } from "./errors/format-error";
+import { formatError, productionFormatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { registerGraphiql } from "./http/graphiql";
 import { createLoaders } from "./common/loaders";
@@ -60,7 +60,7 @@ export async function createServer(
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.production,
-    formatError,
+    formatError: config.production ? productionFormatError : formatError,
     validationRules: [...armor.validationRules, noSubscriptions],
     // the token limit lives in the parser: a too long document is a 400 GRAPHQL_PARSE_FAILED, not a plugin crash
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from "jose";
-import type { Config } from "../config";
+import { formatDuration, parseDuration, type Config } from "../config";
 
 export interface JwtClaims {
   userId: string;
@@ -33,8 +33,12 @@ export class JwtService {
     if (config.jwt.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.jwt.jwksUrl));
   }
 
-  /** Returns the claims, or null for any token that is malformed, badly signed, expired or lacks `sub`/`exp`. */
-  async verify(token: string): Promise<JwtClaims | null> {
+  /**
+   * Returns the claims, or null for any token that is malformed (anything but the strict compact form),
+   * badly signed, expired, lacks `sub`/`exp`, or lives longer than JWT_MAX_TTL.
+   */
+  async verify(token: string, now = Date.now()): Promise<JwtClaims | null> {
+    if (!isStrictCompactJws(token)) return null;
     const options = {
       issuer: this.config.jwt.issuer,
       audience: this.config.jwt.audience,
@@ -46,18 +50,42 @@ export class JwtService {
         : this.secretKey
           ? await jwtVerify(token, this.secretKey, { ...options, algorithms: ["HS256"] })
           : { payload: null };
-      return payload?.sub ? { userId: payload.sub } : null;
+      if (!payload?.sub || typeof payload.exp !== "number") return null;
+      // a lifetime counted from iat, or from now when iat is absent or in the future
+      const from = Math.min(typeof payload.iat === "number" ? payload.iat : Infinity, now / 1000);
+      if (payload.exp - from > this.config.jwt.maxTtlSeconds) return null;
+      return { userId: payload.sub };
     } catch {
       return null;
     }
   }
 
-  /** Signs an HS256 token for a user (CLI, seeding, tests). */
-  async sign(userId: string, expiresIn: string | number = "1h"): Promise<string> {
+  /** Signs an HS256 token for a user (CLI, seeding, tests), valid `expiresIn` seconds, at most JWT_MAX_TTL. */
+  async sign(userId: string, lifetime: string | number = "1h"): Promise<string> {
     if (!this.secretKey) throw new Error("JWT_SECRET is required to issue tokens (JWKS is verify-only)");
+    const seconds = typeof lifetime === "number" ? lifetime : parseDuration(lifetime);
+    if (seconds === null || seconds <= 0) throw new JwtLifetimeError("A token lifetime looks like 30m, 1h or 7d");
+    if (seconds > this.config.jwt.maxTtlSeconds) {
+      throw new JwtLifetimeError(`A token may live at most JWT_MAX_TTL (${formatDuration(this.config.jwt.maxTtlSeconds)})`);
+    }
+    const expiresIn = Math.floor(Date.now() / 1000) + seconds;
     let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(userId).setIssuedAt().setExpirationTime(expiresIn);
     if (this.config.jwt.issuer) jwt = jwt.setIssuer(this.config.jwt.issuer);
     if (this.config.jwt.audience) jwt = jwt.setAudience(this.config.jwt.audience);
     return jwt.sign(this.secretKey);
   }
+}
+
+/** Asked for a token longer-lived than JWT_MAX_TTL allows. */
+export class JwtLifetimeError extends Error {}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Exactly three base64url segments, unpadded, each in its one canonical spelling: a lenient decoder
+ * would otherwise accept `<jwt>;`, `<jwt>==` or stray characters, giving one token many spellings.
+ */
+export function isStrictCompactJws(token: string): boolean {
+  if (token.length > 8192 || !COMPACT_JWS.test(token)) return false;
+  return token.split(".").every((segment) => Buffer.from(segment, "base64url").toString("base64url") === segment);
 }

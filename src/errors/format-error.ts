@@ -24,6 +24,21 @@ function firstValidationIssue(issues: ValidationIssue[], path: string[] = []): {
  * Logging the original, with the request id, is `errorLoggingPlugin`'s job.
  */
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return shapeError(formatted);
+}
+
+/**
+ * In production the schema is not for strangers to map: besides Apollo's hidden field suggestions, enum
+ * and field hints in variable coercion errors ("Did you mean …?") are cut too.
+ */
+export function productionFormatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const shaped = shapeError(formatted);
+  return shaped.message.includes("Did you mean") ? { ...shaped, message: withoutSuggestions(shaped.message) } : shaped;
+}
+
+export const withoutSuggestions = (message: string) => message.replace(/\s*Did you mean [^]*$/, "");
+
+function shapeError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const ext = formatted.extensions ?? {};
   const code = ext.code;
   const validationErrors = ext.validationErrors as ValidationIssue[] | undefined;

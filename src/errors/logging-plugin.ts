@@ -16,7 +16,7 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
           for (const error of errors) {
             if (isInternal(error)) {
               const original = error.originalError ?? error;
-              log.error({ requestId: contextValue.requestId, operationName, path: error.path, err: original }, "internal error");
+              log.error({ requestId: contextValue.requestId, operationName, path: error.path, err: loggable(original) }, "internal error");
             }
           }
         },
@@ -31,5 +31,25 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
         },
       };
     },
+  };
+}
+
+const QUERY_LOG_MAX = 2000;
+
+/**
+ * What of an error goes into the log line: a failed SQL statement keeps its message, driver code and the
+ * first 2,000 characters of its SQL, never its parameters (hashes, user input, possibly megabytes of it).
+ */
+export function loggable(error: unknown): unknown {
+  if (!(error instanceof Error) || !("parameters" in error || "query" in error)) return error;
+  const e = error as Error & { query?: unknown; code?: unknown; errno?: unknown };
+  const query = typeof e.query === "string" ? e.query : undefined;
+  return {
+    type: e.name,
+    message: e.message.slice(0, QUERY_LOG_MAX),
+    code: e.code,
+    errno: e.errno,
+    query: query && query.length > QUERY_LOG_MAX ? `${query.slice(0, QUERY_LOG_MAX)}… (${query.length} characters)` : query,
+    stack: e.stack?.split("\n").slice(0, 8).join("\n"),
   };
 }

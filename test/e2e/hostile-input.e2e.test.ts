@@ -194,8 +194,16 @@ const FRAGMENTS = [
   "\u200b",
   "\u200e",
   "\u200f",
+  "\u202a",
+  "\u202b",
+  "\u202c",
+  "\u202d",
   "\u202e",
   "\u2066",
+  "\u2067",
+  "\u2068",
+  "\u2069",
+  "Payroll \u202etcejorp\u202c",
   "\ufeff",
   "\u00ad",
   "\ud800",
@@ -244,6 +252,14 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
   lengthBoundaryString,
   longString,
 );
+
+/** Search arguments: hostile text, plus the ones that broke SQLite's LIKE (60,000 characters, a NUL that matched every row). */
+const searchValue = () =>
+  fc.oneof(
+    { weight: 6, arbitrary: textValue },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom("a", "%", "_!", "é"), fc.constantFrom(255, 256, 50_001, 60_000)).map(([u, n]) => u.repeat(n)) },
+    { weight: 1, arbitrary: fc.constantFrom("\u0000", "Integration\u0000", "\u0000%") },
+  );
 
 /** Mostly sane text (so creations do succeed and fill the tables), often hostile. */
 const textValue = fc.oneof(
@@ -316,7 +332,15 @@ const enumValue = (valid: string[]) =>
     },
   );
 const enumList = (valid: string[]) =>
-  fc.oneof(fc.constant([]), fc.array(enumValue(valid), { maxLength: 4 }), enumValue(valid), fc.constant(null), fc.constant([null]));
+  fc.oneof(
+    fc.constant([]),
+    fc.array(enumValue(valid), { maxLength: 4 }),
+    enumValue(valid),
+    fc.constant(null),
+    fc.constant([null]),
+    // repeated values around the 100-item cap, and the 33,000 that once reached SQLite's variable limit
+    fc.tuple(fc.constantFrom(...valid), fc.constantFrom(2, 99, 100, 101, 1000, 33_000)).map(([v, n]) => Array.from({ length: n }, () => v)),
+  );
 
 const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();
 /** Dates: past, now-ish, far future, year 9999 (also with an offset that pushes it past 9999 in UTC), epoch, invalid. */
@@ -499,7 +523,7 @@ const ARGS: Record<OpName, fc.Arbitrary<Record<string, unknown>>> = {
           permission: sometimes(enumList(["FULL_ACCESS", "READ_ONLY"])),
           status: sometimes(enumList(["ACTIVE", "REVOKED", "EXPIRED"])),
           workspaceId: sometimes(fc.oneof(idValue, fc.constant(null))),
-          search: sometimes(fc.oneof(textValue, fc.constant(null))),
+          search: sometimes(fc.oneof(searchValue(), fc.constant(null))),
         }),
         fc.constant(null),
       ),
@@ -519,14 +543,14 @@ const ARGS: Record<OpName, fc.Arbitrary<Record<string, unknown>>> = {
     before: sometimes(cursorValue),
   }),
   workspaces: fc.record({
-    search: sometimes(textValue),
+    search: sometimes(searchValue()),
     first: sometimes(pageSize),
     after: sometimes(cursorValue),
     last: sometimes(pageSize),
     before: sometimes(cursorValue),
   }),
   users: fc.record({
-    search: sometimes(textValue),
+    search: sometimes(searchValue()),
     role: sometimes(enumValue(["ADMIN", "MEMBER"])),
     workspaceId: sometimes(idValue),
     first: sometimes(pageSize),
@@ -1163,6 +1187,31 @@ describe.each(databases)("hostile input on %s", (kind) => {
       const jwt = await new SignJWT(payload as JWTPayload).setProtectedHeader({ ...rest, ...(kid === null ? {} : { kid }) }).sign(secret);
       const result = await send({ query: "{ viewer { organization { id } user { id } } }" }, jwt);
       checkAnswer({ payload, header: rawHeader }, result);
+    });
+  });
+
+  it("a valid JWT in other spellings (suffixes, padding, stray characters) and with lifetimes past JWT_MAX_TTL is always 401", async () => {
+    const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+    const now = Math.floor(Date.now() / 1000);
+    const spelling = fc.record({
+      suffix: fc.constantFrom("", "", ";", "=", "==", ".", "..", "*", "%3D", " x"),
+      insertAt: fc.option(fc.nat(400)),
+      inserted: fc.constantFrom("*", "=", "+", "/", "~", "!", "\\"),
+      lifetime: fc.constantFrom(3600, 3600, 25 * 3600, 86_400 * 365, Math.floor(Date.UTC(2200, 0, 1) / 1000) - now),
+      iatShift: fc.constantFrom(0, 0, -2 * 86_400, 10 * 86_400, null),
+    });
+    await property("JWT spellings and lifetimes", 60, spelling, async ({ suffix, insertAt, inserted, lifetime, iatShift }) => {
+      let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(world.selfIds.admin).setExpirationTime(now + lifetime);
+      if (iatShift !== null) jwt = jwt.setIssuedAt(now + iatShift);
+      const token = await jwt.sign(secret);
+      const spelt = insertAt === null ? token + suffix : token.slice(0, insertAt % token.length) + inserted + token.slice(insertAt % token.length) + suffix;
+      const result = await send({ query: "{ viewer { user { id } } }" }, spelt);
+      checkAnswer({ suffix, insertAt, inserted, lifetime, iatShift }, result);
+      const from = Math.min(iatShift === null ? Infinity : now + iatShift, now);
+      const canonical = spelt === token && now + lifetime - from <= 24 * 3600;
+      if (result.status !== (canonical ? 200 : 401) && result.status !== 429) {
+        throw new Error(`expected ${canonical ? 200 : 401} for ${JSON.stringify({ suffix, insertAt, inserted, lifetime, iatShift })}, got ${result.status}`);
+      }
     });
   });
 

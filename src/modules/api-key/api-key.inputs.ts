@@ -1,4 +1,4 @@
-import { ArrayMaxSize, MaxLength } from "class-validator";
+import { ArrayMaxSize } from "class-validator";
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { connectionTypes } from "../../common/pagination";
 import { ApiKey, ApiKeyEnvironment, ApiKeyPermission, ApiKeyScope, ApiKeyStatus } from "./api-key.entity";
@@ -26,8 +26,7 @@ export class ApiKeyFilter {
   @Field(() => ID, { nullable: true, description: "Keys that can access this workspace (organization-scope keys included)." })
   workspaceId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Case-insensitive substring of the description." })
-  @MaxLength(255)
+  @Field(() => String, { nullable: true, description: "Case-insensitive substring of the description; at most 255 characters." })
   search?: string | null;
 }
 

@@ -3,7 +3,7 @@ import type { Config } from "../../config";
 import { canSeeApiKey, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
-import { cleanText, containsPattern } from "../../common/text";
+import { cleanSearch, cleanText, containsPattern, distinctItems } from "../../common/text";
 import { ErrorCode } from "../../errors/codes";
 import { AppError, badInput, forbidden, notFound } from "../../errors/app-error";
 import { lockCreator, lockOrganization, lockWorkspacesInReach } from "../../db/locks";
@@ -127,12 +127,15 @@ export class ApiKeyService {
     const qb = this.db.getRepository(ApiKey).createQueryBuilder("k").where("k.organization_id = :org", { org: principal.organizationId });
     if (principal.kind === "apiKey") qb.andWhere("k.environment = :ownEnv", { ownEnv: principal.environment });
     const f = args.filter ?? {};
-    if (f.environment?.length) qb.andWhere("k.environment IN (:...envs)", { envs: f.environment });
-    if (f.scope?.length) qb.andWhere("k.scope IN (:...scopes)", { scopes: f.scope });
-    if (f.permission?.length) qb.andWhere("k.permission IN (:...perms)", { perms: f.permission });
-    if (f.status?.length) {
-      qb.andWhere(`(${[...new Set(f.status)].map((s) => STATUS_CONDITIONS[s]).join(" OR ")})`, { now });
-    }
+    const search = cleanSearch("filter.search", f.search);
+    const environments = distinctItems("filter.environment", f.environment);
+    const scopes = distinctItems("filter.scope", f.scope);
+    const permissions = distinctItems("filter.permission", f.permission);
+    const statuses = distinctItems("filter.status", f.status);
+    if (environments.length) qb.andWhere("k.environment IN (:...envs)", { envs: environments });
+    if (scopes.length) qb.andWhere("k.scope IN (:...scopes)", { scopes });
+    if (permissions.length) qb.andWhere("k.permission IN (:...perms)", { perms: permissions });
+    if (statuses.length) qb.andWhere(`(${statuses.map((s) => STATUS_CONDITIONS[s]).join(" OR ")})`, { now });
     if (f.workspaceId != null) {
       const workspace = isId(f.workspaceId)
         ? await this.db.getRepository(Workspace).findOneBy({ id: f.workspaceId, organizationId: principal.organizationId })
@@ -144,7 +147,6 @@ export class ApiKeyService {
         { orgScope: ApiKeyScope.ORGANIZATION, filterWs: workspace.id },
       );
     }
-    const search = f.search?.trim();
     if (search) qb.andWhere("LOWER(k.description) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
 
     const count = qb.clone();

@@ -2,7 +2,7 @@ import { DataSource, EntityManager } from "typeorm";
 import { canSeeUser, workspaceReach, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
-import { cleanEmail, cleanText, containsPattern } from "../../common/text";
+import { cleanEmail, cleanSearch, cleanText, containsPattern } from "../../common/text";
 import { badInput, forbidden, notFound } from "../../errors/app-error";
 import { isUniqueViolation, lockWorkspacesInReach } from "../../db/locks";
 import { TransactionRunner } from "../../db/transaction";
@@ -42,6 +42,7 @@ export class UserService {
   /** Users of the organization; a workspace-scope key sees only members of its workspaces. */
   async list(principal: Principal, args: UserListArgs): Promise<Connection<User>> {
     const page = parsePageArgs(args, USER_ORDER.key);
+    const search = cleanSearch("search", args.search);
     const positionOf = (u: User) => ({ key: USER_ORDER.key, value: u.createdAt.toISOString(), id: u.id });
     const qb = this.db.getRepository(User).createQueryBuilder("u").where("u.organization_id = :org", { org: principal.organizationId });
     if (principal.kind === "apiKey" && principal.scope === "WORKSPACE") {
@@ -59,7 +60,6 @@ export class UserService {
       qb.andWhere("EXISTS (SELECT 1 FROM user_workspace fw WHERE fw.user_id = u.id AND fw.workspace_id = :filterWs)", { filterWs: workspace.id });
     }
     if (args.role) qb.andWhere("u.role = :role", { role: args.role });
-    const search = args.search?.trim();
     if (search) {
       qb.andWhere("(LOWER(u.email) LIKE :search ESCAPE '!' OR LOWER(u.name) LIKE :search ESCAPE '!')", { search: containsPattern(search) });
     }

@@ -2,7 +2,7 @@ import { DataSource, EntityManager, In } from "typeorm";
 import { canSeeWorkspace, workspaceReach, type Principal } from "../../auth/principal";
 import { newId, isId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
-import { cleanText, containsPattern } from "../../common/text";
+import { cleanSearch, cleanText, containsPattern } from "../../common/text";
 import { notFound } from "../../errors/app-error";
 import { TransactionRunner } from "../../db/transaction";
 import { ApiKey, ApiKeyScope, ApiKeyWorkspace } from "../api-key/api-key.entity";
@@ -29,13 +29,13 @@ export class WorkspaceService {
 
   async list(principal: Principal, args: PageArgs & { search?: string | null }): Promise<Connection<Workspace>> {
     const page = parsePageArgs(args, WORKSPACE_ORDER.key);
+    const search = cleanSearch("search", args.search);
     const qb = this.db.getRepository(Workspace).createQueryBuilder("w").where("w.organization_id = :org", { org: principal.organizationId });
     const reach = workspaceReach(principal);
     if (reach !== "all") {
       if (reach.length === 0) return toConnection([], page, 0, () => ({ key: "", value: null, id: "" }));
       qb.andWhere("w.id IN (:...reach)", { reach });
     }
-    const search = args.search?.trim();
     if (search) qb.andWhere("LOWER(w.name) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
     const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, WORKSPACE_ORDER, page).getMany()]);
     return toConnection(rows, page, totalCount, (w) => ({ key: WORKSPACE_ORDER.key, value: w.createdAt.toISOString(), id: w.id }));

@@ -67,7 +67,26 @@ const envSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, message: "must be a redis:// or rediss:// URL" }).optional(),
   RATE_LIMIT_KEY_PER_MINUTE: nonNegativeInt(1200),
   RATE_LIMIT_ORG_PER_MINUTE: nonNegativeInt(6000),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: nonNegativeInt(300),
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .refine((v) => /^(true|false|\d{1,2}|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/.test(v), "must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs"),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d+$/, "must be a port number")
+    .transform(Number)
+    .refine((n) => n >= 0 && n < 65536, "must be a port number")
+    .optional(),
 });
+
+/** TRUST_PROXY as Fastify's `trustProxy` takes it: whether, how many or which proxies' X-Forwarded-For to believe. */
+function trustProxyOf(value: string): boolean | number | string[] {
+  if (value === "true" || value === "false") return value === "true";
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  return value.split(",").map((part) => part.trim());
+}
 
 /** Every variable Latchkey reads (documented in .env.example and the README). */
 export const ENV_VARIABLES = Object.keys(envSchema.shape);
@@ -85,7 +104,11 @@ export interface Config {
   apiKeyLimit: number;
   logLevel: string;
   introspection: boolean;
-  rateLimits: { redisUrl?: string; perKeyPerMinute: number; perOrganizationPerMinute: number };
+  /** perOrganizationPerMinute applies to each environment of an organization; anonymous is per client address. */
+  rateLimits: { redisUrl?: string; perKeyPerMinute: number; perOrganizationPerMinute: number; anonymousPerMinute: number };
+  trustProxy: boolean | number | string[];
+  /** /metrics: behind a bearer token, on a port of its own, or (production without either) not served. */
+  metrics: { token?: string; port?: number };
 }
 
 /** Thrown for a bad or missing variable; its message is the one line printed at start-up. */
@@ -120,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       redisUrl: e.REDIS_URL,
       perKeyPerMinute: e.RATE_LIMIT_KEY_PER_MINUTE,
       perOrganizationPerMinute: e.RATE_LIMIT_ORG_PER_MINUTE,
+      anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
     },
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   };
 }

@@ -7,7 +7,7 @@ import { createServer } from "./server";
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openDataSource(config.databaseUrl);
-  const { app, services } = await createServer(config, db);
+  const { app, services, metricsApp } = await createServer(config, db);
 
   let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
   if (!config.production && (await services.organizationAdmin.isEmpty())) demo = await seedDemo(services);
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   const address = await app.listen({ port: config.port, host: config.host });
+  if (metricsApp) await metricsApp.listen({ port: config.metrics.port, host: config.host });
   const url = `${address}/graphql`;
   process.stdout.write(`\nLatchkey is listening on ${url}\n`);
   if (demo) {

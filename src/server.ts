@@ -8,7 +8,8 @@ import type { Config } from "./config";
 import type { Context } from "./context";
 import { GraphQLError } from "graphql";
 import { internalError } from "./errors/app-error";
-import { isErrorCode } from "./errors/codes";
+import { ErrorCode, isErrorCode } from "./errors/codes";
+import { AuthenticationFailed } from "./auth/authenticate";
 import { noSubscriptions, queryLimits, QUERY_LIMITS } from "./http/query-limits";
 import { formatError, productionFormatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
@@ -22,6 +23,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export interface LatchkeyServer {
   app: FastifyInstance;
   services: Services;
+  /** Serves only /metrics when METRICS_PORT is set; the caller listens on it (main.ts on METRICS_PORT). */
+  metricsApp?: FastifyInstance;
 }
 
 /** Fastify + Apollo around an initialized DataSource; used by main.ts and by the tests. */
@@ -40,7 +43,19 @@ export async function createServer(
       level: config.logLevel,
       ...(options.logStream ? { stream: options.logStream } : {}),
       redact: { paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization"], censor: "[redacted]" },
+      // a query string may carry a credential (?access_token=…, ?token=lk_…): never logged
+      serializers: {
+        req: (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: req.method,
+          url: withoutQuery(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
     },
+    // a hop count is accepted at run time (lib/request.js) though missing from Fastify's type
+    trustProxy: config.trustProxy as boolean | string | string[],
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     genReqId: (req) => {
@@ -51,12 +66,44 @@ export async function createServer(
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
+  // Fastify's own 404 logs and echoes the whole URL, query string included
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ message: `Route ${request.method}:${withoutQuery(request.url)} not found`, error: "Not Found", statusCode: 404 }),
+  );
+
+  /**
+   * The caller's principal, its budgets spent. Requests with no credential or a refused one spend their
+   * client address's budget; every refusal (401 by reason, 429 by budget) is counted in the metrics.
+   */
+  const authenticate = async (authorization: string | undefined, clientAddress: string, now: Date) => {
+    try {
+      let principal;
+      try {
+        principal = await services.authenticator.principalFor(authorization, now);
+      } catch (error) {
+        if (error instanceof AuthenticationFailed) {
+          services.metrics.refused(ErrorCode.UNAUTHENTICATED, error.reason);
+          await services.rateLimits.consumeAnonymous(clientAddress);
+        }
+        throw error;
+      }
+      if (principal) await services.rateLimits.consume(principal);
+      else await services.rateLimits.consumeAnonymous(clientAddress);
+      return principal;
+    } catch (error) {
+      if (error instanceof GraphQLError && error.extensions.code === ErrorCode.RATE_LIMITED) {
+        services.metrics.refused(ErrorCode.RATE_LIMITED, (error as { budget?: string }).budget);
+      }
+      throw error;
+    }
+  };
 
   const armor = queryLimits(config.production);
   const apollo = new ApolloServer<Context>({
     schema: options.authorization === false ? await buildBareSchema() : await buildAppSchema(),
     introspection: config.introspection,
-    csrfPrevention: true,
+    // a request carrying Authorization cannot come from a browser form: such GET queries are accepted (urql's default)
+    csrfPrevention: { requestHeaders: ["authorization", "apollo-require-preflight", "x-apollo-operation-name"] },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.production,
@@ -85,8 +132,7 @@ export async function createServer(
       const requestId = String(request.id);
       let principal;
       try {
-        principal = await services.authenticator.principalFor(request.headers.authorization, now);
-        if (principal) await services.rateLimits.consume(principal);
+        principal = await authenticate(request.headers.authorization, request.ip, now);
       } catch (error) {
         if (error instanceof GraphQLError && isErrorCode(error.extensions.code)) throw error;
         // e.g. the database is unreachable: log in full, answer with the request id only
@@ -99,7 +145,17 @@ export async function createServer(
 
   app.addHook("onClose", () => services.rateLimits.close());
   if (!(await services.rateLimits.ready())) app.log.warn("Redis is not reachable yet: rate limits are counted in this process until it is");
-  services.metrics.register(app);
+  // /metrics: on its own port when METRICS_PORT is set, else here behind METRICS_TOKEN; in production never open
+  let metricsApp: FastifyInstance | undefined;
+  if (config.metrics.port !== undefined) {
+    metricsApp = Fastify({ logger: false });
+    services.metrics.register(metricsApp, config.metrics.token);
+    app.addHook("onClose", () => metricsApp!.close());
+  } else if (config.metrics.token || !config.production) {
+    services.metrics.register(app, config.metrics.token);
+  } else {
+    app.log.warn("/metrics is not served: set METRICS_TOKEN or METRICS_PORT to expose it in production");
+  }
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
     try {
@@ -113,5 +169,11 @@ export async function createServer(
     }
   });
 
-  return { app, services };
+  return { app, services, metricsApp };
 }
+
+/** A URL as logged: the path, and `?[redacted]` for any query string. */
+export const withoutQuery = (url: string) => {
+  const at = url.indexOf("?");
+  return at === -1 ? url : `${url.slice(0, at)}?[redacted]`;
+};

@@ -7,6 +7,8 @@ import type { ApiKeyPrincipal } from "./principal";
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
+export type KeyAuthFailure = Exclude<KeyAuthOutcome, "success">;
+
 /**
  * Authenticates API keys: checksum first (no lookup for a mistyped or random string), then by hash.
  * Every request reads the key row, so a revocation takes effect on the next request.
@@ -21,7 +23,8 @@ export class ApiKeyAuthenticator {
     private readonly observe: (outcome: KeyAuthOutcome) => void = () => undefined,
   ) {}
 
-  async authenticate(token: string, now: Date): Promise<ApiKeyPrincipal | null> {
+  /** The key's principal, or why the token was refused. */
+  async authenticate(token: string, now: Date): Promise<ApiKeyPrincipal | KeyAuthFailure> {
     if (!isWellFormedToken(token)) return this.fail("bad_checksum");
     const key = await this.db.getRepository(ApiKey).findOneBy({ tokenHash: hashToken(token) });
     if (!key) return this.fail("unknown");
@@ -42,9 +45,9 @@ export class ApiKeyAuthenticator {
     };
   }
 
-  private fail(outcome: KeyAuthOutcome): null {
+  private fail(outcome: KeyAuthFailure): KeyAuthFailure {
     this.observe(outcome);
-    return null;
+    return outcome;
   }
 
   /** Writes lastUsedAt at most once per key per minute per process. */

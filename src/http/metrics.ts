@@ -1,23 +1,41 @@
+import { timingSafeEqual } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { DataSource } from "typeorm";
+import type { GraphQLSchema, OperationDefinitionNode } from "graphql";
+import { isErrorCode } from "../errors/codes";
 import type { Context } from "../context";
 
 export type KeyAuthOutcome = "success" | "bad_checksum" | "unknown" | "revoked" | "expired";
 
-const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const MAX_OPERATION_LABELS = 200;
+/**
+ * The `operation` label: the root field a request calls (`apiKeys`, `createApiKey`, …), `multiple` for
+ * several, `introspection`, or `invalid` when no operation was resolved. Never the client's
+ * operationName: any caller could mint unbounded series with it, and read other tenants' names.
+ */
+export function operationLabel(operation: OperationDefinitionNode | undefined, schema: GraphQLSchema): string {
+  if (!operation) return "invalid";
+  const root = operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "query" ? schema.getQueryType() : null;
+  const names = new Set<string>();
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== "Field") return "multiple";
+    if (selection.name.value !== "__typename") names.add(selection.name.value);
+  }
+  const fields = [...names];
+  if (fields.length > 0 && fields.every((name) => name.startsWith("__"))) return "introspection";
+  if (fields.length !== 1) return fields.length === 0 ? "typename" : "multiple";
+  return root?.getFields()[fields[0]] ? fields[0] : "invalid";
+}
 
 /** One Prometheus registry per server (tests run several servers in one process). */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly seenOperations = new Set<string>();
 
   readonly requests = new Counter({
     name: "latchkey_graphql_requests_total",
-    help: "GraphQL requests by operation name and outcome (ok or the first error code).",
-    labelNames: ["operation", "outcome"] as const,
+    help: "GraphQL requests by root field and outcome (ok or the first error code); refused ones (401, 429) by reason.",
+    labelNames: ["operation", "outcome", "reason"] as const,
     registers: [this.registry],
   });
 
@@ -66,13 +84,9 @@ export class Metrics {
     });
   }
 
-  /** Client-chosen names are labels only when they look like names, and only the first 200 of them. */
-  operationLabel(name: string | null | undefined): string {
-    if (!name || !OPERATION_NAME.test(name)) return "anonymous";
-    if (this.seenOperations.has(name)) return name;
-    if (this.seenOperations.size >= MAX_OPERATION_LABELS) return "other";
-    this.seenOperations.add(name);
-    return name;
+  /** Counts a request refused before GraphQL ran (401 by reason, 429), which Apollo's plugins never see. */
+  refused(outcome: string, reason?: string): void {
+    this.requests.inc({ operation: "none", outcome, ...(reason ? { reason } : {}) });
   }
 
   apolloPlugin(): ApolloServerPlugin<Context> {
@@ -81,21 +95,29 @@ export class Metrics {
       async requestDidStart() {
         const stop = process.hrtime.bigint();
         return {
-          async willSendResponse({ response, operationName, errors }) {
-            const operation = metrics.operationLabel(operationName);
+          async willSendResponse({ response, operation, schema, errors }) {
+            const label = operationLabel(operation, schema);
             const body = response.body.kind === "single" ? response.body.singleResult : undefined;
             const first = (errors ?? body?.errors ?? [])[0] as { extensions?: { code?: unknown } } | undefined;
             const outcome = first ? String(first.extensions?.code ?? "INTERNAL_SERVER_ERROR") : "ok";
-            metrics.requests.inc({ operation, outcome });
-            metrics.duration.observe({ operation }, Number(process.hrtime.bigint() - stop) / 1e9);
+            metrics.requests.inc({ operation: label, outcome: isErrorCode(outcome) || outcome === "ok" ? outcome : "other" });
+            metrics.duration.observe({ operation: label }, Number(process.hrtime.bigint() - stop) / 1e9);
           },
         };
       },
     };
   }
 
-  register(app: FastifyInstance): void {
-    app.get("/metrics", async (_request, reply) => {
+  /** Serves GET /metrics on `app`; with a token, only to `Authorization: Bearer <token>` (401 otherwise). */
+  register(app: FastifyInstance, token?: string): void {
+    const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+    app.get("/metrics", async (request, reply) => {
+      if (expected) {
+        const given = Buffer.from(request.headers.authorization ?? "");
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          return reply.code(401).header("www-authenticate", "Bearer").send({ error: "METRICS_TOKEN required" });
+        }
+      }
       reply.header("content-type", this.registry.contentType);
       return this.registry.metrics();
     });

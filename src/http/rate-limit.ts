@@ -8,14 +8,16 @@ import { ErrorCode } from "../errors/codes";
 const WINDOW_SECONDS = 60;
 
 /** HTTP 429 with `Retry-After` and `extensions.retryAfter` (seconds). */
-export function rateLimited(retryAfter: number, what: string): GraphQLError {
-  return new GraphQLError(`Too many requests for this ${what}; retry in ${retryAfter} s`, {
+export function rateLimited(retryAfter: number, what: string): GraphQLError & { budget: string } {
+  const error = new GraphQLError(`Too many requests for this ${what}; retry in ${retryAfter} s`, {
     extensions: {
       code: ErrorCode.RATE_LIMITED,
       retryAfter,
       http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) },
     },
   });
+  // which budget ran out, for the metrics only (not serialized)
+  return Object.assign(error, { budget: what.replace(/\s+/g, "_").toLowerCase() });
 }
 
 /**
@@ -27,10 +29,11 @@ export class RateLimits {
   private readonly redis?: Redis;
   private readonly perKey?: RateLimiterAbstract;
   private readonly perOrganization?: RateLimiterAbstract;
+  private readonly perAnonymousClient?: RateLimiterAbstract;
 
   constructor(config: Pick<Config, "rateLimits">) {
-    const { redisUrl, perKeyPerMinute, perOrganizationPerMinute } = config.rateLimits;
-    if (redisUrl && (perKeyPerMinute > 0 || perOrganizationPerMinute > 0)) {
+    const { redisUrl, perKeyPerMinute, perOrganizationPerMinute, anonymousPerMinute } = config.rateLimits;
+    if (redisUrl && (perKeyPerMinute > 0 || perOrganizationPerMinute > 0 || anonymousPerMinute > 0)) {
       // no offline queue: while Redis is down, calls fail at once and the insurance limiter answers
       this.redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
       this.redis.on("error", () => undefined); // reconnects by itself; the fallback covers the gap
@@ -43,7 +46,9 @@ export class RateLimits {
         : memory;
     };
     this.perKey = make("latchkey:rl:key", perKeyPerMinute);
-    this.perOrganization = make("latchkey:rl:org", perOrganizationPerMinute);
+    // one budget per organization and environment: a sandbox load test never starves live integrations
+    this.perOrganization = make("latchkey:rl:orgenv", perOrganizationPerMinute);
+    this.perAnonymousClient = make("latchkey:rl:anon", anonymousPerMinute);
   }
 
   /** Waits (at most `timeoutMs`) for Redis, so the first requests are counted where every process counts them. */
@@ -59,10 +64,21 @@ export class RateLimits {
     });
   }
 
-  /** Spends one request of the principal's budgets. @throws RATE_LIMITED (HTTP 429) */
+  /**
+   * Spends one request of the principal's budgets: its key's, and its organization's for its environment
+   * (users count as production). @throws RATE_LIMITED (HTTP 429)
+   */
   async consume(principal: Principal): Promise<void> {
     if (principal.kind === "apiKey" && this.perKey) await spend(this.perKey, principal.apiKey.id, "API key");
-    if (this.perOrganization) await spend(this.perOrganization, principal.organizationId, "organization");
+    if (this.perOrganization) {
+      const environment = principal.kind === "apiKey" ? principal.environment : "PRODUCTION";
+      await spend(this.perOrganization, `${principal.organizationId}:${environment}`, "organization");
+    }
+  }
+
+  /** Spends one request of a client address's budget for requests with no credential or a refused one. @throws RATE_LIMITED */
+  async consumeAnonymous(clientAddress: string): Promise<void> {
+    if (this.perAnonymousClient) await spend(this.perAnonymousClient, clientAddress, "client address");
   }
 
   async close(): Promise<void> {

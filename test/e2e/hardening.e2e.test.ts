@@ -102,6 +102,20 @@ describe("HTTP limits", () => {
     const preflighted = await fetch(`${server.url}?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "1" } });
     expect(preflighted.status).toBe(200);
   });
+
+  it("accepts GET queries that carry Authorization (urql's default; no form can send that header); mutations stay POST-only", async () => {
+    const org = await createOrganization(server, { workspaces: 0 });
+    const get = (query: string) =>
+      fetch(`${server.url}?query=${encodeURIComponent(query)}`, {
+        headers: { authorization: `Bearer ${org.admin.token}`, accept: "application/graphql-response+json, application/json" },
+      });
+    const query = await get("{ viewer { organization { id } } }");
+    expect(query.status).toBe(200);
+    expect(((await query.json()) as { data: { viewer: { organization: { id: string } } } }).data.viewer.organization.id).toBe(org.id);
+    const mutation = await get(`mutation { createWorkspace(input: { name: "by GET" }) { id } }`);
+    expect(mutation.status).toBe(405);
+    expect(await server.db.query(`SELECT id FROM workspace WHERE organization_id = ?`, [org.id])).toEqual([]);
+  });
 });
 
 describe.each([
@@ -143,15 +157,22 @@ describe.each([
       expect((await graphql(server.url, ViewerDocument, {}, await newKey(org))).status).toBe(200);
     });
 
-    it("caps an organization as a whole, and a flood from one organization never reaches another", async () => {
-      const flooding = await createOrganization(server);
+    it("caps each environment of an organization: a sandbox flood spends the sandbox budget only; another organization never notices", async () => {
+      const flooding = await createOrganization(server, { apiPlan: "Scale" });
       const calm = await createOrganization(server);
       const keys = await Promise.all([newKey(flooding), newKey(flooding), newKey(flooding)]);
+      const live = await flooding.admin.request(CreateApiKeyDocument, { input: { environment: "PRODUCTION", scope: "ORGANIZATION", permission: "READ_ONLY" } });
       const flood = await Promise.all(
         Array.from({ length: 60 }, (_, i) => graphql(server.url, ViewerDocument, {}, keys[i % keys.length]).then((r) => r.status)),
       );
-      expect(flood.filter((s) => s === 200).length).toBeLessThanOrEqual(12 - 3); // 3 creations already spent
+      // the sandbox budget (12) is the keys' own: the admin's four creations counted as production
+      expect(flood.filter((s) => s === 200).length).toBe(12);
       expect(flood.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+      expect(codesOf(await graphql(server.url, ViewerDocument, {}, keys[0]))).toEqual(["RATE_LIMITED"]);
+      // production (its keys and the organization's users) still has its own budget: 4 creations spent, 8 left
+      expect((await graphql(server.url, ViewerDocument, {}, live.data!.createApiKey.token)).status).toBe(200);
+      const production = await Promise.all(Array.from({ length: 10 }, () => flooding.admin.request(ViewerDocument, {}).then((r) => r.status)));
+      expect(production.filter((s) => s === 200).length).toBe(7);
       expect(codesOf(await flooding.admin.request(ViewerDocument, {}))).toEqual(["RATE_LIMITED"]);
       const calmStatuses = await Promise.all(Array.from({ length: 8 }, () => calm.admin.request(ViewerDocument, {}).then((r) => r.status)));
       expect(calmStatuses.every((s) => s === 200)).toBe(true);
@@ -175,3 +196,57 @@ describe.each([
   });
 });
 
+
+describe("the anonymous budget: requests with no credential or a refused one, per client address", () => {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+  });
+  const start = async (env: Record<string, string>) => {
+    const s = await createTestServer("sqlite", { RATE_LIMIT_ANONYMOUS_PER_MINUTE: "5", ...env });
+    servers.push(s);
+    return s;
+  };
+  const anonymous = (s: TestServer, headers: Record<string, string> = {}) =>
+    rawGraphql(s.url, { query: "{ __typename }" }, null, headers).then((r) => r.status);
+  const refused = (s: TestServer, headers: Record<string, string> = {}) =>
+    rawGraphql(s.url, { query: "{ __typename }" }, `lk_test_${"0".repeat(36)}`, headers).then((r) => r.status);
+  const random = () => `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+
+  it("no credential and bad credentials share one budget per address; then 429 RATE_LIMITED; a valid credential is never charged", async () => {
+    const s = await start({});
+    const org = await createOrganization(s);
+    expect([await anonymous(s), await anonymous(s), await anonymous(s)]).toEqual([200, 200, 200]);
+    expect([await refused(s), await refused(s)]).toEqual([401, 401]);
+    const over = await rawGraphql(s.url, { query: "{ __typename }" }, null);
+    expect(over.status).toBe(429);
+    expect(codesOf(over)).toEqual(["RATE_LIMITED"]);
+    expect(await refused(s)).toBe(429);
+    const signedIn = await Promise.all(Array.from({ length: 10 }, () => org.admin.request(ViewerDocument, {}).then((r) => r.status)));
+    expect(signedIn.every((status) => status === 200)).toBe(true);
+  });
+
+  it("X-Forwarded-For is ignored unless TRUST_PROXY says so: then each forwarded address has its own budget", async () => {
+    const untrusting = await start({});
+    for (let i = 0; i < 5; i++) expect(await anonymous(untrusting, { "x-forwarded-for": random() })).toBe(200);
+    expect(await anonymous(untrusting, { "x-forwarded-for": random() })).toBe(429);
+
+    const trusting = await start({ TRUST_PROXY: "127.0.0.1" });
+    const a = random();
+    const b = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    for (let i = 0; i < 5; i++) expect(await anonymous(trusting, { "x-forwarded-for": a })).toBe(200);
+    expect(await anonymous(trusting, { "x-forwarded-for": a })).toBe(429);
+    expect(await anonymous(trusting, { "x-forwarded-for": b })).toBe(200);
+  });
+
+  const redisUrl = process.env.TEST_REDIS_URL;
+  (redisUrl ? it : it.skip)("is shared by server processes through Redis", async () => {
+    const env = { TRUST_PROXY: "true", REDIS_URL: redisUrl! };
+    const one = await start(env);
+    const two = await start({ ...env, DATABASE_URL: one.config.databaseUrl });
+    const address = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push(await anonymous(i % 2 ? two : one, { "x-forwarded-for": address }));
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+});

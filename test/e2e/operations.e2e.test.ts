@@ -33,10 +33,13 @@ describe.each(databases)("operational routes on %s", (kind) => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/plain");
     const text = await response.text();
-    expect(text).toMatch(/latchkey_graphql_requests_total\{operation="Viewer",outcome="ok"\} [1-9]/);
-    expect(text).toMatch(/latchkey_graphql_requests_total\{operation="CreateApiKey",outcome="ok"\} 1/);
-    expect(text).toMatch(/latchkey_graphql_requests_total\{operation="Nope",outcome="UNAUTHENTICATED"\} 1/);
-    expect(text).toMatch(/latchkey_graphql_request_duration_seconds_bucket\{le="0\.1",operation="Viewer"\} [1-9]/);
+    // labelled by root field (the client's operationName is never a label); refusals before GraphQL by reason
+    expect(text).toMatch(/latchkey_graphql_requests_total\{operation="viewer",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/latchkey_graphql_requests_total\{operation="createApiKey",outcome="ok"\} 1/);
+    expect(text).toMatch(/latchkey_graphql_requests_total\{operation="apiKeys",outcome="UNAUTHENTICATED"\} 1/);
+    expect(text).toMatch(/latchkey_graphql_requests_total\{operation="none",outcome="UNAUTHENTICATED",reason="bad_checksum"\} 1/);
+    expect(text).not.toContain("Nope");
+    expect(text).toMatch(/latchkey_graphql_request_duration_seconds_bucket\{le="0\.1",operation="viewer"\} [1-9]/);
     expect(text).toMatch(/latchkey_api_key_authentications_total\{outcome="success"\} 1/);
     expect(text).toMatch(/latchkey_api_key_authentications_total\{outcome="bad_checksum"\} 1/);
     expect(text).toMatch(/latchkey_db_pool_connections\{state="total"\} [1-9]/);

@@ -16,6 +16,10 @@ export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-012345
 export interface TestServer {
   kind: DatabaseKind;
   url: string;
+  /** http://127.0.0.1:<port> of the API. */
+  origin: string;
+  /** Where /metrics is served: the API's port, or METRICS_PORT's listener when that is set. */
+  metricsUrl: string;
   db: DataSource;
   services: Services;
   config: Config;
@@ -35,15 +39,20 @@ export async function createTestServer(kind: DatabaseKind, env: Record<string, s
     // budgets are off unless a test sets them: suites send thousands of requests from one organization
     RATE_LIMIT_KEY_PER_MINUTE: "0",
     RATE_LIMIT_ORG_PER_MINUTE: "0",
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: "0",
     ...env,
   });
   const db = await openDataSource(config.databaseUrl);
   const logs: string[] = [];
-  const { app, services } = await createServer(config, db, { logStream: { write: (line) => void logs.push(line) } });
+  const { app, services, metricsApp } = await createServer(config, db, { logStream: { write: (line) => void logs.push(line) } });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  // METRICS_PORT's listener, on a free port here (its own port number is main.ts's business)
+  const metricsAddress = metricsApp ? await metricsApp.listen({ port: 0, host: "127.0.0.1" }) : undefined;
   return {
     kind,
     url: `${address}/graphql`,
+    origin: address,
+    metricsUrl: `${metricsAddress ?? address}/metrics`,
     db,
     services,
     config,

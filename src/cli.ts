@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { GraphQLError } from "graphql";
-import { ConfigError, formatDuration, loadConfig } from "./config";
+import { ConfigError, formatDuration, loadConfig, parseDuration } from "./config";
 import { openDataSource } from "./db/data-source";
 import { buildBareSchema, printSortedSchema } from "./schema";
 import { seedDemo } from "./seed";
@@ -15,7 +15,9 @@ Commands:
   migrate                                   apply pending database migrations
   seed-demo                                 create a demo organization (two workspaces, one admin)
   create-organization --name N --admin-email E [--admin-name N] [--api-plan P]
-  token --email E [--expires-in 1h]         issue a JWT for a user
+  token --email E [--organization ID] [--expires-in 1h]
+                                            issue a JWT for a user (at most JWT_MAX_TTL, 24h by default);
+                                            --organization when the email is in several organizations
   set-api-plan --organization ID (--plan P | --none)
   emit-schema [--check]                     write (or check) schema/schema.graphql
 `;
@@ -73,12 +75,21 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
     case "token":
       return withServices(async (services) => {
         const email = required(flags, "email");
-        const user = await services.organizationAdmin.findUserByEmail(email);
-        if (!user) throw new UsageError(`No user with email ${email}`);
+        const organizationId = typeof flags.organization === "string" ? flags.organization : undefined;
+        const users = await services.organizationAdmin.findUsersByEmail(email, organizationId);
+        if (users.length === 0) throw new UsageError(`No user with email ${email}${organizationId ? ` in organization ${organizationId}` : ""}`);
+        if (users.length > 1) {
+          const ids = users.map((u) => u.organizationId).join(", ");
+          throw new UsageError(`${email} is a user of several organizations (${ids}): pass --organization <id>`);
+        }
         const expiresIn = typeof flags["expires-in"] === "string" ? flags["expires-in"] : "1h";
-        if (!/^\d+\s*(s|m|h|d|w)$/.test(expiresIn)) throw new UsageError("--expires-in must look like 30m, 1h, 7d");
-        const token = await services.jwt.sign(user.id, expiresIn);
-        return { json: { token, userId: user.id, expiresIn }, text: token };
+        const seconds = parseDuration(expiresIn);
+        if (seconds === null) throw new UsageError("--expires-in must look like 30m, 1h, 7d");
+        if (seconds > services.config.jwt.maxTtlSeconds) {
+          throw new UsageError(`--expires-in may be at most JWT_MAX_TTL (${formatDuration(services.config.jwt.maxTtlSeconds)})`);
+        }
+        const token = await services.jwt.sign(users[0].id, seconds);
+        return { json: { token, userId: users[0].id, organizationId: users[0].organizationId, expiresIn }, text: token };
       });
     case "set-api-plan":
       return withServices(async (services) => {

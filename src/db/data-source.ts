@@ -7,6 +7,8 @@ import { InitSqlite1764316800000 } from "./migrations/sqlite/1764316800000-Init"
 import { InitMysql1764316800000 } from "./migrations/mysql/1764316800000-Init";
 import { DocumentsSqlite1764403200000 } from "./migrations/sqlite/1764403200000-Documents";
 import { DocumentsMysql1764403200000 } from "./migrations/mysql/1764403200000-Documents";
+import { UserEmailPerOrganizationSqlite1796159147512 } from "./migrations/sqlite/1796159147512-UserEmailPerOrganization";
+import { UserEmailPerOrganizationMysql1796159147512 } from "./migrations/mysql/1796159147512-UserEmailPerOrganization";
 
 export type DriverKind = "sqlite" | "mysql";
 
@@ -28,7 +30,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
       type: mariadb ? "mariadb" : "mysql",
       url: mariadb ? "mysql://" + databaseUrl.slice("mariadb://".length) : databaseUrl,
       entities,
-      migrations: [InitMysql1764316800000, DocumentsMysql1764403200000],
+      migrations: [InitMysql1764316800000, DocumentsMysql1764403200000, UserEmailPerOrganizationMysql1796159147512],
       migrationsTableName: "migrations",
       timezone: "Z",
       charset: "utf8mb4_unicode_ci",
@@ -45,7 +47,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
     type: "better-sqlite3",
     database: path,
     entities,
-    migrations: [InitSqlite1764316800000, DocumentsSqlite1764403200000],
+    migrations: [InitSqlite1764316800000, DocumentsSqlite1764403200000, UserEmailPerOrganizationSqlite1796159147512],
     migrationsTableName: "migrations",
     enableWAL: true,
     // FKs are declared in the schema; SQLite enforces them only with this pragma (TypeORM sets it).

@@ -290,11 +290,26 @@ describe("operator CLI with --json", () => {
       expect(query(file, `SELECT id FROM "user" WHERE email = ?`, "nameless@example.test")).toEqual([]);
     });
 
-    it("create-organization with an admin email already in use", async () => {
-      const before = query(file, "SELECT COUNT(*) AS n FROM organization");
-      const error = await failure("create-organization", "--name", "Copycat", "--admin-email", "OPS@acme.test");
-      expect(error.code).toBe("BAD_USER_INPUT");
-      expect(query(file, "SELECT COUNT(*) AS n FROM organization")).toEqual(before);
+    it("token for an email that two organizations use: names the organizations and asks for --organization; with it, the token is that organization's user's", async () => {
+      // emails are unique within an organization only: another organization may have an admin of the same address
+      const copycat = await ok("create-organization", "--name", "Copycat", "--admin-email", "OPS@acme.test");
+      const error = await failure("token", "--email", "ops@acme.test");
+      expect(error.code).toBe("USAGE");
+      expect(error.message).toContain("--organization");
+      expect(error.message).toContain(copycat.organizationId);
+      expect(error.message).toContain(acme.organizationId);
+      for (const org of [acme, copycat]) {
+        const issued = await ok("token", "--email", "ops@acme.test", "--organization", org.organizationId);
+        expect(jwtPayload(issued.token).sub).toBe(org.adminUserId);
+      }
+    });
+
+    it("token past JWT_MAX_TTL (24h by default) is refused; create-organization's admin token lives exactly that long", async () => {
+      const error = await failure("token", "--email", "owner@plain.test", "--expires-in", "25h");
+      expect(error.code).toBe("USAGE");
+      expect(error.message).toContain("JWT_MAX_TTL");
+      const payload = jwtPayload(acme.adminToken);
+      expect(payload.exp! - payload.iat!).toBe(24 * 3600);
     });
 
     it("set-api-plan with both --plan and --none", async () => {
@@ -341,7 +356,7 @@ describe("operator CLI with --json", () => {
     await scratch?.drop();
   });
 
-  it("migrate, create-organization, set-api-plan and the duplicate-email error", async () => {
+  it("migrate, create-organization, set-api-plan, and one email in two organizations", async () => {
     const migrate = await cli("migrate");
     expect(migrate.code).toBe(0);
     expect(jsonOf(migrate).migrations.length).toBeGreaterThan(0);
@@ -356,9 +371,14 @@ describe("operator CLI with --json", () => {
     expect(jsonOf(cleared).apiPlan).toBeNull();
     expect(await apiPlanOf(org.organizationId)).toEqual([{ api_plan: null }]);
 
-    const duplicate = await cli("create-organization", "--name", "Again", "--admin-email", "admin@maria.test");
-    expect(duplicate.code).toBe(1);
-    expect(jsonOf(duplicate).error.code).toBe("BAD_USER_INPUT");
+    // emails are unique within an organization: a second organization may use the same admin address
+    const again = await cli("create-organization", "--name", "Again", "--admin-email", "admin@maria.test");
+    expect(again.code).toBe(0);
+    const ambiguous = await cli("token", "--email", "admin@maria.test");
+    expect(ambiguous.code).toBe(1);
+    expect(jsonOf(ambiguous).error.code).toBe("USAGE");
+    const chosen = await cli("token", "--email", "admin@maria.test", "--organization", jsonOf(again).organizationId);
+    expect(chosen.code).toBe(0);
   });
 });
 

@@ -35,7 +35,7 @@ describe.each(databases)("users on %s", (kind) => {
 
   it.each([
     ["an invalid email", { email: "not-an-email", role: "MEMBER" as const }, "email"],
-    ["an email already in use (in any organization)", () => ({ email: "GRACE.HOPPER@example.test", role: "MEMBER" as const }), "email"],
+    ["an email already in use in the organization", () => ({ email: "GRACE.HOPPER@example.test", role: "MEMBER" as const }), "email"],
     ["a name with a control character", { email: "x1@example.test", name: "bad\u0007", role: "MEMBER" as const }, "name"],
     ["another organization's workspace", () => ({ email: "x2@example.test", role: "MEMBER" as const, workspaceIds: [other.workspaceIds[0]] }), "workspaceIds"],
     ["an unknown workspace", { email: "x3@example.test", role: "MEMBER" as const, workspaceIds: ["6f1c1d5e-1111-4222-8333-944445555666"] }, "workspaceIds"],
@@ -45,6 +45,18 @@ describe.each(databases)("users on %s", (kind) => {
     expect(codesOf(result)).toEqual(["BAD_USER_INPUT"]);
     expect(result.errors![0].extensions?.field).toBe(field);
     expect(await tableCounts(server.db)).toEqual(before);
+  });
+
+  it("emails are unique within an organization only: another organization can add the same address, and learns nothing of the first", async () => {
+    const theirs = await other.admin.request(CreateUserDocument, { input: { email: "grace.hopper@example.test", role: "MEMBER" } });
+    expect(theirs.errors).toBeUndefined();
+    expect(theirs.data!.createUser.email).toBe("grace.hopper@example.test");
+    // the same address, once more in the other organization: now it is a duplicate there
+    const again = await other.admin.request(CreateUserDocument, { input: { email: "Grace.Hopper@example.test", role: "MEMBER" } });
+    expect(codesOf(again)).toEqual(["BAD_USER_INPUT"]);
+    const ours = await org.admin.request(UsersDocument, { search: "grace.hopper" });
+    expect(ours.data!.users.totalCount).toBe(1);
+    expect(ours.data!.users.nodes[0].id).not.toBe(theirs.data!.createUser.id);
   });
 
   it("lists users with search, role and workspace filters and the right totalCount", async () => {

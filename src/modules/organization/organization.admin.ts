@@ -1,7 +1,7 @@
 import { DataSource } from "typeorm";
 import { newId } from "../../common/ids";
 import { cleanEmail, cleanText } from "../../common/text";
-import { badInput, notFound } from "../../errors/app-error";
+import { notFound } from "../../errors/app-error";
 import { TransactionRunner } from "../../db/transaction";
 import { User, UserRole, UserWorkspace } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
@@ -29,7 +29,6 @@ export class OrganizationAdmin {
     const apiPlan = cleanText("apiPlan", input.apiPlan, { max: 100 });
     const now = new Date();
     return this.tx.run(async (m) => {
-      if (await m.getRepository(User).existsBy({ email })) throw badInput("adminEmail", "A user with this email already exists");
       const organization = Object.assign(new Organization(), {
         id: newId(),
         name,
@@ -79,8 +78,10 @@ export class OrganizationAdmin {
     });
   }
 
-  async findUserByEmail(email: string): Promise<User | null> {
-    return this.db.getRepository(User).findOneBy({ email: email.trim().toLowerCase() });
+  /** Users with this email, in every organization or in the given one (emails are unique per organization only). */
+  async findUsersByEmail(email: string, organizationId?: string): Promise<User[]> {
+    const where = { email: email.trim().toLowerCase(), ...(organizationId ? { organizationId } : {}) };
+    return this.db.getRepository(User).find({ where, order: { createdAt: "ASC" }, take: 20 });
   }
 
   async isEmpty(): Promise<boolean> {

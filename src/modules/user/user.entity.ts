@@ -13,6 +13,8 @@ registerEnumType(UserRole, { name: "UserRole" });
 @ObjectType({ simpleResolvers: true })
 @Entity("user")
 @Index("IDX_user_org_created", ["organizationId", "createdAt", "id"])
+// unique within an organization only: a global index told anyone whether an address exists in another tenant
+@Index("UQ_user_org_email", ["organizationId", "email"], { unique: true })
 export class User {
   @Field(() => ID)
   @PrimaryColumn({ type: "varchar", length: 36 })
@@ -26,7 +28,6 @@ export class User {
   organization?: Organization;
 
   @Field()
-  @Index("UQ_user_email", { unique: true })
   @Column({ type: "varchar", length: 254 })
   email: string;
 

@@ -7,7 +7,7 @@ export const { Edge: UserEdge, Connection: UserConnection } = connectionTypes("U
 
 @InputType()
 export class CreateUserInput {
-  @Field({ description: "Unique across Latchkey; stored lower-cased." })
+  @Field({ description: "Unique within the organization; stored lower-cased." })
   @MaxLength(1000)
   email: string;
 

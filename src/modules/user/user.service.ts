@@ -85,7 +85,9 @@ export class UserService {
     const now = new Date();
     return this.tx.run(async (m) => {
       await this.assertWorkspaces(m, principal, workspaceIds);
-      if (await m.getRepository(User).existsBy({ email })) throw badInput("email", "This email is already in use");
+      if (await m.getRepository(User).existsBy({ organizationId: principal.organizationId, email })) {
+        throw badInput("email", "This email is already in use in this organization");
+      }
       const user = Object.assign(new User(), {
         id: newId(),
         organizationId: principal.organizationId,
@@ -99,7 +101,7 @@ export class UserService {
         await m.getRepository(User).insert(user);
       } catch (error) {
         // two creations of the same email at once: the unique index decides, the loser gets the same answer
-        if (isUniqueViolation(error)) throw badInput("email", "This email is already in use");
+        if (isUniqueViolation(error)) throw badInput("email", "This email is already in use in this organization");
         throw error;
       }
       if (workspaceIds.length) await m.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));

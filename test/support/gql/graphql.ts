@@ -13,7 +13,7 @@ export type ApiKeyFilter = {
   environment?: Array<ApiKeyEnvironment> | null | undefined;
   permission?: Array<ApiKeyPermission> | null | undefined;
   scope?: Array<ApiKeyScope> | null | undefined;
-  /** Case-insensitive substring of the description. */
+  /** Case-insensitive substring of the description; at most 255 characters. */
   search?: string | null | undefined;
   status?: Array<ApiKeyStatus> | null | undefined;
   /** Keys that can access this workspace (organization-scope keys included). */
@@ -65,7 +65,7 @@ export type CreateDocumentInput = {
 };
 
 export type CreateUserInput = {
-  /** Unique across Latchkey; stored lower-cased. */
+  /** Unique within the organization; stored lower-cased. */
   email: string;
   name?: string | null | undefined;
   role: UserRole;

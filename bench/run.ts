@@ -331,6 +331,7 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
     // the per-key and per-organization budgets stay on (their cost is part of every request) but never bite
     RATE_LIMIT_KEY_PER_MINUTE: "1000000000",
     RATE_LIMIT_ORG_PER_MINUTE: "1000000000",
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: "1000000000",
     ...extra,
   });
   const profileDir = join(work, "profiles", target.label);

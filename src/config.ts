@@ -24,11 +24,11 @@ export function parseDuration(text: string): number | null {
   return seconds > 0 ? seconds : null;
 }
 
-/** Seconds written back the way they are configured: 86400 → "24h", 90 → "90s". */
+/** Seconds written back the way people write them: 86400 → "24h", 604800 → "7d", 90 → "90s". */
 export function formatDuration(seconds: number): string {
-  for (const [unit, size] of [["w", 604_800], ["d", 86_400], ["h", 3600], ["m", 60]] as const) {
-    if (seconds % size === 0) return `${seconds / size}${unit}`;
-  }
+  if (seconds > 72 * 3600 && seconds % 86_400 === 0) return `${seconds / 86_400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
 }
 

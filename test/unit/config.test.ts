@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, ENV_VARIABLES, loadConfig } from "../../src/config";
+import { ConfigError, ENV_VARIABLES, formatDuration, loadConfig, parseDuration } from "../../src/config";
 
 const messageOf = (env: Record<string, string>) => {
   try {
@@ -69,5 +69,18 @@ describe("documentation of the configuration", () => {
     const documented = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual([...ENV_VARIABLES].sort());
     for (const name of ENV_VARIABLES) expect(readme).toContain(`\`${name}\``);
+  });
+});
+
+describe("durations (JWT_MAX_TTL, --expires-in)", () => {
+  it("parse s, m, h, d, w and write back as people write them", () => {
+    expect(["30s", "30m", "24h", "7d", "2w", " 1h "].map(parseDuration)).toEqual([30, 1800, 86_400, 604_800, 1_209_600, 3600]);
+    expect(["", "0h", "1y", "-1h", "1.5h", "h"].map(parseDuration)).toEqual([null, null, null, null, null, null]);
+    expect([86_400, 604_800, 3 * 86_400, 4 * 86_400, 5400, 90].map(formatDuration)).toEqual(["24h", "7d", "72h", "4d", "90m", "90s"]);
+  });
+
+  it("JWT_MAX_TTL defaults to 24h and refuses what is not a duration", () => {
+    expect(loadConfig({ JWT_SECRET: "x".repeat(32) }).jwt.maxTtlSeconds).toBe(86_400);
+    expect(() => loadConfig({ JWT_MAX_TTL: "forever" })).toThrow("Invalid configuration: JWT_MAX_TTL must be a duration");
   });
 });

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import "reflect-metadata";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -123,8 +124,9 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+/** The command line, strictly: an unknown option throws. */
+function parseOptions(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -143,6 +145,20 @@ async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h" },
     },
   });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    // an unknown or malformed option: still exactly one JSON object on stdout with --json
+    const message = error instanceof Error ? error.message : String(error);
+    if (argv.includes("--json")) process.stdout.write(JSON.stringify({ error: { code: "USAGE", message } }) + "\n");
+    else process.stderr.write(`${message}\n\n${USAGE}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -330,7 +330,57 @@ describe("operator CLI with --json", () => {
     it("token for an unknown email", async () => {
       await failure("token", "--email", "nobody@example.test");
     });
+
+    it("an unknown option: still one JSON object (code USAGE) on stdout", async () => {
+      const error = await failure("token", "--email", "ops@acme.test", "--bogus", "x");
+      expect(error.code).toBe("USAGE");
+      expect(error.message).toContain("--bogus");
+    });
   });
+});
+
+// `npx latchkey` and `npm run cli`, spawned with the test's PATH as a user's shell would: package.json's
+// "bin" (dist/src/cli.js, built once by `prepare` at install) runs with nothing but the command's output
+// on stdout. npm 11's npx runs a project's own bin by linking the project into its npx cache
+// (~/.npm/_npx/<hash>); the first call does that link, so these get a roomier timeout.
+describe("the latchkey bin: npx latchkey and npm run cli", () => {
+  const NPM_TIMEOUT_MS = 60_000;
+  const dir = tempDir();
+  const env = envWith({
+    DATABASE_URL: `sqlite:${join(dir, "npx.sqlite")}`,
+    JWT_SECRET,
+    NODE_ENV: "test",
+    DATA_DIR: join(dir, "data"),
+    LOG_LEVEL: "warn",
+    npm_config_update_notifier: "false", // no registry call, no notice
+  });
+  const npx = (...args: string[]) => runCommand("npx", ["latchkey", ...args], env, ROOT, NPM_TIMEOUT_MS);
+
+  it("npx latchkey --help exits 0 and prints exactly what the CLI prints", async () => {
+    const viaNpx = await npx("--help");
+    const direct = await runNode(CLI, ["--help"], env);
+    expect({ code: viaNpx.code, signal: viaNpx.signal }).toEqual({ code: 0, signal: null });
+    expect(viaNpx.stdout).toContain("migrate");
+    expect(viaNpx.stdout).toBe(direct.stdout);
+  }, 2 * NPM_TIMEOUT_MS);
+
+  it("npx latchkey migrate --json prints one JSON line", async () => {
+    const exit = await npx("migrate", "--json");
+    expect(exit.code).toBe(0);
+    expect(jsonOf(exit).migrations.length).toBeGreaterThan(0);
+  }, NPM_TIMEOUT_MS);
+
+  it("npx latchkey passes a failure on: exit 1 and one JSON line", async () => {
+    const exit = await npx("token", "--email", "nobody@example.test", "--json");
+    expect(exit.code).toBe(1);
+    expect(jsonOf(exit)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+  }, NPM_TIMEOUT_MS);
+
+  it("npm run --silent cli -- migrate --json prints one JSON line", async () => {
+    const exit = await runCommand("npm", ["run", "--silent", "cli", "--", "migrate", "--json"], env, ROOT, NPM_TIMEOUT_MS);
+    expect(exit.code).toBe(0);
+    expect(jsonOf(exit).migrations.length).toBeGreaterThan(0);
+  }, NPM_TIMEOUT_MS);
 });
 
 // The same commands against MySQL/MariaDB, when the suite has one (TEST_MYSQL_URL).

@@ -1,7 +1,8 @@
 /**
- * The operator CLI (`npm run cli -- <command> --json`) and the server's start-up (`npm start`),
- * run as a user runs them: the compiled `dist/src/cli.js` and `dist/src/main.js` in child
- * processes, on a temp SQLite file. `npm test` builds `dist/` before jest runs.
+ * The operator CLI (`npx latchkey <command> --json`, `npm run cli -- <command> --json`) and the
+ * server's start-up (`npm start`), run as a user runs them: the compiled `dist/src/cli.js` and
+ * `dist/src/main.js` in child processes, on a temp SQLite file. `npm test` builds `dist/` before
+ * jest runs; nothing here builds.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -45,14 +46,19 @@ function tempDir(): string {
 
 /** Runs `node <script> ...args` to completion (killed after STEP_TIMEOUT_MS). */
 function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<Exit> {
+  return runCommand(process.execPath, [script, ...args], env, cwd);
+}
+
+/** Runs `command ...args` (looked up in env.PATH) to completion, killed after `timeoutMs`. */
+function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT, timeoutMs = STEP_TIMEOUT_MS): Promise<Exit> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     children.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), STEP_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);

@@ -10,7 +10,7 @@ import { buildBareSchema, printSortedSchema } from "./schema";
 import { seedDemo } from "./seed";
 import { createServices } from "./services";
 
-const USAGE = `Usage: npm run cli -- <command> [options] [--json]
+const USAGE = `Usage: npx latchkey <command> [options] [--json]   (or: npm run --silent cli -- <command> …)
 
 Commands:
   migrate                                   apply pending database migrations

@@ -1,7 +1,7 @@
 import "reflect-metadata";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, formatDuration, loadConfig } from "./config";
 import { openDataSource } from "./db/data-source";
-import { seedDemo } from "./seed";
+import { DEMO_ADMIN_EMAIL, seedDemo } from "./seed";
 import { createServer } from "./server";
 
 async function main(): Promise<void> {
@@ -28,11 +28,12 @@ async function main(): Promise<void> {
   if (metricsApp) await metricsApp.listen({ port: config.metrics.port, host: config.host });
   const url = `${address}/graphql`;
   process.stdout.write(`\nLatchkey is listening on ${url}\n`);
+  const freshToken = `npx latchkey token --email ${DEMO_ADMIN_EMAIL} --expires-in ${formatDuration(config.jwt.maxTtlSeconds)}`;
   if (demo) {
     process.stdout.write(
       [
         "",
-        "Seeded a demo organization (two workspaces, one admin). Admin token, valid 30 days:",
+        `Seeded a demo organization (two workspaces, one admin: ${DEMO_ADMIN_EMAIL}). Admin token, valid ${formatDuration(config.jwt.maxTtlSeconds)}:`,
         "",
         `  ${demo.adminToken}`,
         "",
@@ -40,8 +41,13 @@ async function main(): Promise<void> {
         `  curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${demo.adminToken}' \\`,
         `    -d '{"query":"{ viewer { organization { name apiKeyQuota { active limit } } } }"}'`,
         "",
+        `A fresh token later: ${freshToken}`,
+        "",
       ].join("\n") + "\n",
     );
+  } else if (!config.production && (await services.organizationAdmin.findUsersByEmail(DEMO_ADMIN_EMAIL)).length > 0) {
+    // the token printed at the first start is gone for good: say how to get another on every start
+    process.stdout.write(`\nDemo organization: admin ${DEMO_ADMIN_EMAIL}. A fresh admin token:\n\n  ${freshToken}\n\n`);
   }
 }
 

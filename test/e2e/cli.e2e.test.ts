@@ -450,6 +450,8 @@ describe("starting the server (npm start)", () => {
     try {
       token = (await first.waitFor(/Admin token[^\n]*\n\s*\n\s*(\S+)\n/))[1];
       email = await viewerEmail(first.url, token);
+      expect(first.output()).toContain(`one admin: ${email}`);
+      expect(first.output()).toContain("valid 24h");
     } finally {
       expect((await first.stop()).code).toBe(0);
     }
@@ -467,6 +469,8 @@ describe("starting the server (npm start)", () => {
       // the generated secret was kept: the first start's token still works
       expect(await viewerEmail(second.url, token)).toBe(email);
       expect(second.output()).not.toContain("Admin token");
+      // the first start's token is gone from the screen: every later start says how to get a fresh one
+      expect(second.output()).toContain(`npx latchkey token --email ${email} --expires-in 24h`);
     } finally {
       expect((await second.stop()).code).toBe(0);
     }

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { GraphQLSchema, printSchema } from "graphql";
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import { buildSchema } from "type-graphql";
 import { applyPermissions } from "./auth/permissions";
@@ -24,5 +24,8 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
   return applyPermissions(await buildBareSchema());
 }
 
-/** SDL in declaration order (deterministic), for the committed schema file and its drift check. */
-export const printSortedSchema = (schema: GraphQLSchema) => printSchema(schema) + "\n";
+/**
+ * SDL sorted by name (types, fields, arguments, enum values), for the committed schema file and its drift
+ * check: declaration order followed the order modules were imported in, so moving code changed the file.
+ */
+export const printSortedSchema = (schema: GraphQLSchema) => printSchema(lexicographicSortSchema(schema)) + "\n";

@@ -1,6 +1,16 @@
+import type { DataSource } from "typeorm";
 import type { Principal } from "./auth/principal";
-import type { Loaders } from "./common/loaders";
+import { apiKeyLoaders } from "./modules/api-key/api-key.loaders";
+import { userLoaders } from "./modules/user/user.loaders";
+import { workspaceLoaders } from "./modules/workspace/workspace.loaders";
 import type { Services } from "./services";
+
+/** Per-request loaders, each module's own: one query per field per request, only what the principal may see. */
+export function createLoaders(db: DataSource, principal: Principal | null) {
+  return { ...workspaceLoaders(db, principal), ...userLoaders(db, principal), ...apiKeyLoaders(db, principal) };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
 
 /** What every resolver and shield rule receives: who is calling, and per-request loaders. */
 export interface Context {
@@ -10,4 +20,8 @@ export interface Context {
   /** One instant per request, so statuses and trial activity agree within a response. */
   now: Date;
   requestId: string;
+}
+
+export function createContext(services: Services, principal: Principal | null, now: Date, requestId: string): Context {
+  return { principal, loaders: createLoaders(services.db, principal), services, now, requestId };
 }

@@ -5,7 +5,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastif
 import Fastify, { FastifyInstance } from "fastify";
 import { DataSource } from "typeorm";
 import type { Config } from "./config";
-import type { Context } from "./context";
+import { createContext, type Context } from "./context";
 import { GraphQLError } from "graphql";
 import { internalError } from "./errors/app-error";
 import { ErrorCode, isErrorCode } from "./errors/codes";
@@ -14,7 +14,6 @@ import { noSubscriptions, queryLimits, QUERY_LIMITS } from "./http/query-limits"
 import { formatError, productionFormatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { registerGraphiql } from "./http/graphiql";
-import { createLoaders } from "./common/loaders";
 import { buildAppSchema, buildBareSchema } from "./schema";
 import { createServices, Services } from "./services";
 
@@ -139,7 +138,7 @@ export async function createServer(
         request.log.error({ err: error, requestId }, "authentication failed unexpectedly");
         throw internalError(requestId);
       }
-      return { principal, loaders: createLoaders(db, principal), services, now, requestId };
+      return createContext(services, principal, now, requestId);
     },
   });
 

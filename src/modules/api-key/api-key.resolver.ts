@@ -2,10 +2,9 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { selectedPaths } from "../../common/selection";
 import type { Context } from "../../context";
-import { canSeeApiKey, canSeeUser, canSeeWorkspace } from "../../auth/principal";
 import { mustBePrincipal } from "../../auth/rules";
 import type { Connection } from "../../common/pagination";
-import { Actor, loadActor } from "../user/user.resolver";
+import { Actor, loadActor } from "../actor/actor";
 import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
 import { ApiKey, ApiKeyStatus, statusOf } from "./api-key.entity";
@@ -26,11 +25,8 @@ export class ApiKeyResolver {
   ): Promise<Connection<ApiKey>> {
     const principal = mustBePrincipal(ctx);
     const page = await ctx.services.apiKeys.list(principal, { filter, orderBy, first, after, last, before }, ctx.now);
-    // createdBy without another query: the creating users came with the page (filtered as the loader would;
-    // a workspace-scope key would need memberships to judge users: it cannot list keys, so it uses the loader)
-    if (!(principal.kind === "apiKey" && principal.scope === "WORKSPACE")) {
-      for (const user of page.creatorUsers) ctx.loaders.user.prime(user.id, canSeeUser(principal, user, []) ? user : null);
-    }
+    // createdBy without another query: the creating users came with the page, judged by the user loader's own rule
+    for (const user of page.creatorUsers) ctx.loaders.user.offer(user.id, user);
     // what the query asks for below each key, fetched now in one statement each, so every key then resolves at once
     const selected = selectedPaths(info);
     const wants = (field: string) => selected.has(`nodes.${field}`) || selected.has(`edges.node.${field}`);
@@ -54,13 +50,10 @@ export class ApiKeyResolver {
     const created = await ctx.services.apiKeys.create(principal, input);
     // This answer carries the only copy of the token, so once the key is committed it must not fail on a
     // database hiccup: its workspaces and creator come from what the transaction locked and from the
-    // principal (filtered as the loaders would), not from queries run after the commit.
-    const visible = created.workspaces
-      .filter((w) => canSeeWorkspace(principal, w))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
-    ctx.loaders.workspacesOfApiKey.prime(created.apiKey.id, created.apiKey.scope === "WORKSPACE" ? visible : []);
-    if (principal.kind === "user") ctx.loaders.user.prime(principal.user.id, principal.user);
-    else ctx.loaders.apiKey.prime(principal.apiKey.id, canSeeApiKey(principal, principal.apiKey) ? principal.apiKey : null);
+    // principal (offered to the loaders, which judge them by their own rules), not from queries run after the commit.
+    ctx.loaders.workspacesOfApiKey.offer(created.apiKey.id, created.apiKey.scope === "WORKSPACE" ? created.workspaces : []);
+    if (principal.kind === "user") ctx.loaders.user.offer(principal.user.id, principal.user);
+    else ctx.loaders.apiKey.offer(principal.apiKey.id, principal.apiKey);
     return created;
   }
 

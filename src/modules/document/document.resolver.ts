@@ -3,7 +3,7 @@ import type { Context } from "../../context";
 import { mustBePrincipal } from "../../auth/rules";
 import type { Connection } from "../../common/pagination";
 import { ApiKey, ApiKeyEnvironment } from "../api-key/api-key.entity";
-import { Actor, loadActor } from "../user/user.resolver";
+import { Actor, loadActor } from "../actor/actor";
 import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
 import { Document } from "./document.entity";

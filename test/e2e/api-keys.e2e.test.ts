@@ -12,6 +12,7 @@ import {
   type CreateApiKeyInput,
 } from "../support/gql/graphql";
 import { databaseDump, sleep, tableCounts } from "../support/rows";
+import { User } from "../../src/modules/user/user.entity";
 import { createOrganization, createTestServer, type Caller, type TestOrganization, type TestServer } from "../support/server";
 
 const TOKEN_FORMAT = /^lk_(test|live)_[0-9A-Za-z]{36}$/;
@@ -29,6 +30,17 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     server = await createTestServer(kind);
   });
   afterAll(() => server.close());
+
+  it("a page of keys from the service still builds its cursors lazily: `edges` is a getter until a query selects it", async () => {
+    const org = await createOrganization(server);
+    for (let i = 0; i < 3; i++) await createKey(org.admin, sandboxOrgKey);
+    const user = await server.db.getRepository(User).findOneByOrFail({ id: org.admin.userId });
+    const page = await server.services.apiKeys.list({ kind: "user", organizationId: org.id, user, role: user.role, workspaceIds: [] }, { first: 20 });
+    const descriptor = Object.getOwnPropertyDescriptor(page, "edges");
+    expect(typeof descriptor?.get).toBe("function");
+    expect(descriptor && "value" in descriptor).toBe(false);
+    expect(page.edges).toHaveLength(3);
+  });
 
   describe("lifecycle", () => {
     let org: TestOrganization;

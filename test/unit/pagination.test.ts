@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, parsePageArgs } from "../../src/common/pagination";
+import { decodeCursor, encodeCursor, parsePageArgs, toConnection } from "../../src/common/pagination";
 
 const codeAndField = (fn: () => unknown) => {
   try {
@@ -57,5 +57,32 @@ describe("reading datetimes from rows", () => {
     const now = new Date();
     expect(toDate(now)).toBe(now);
     expect(toDate(null)).toBeNull();
+  });
+});
+
+describe("toConnection builds cursors lazily", () => {
+  const page = { limit: 3, backward: false, cursor: null };
+  const rows = [1, 2, 3, 4].map((n) => ({ id: `id-${n}` }));
+
+  it("builds only the page's first and last cursors until `edges` is read, then one per row", () => {
+    let built = 0;
+    const connection = toConnection(rows, page, 4, (row) => {
+      built++;
+      return { key: "CREATED_AT:DESC", value: null, id: row.id };
+    });
+    expect(connection.nodes).toHaveLength(3);
+    expect(connection.pageInfo.hasNextPage).toBe(true);
+    expect(built).toBe(2);
+    expect(connection.edges.map((e) => e.node.id)).toEqual(["id-1", "id-2", "id-3"]);
+    expect(built).toBe(5);
+  });
+
+  it("a page passed on with Object.assign keeps its edges lazy; a spread would build them", () => {
+    let built = 0;
+    const make = () => toConnection(rows, page, 4, (row) => (built++, { key: "K", value: null, id: row.id }));
+    Object.assign(make(), { extra: true });
+    expect(built).toBe(2);
+    void { ...make(), extra: true };
+    expect(built).toBe(2 + 2 + 3);
   });
 });

@@ -6,10 +6,12 @@ import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArg
 import { cleanSearch, cleanText, containsPattern, distinctItems } from "../../common/text";
 import { ErrorCode } from "../../errors/codes";
 import { AppError, badInput, forbidden, notFound } from "../../errors/app-error";
-import { lockCreator, lockOrganization, lockWorkspacesInReach } from "../../db/locks";
+import { lockOrganization } from "../organization/organization.locks";
+import { lockCreator } from "../user/user.locks";
+import { lockWorkspacesInReach } from "../workspace/workspace.locks";
 import { TransactionRunner } from "../../db/transaction";
 import { User } from "../user/user.entity";
-import { ACTIVE_KEY_CONDITION, countActiveKeys } from "../organization/organization.service";
+import { ACTIVE_KEY_CONDITION, countActiveKeys } from "./api-key.queries";
 import { Organization } from "../organization/organization.entity";
 import { rowMapper } from "../../db/rows";
 import { Workspace } from "../workspace/workspace.entity";
@@ -122,7 +124,8 @@ export class ApiKeyService {
     const sort = sortSpec(field, args.orderBy?.direction ?? OrderDirection.DESC);
     const page = parsePageArgs(args, sort.key);
     const positionOf = (k: ApiKey) => ({ key: sort.key, value: sortValue(k, field), id: k.id });
-    const empty = () => ({ ...toConnection<ApiKey>([], page, 0, positionOf), creatorUsers: [] });
+    // Object.assign, never a spread: a spread would read the lazy `edges` getter and build every cursor
+    const empty = (): ApiKeyPage => Object.assign(toConnection<ApiKey>([], page, 0, positionOf), { creatorUsers: [] });
 
     const qb = this.db.getRepository(ApiKey).createQueryBuilder("k").where("k.organization_id = :org", { org: principal.organizationId });
     if (principal.kind === "apiKey") qb.andWhere("k.environment = :ownEnv", { ownEnv: principal.environment });
@@ -164,7 +167,7 @@ export class ApiKeyService {
       const creator = user.map(row);
       if (creator) users.set(creator.id, creator);
     }
-    return { ...toConnection(keys, page, totalCount, positionOf), creatorUsers: [...users.values()] };
+    return Object.assign(toConnection(keys, page, totalCount, positionOf), { creatorUsers: [...users.values()] });
   }
 
   /** The key, or null when it is missing, another organization's, or of another environment than a calling key. */

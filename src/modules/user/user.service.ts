@@ -4,9 +4,10 @@ import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanEmail, cleanSearch, cleanText, containsPattern } from "../../common/text";
 import { badInput, forbidden, notFound } from "../../errors/app-error";
-import { isUniqueViolation, lockWorkspacesInReach } from "../../db/locks";
+import { isUniqueViolation } from "../../db/locks";
+import { lockWorkspacesInReach } from "../workspace/workspace.locks";
 import { TransactionRunner } from "../../db/transaction";
-import { lockOrganization } from "../../db/locks";
+import { lockOrganization } from "../organization/organization.locks";
 import { Workspace } from "../workspace/workspace.entity";
 import { User, UserRole, UserWorkspace } from "./user.entity";
 

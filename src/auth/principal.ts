@@ -1,6 +1,7 @@
 import type { ApiKey } from "../modules/api-key/api-key.entity";
 import type { ApiKeyEnvironment, ApiKeyPermission, ApiKeyScope } from "../modules/api-key/api-key.entity";
 import type { User, UserRole } from "../modules/user/user.entity";
+import type { ChangeActor } from "../db/transaction";
 
 /** A signed-in user of the dashboard, authenticated by a JWT. */
 export interface UserPrincipal {
@@ -25,6 +26,10 @@ export interface ApiKeyPrincipal {
 }
 
 export type Principal = UserPrincipal | ApiKeyPrincipal;
+
+/** Who a write is recorded as having been made by. */
+export const actorOf = (principal: Principal): ChangeActor =>
+  principal.kind === "user" ? { kind: "user", id: principal.user.id } : { kind: "apiKey", id: principal.apiKey.id };
 
 /** Workspaces a principal may see: every one of its organization, or only the listed ids. */
 export function workspaceReach(principal: Principal): "all" | string[] {

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from "typeorm";
+import { DataSource, EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 
 type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 
@@ -15,24 +15,159 @@ const isRetryable = (error: unknown) => RETRYABLE_MYSQL_ERRORS.has(errnoOf(error
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Who made a change: a user, an API key, or the operator (CLI, seeding). */
+export type ChangeActor = { kind: "user" | "apiKey"; id: string } | { kind: "operator" };
+
+/** One change a write made, as subscribers see it (never a secret: no token, no hash). */
+export interface Change {
+  /** e.g. `api_key.created`, `api_key.revoked`, `workspace.deleted`, `user.role_changed` */
+  action: string;
+  organizationId: string;
+  target: { type: string; id: string };
+  actor: ChangeActor;
+  /** Changed fields, old → new (absent for creations and deletions). */
+  changes?: Record<string, { from: unknown; to: unknown }>;
+}
+
+/**
+ * Listens to every committed write. `inTransaction` runs inside the writing transaction, after the
+ * service's work and before the commit, with that transaction's manager (an audit row or an outbox
+ * entry commits or rolls back with the change); `afterCommit` runs once it is committed (cache
+ * invalidation, metrics) and never makes the write fail.
+ */
+export interface WriteSubscriber {
+  inTransaction?(m: EntityManager, changes: readonly Change[]): Promise<void>;
+  afterCommit?(changes: readonly Change[]): void | Promise<void>;
+}
+
+const toJson = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
+/**
+ * The one way services write: each call writes through the transaction's manager, sets the
+ * timestamps, and records what changed for the subscribers. A service never knows who listens.
+ */
+export class Writes {
+  readonly changes: Change[] = [];
+
+  constructor(
+    readonly manager: EntityManager,
+    readonly actor: ChangeActor,
+    readonly now = new Date(),
+  ) {}
+
+  /** Records a change the service made some other way (a bulk statement, say). */
+  record(change: Omit<Change, "actor"> & { actor?: ChangeActor }): void {
+    this.changes.push({ ...change, actor: change.actor ?? this.actor });
+  }
+
+  /** Inserts rows with createdAt/updatedAt set to the transaction's instant unless given; records `action` per row. */
+  async insert<T extends ObjectLiteral & { id: string }>(
+    target: EntityTarget<T>,
+    rows: T | T[],
+    action: string,
+    type = actionType(action),
+  ): Promise<void> {
+    const list = Array.isArray(rows) ? rows : [rows];
+    if (list.length === 0) return;
+    const columns = this.manager.connection.getMetadata(target);
+    const stamped = ["createdAt", "updatedAt"].filter((property) => columns.findColumnWithPropertyName(property));
+    for (const row of list) for (const property of stamped) (row as ObjectLiteral)[property] ??= this.now;
+    await this.manager.getRepository(target).insert(list);
+    for (const row of list) this.record({ action, organizationId: organizationOf(row), target: { type, id: row.id } });
+  }
+
+  /**
+   * Sets `patch` on `row` (in the database and on the object), with updatedAt; records `action` with the
+   * fields that really changed, old → new. Nothing changed: nothing written, nothing recorded.
+   */
+  async update<T extends ObjectLiteral & { id: string }>(
+    target: EntityTarget<T>,
+    row: T,
+    patch: Partial<T>,
+    action: string,
+    type = actionType(action),
+  ): Promise<boolean> {
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const [field, to] of Object.entries(patch)) {
+      const from = row[field];
+      if (toJson(from) !== toJson(to)) changes[field] = { from: toJson(from), to: toJson(to) };
+    }
+    if (Object.keys(changes).length === 0) return false;
+    const stampsUpdate = this.manager.connection.getMetadata(target).findColumnWithPropertyName("updatedAt") !== undefined;
+    const values = { ...patch, ...(stampsUpdate ? { updatedAt: this.now } : {}) } as Partial<T>;
+    await this.manager.getRepository(target).update({ id: row.id } as never, values as never);
+    Object.assign(row, values);
+    this.record({ action, organizationId: organizationOf(row), target: { type, id: row.id }, changes });
+    return true;
+  }
+
+  /** Deletes the row by id; records `action`. */
+  async delete<T extends ObjectLiteral>(target: EntityTarget<T>, row: { id: string; organizationId?: string }, action: string, type = actionType(action)) {
+    await this.manager.getRepository(target).delete({ id: row.id } as never);
+    this.record({ action, organizationId: organizationOf(row), target: { type, id: row.id } });
+  }
+}
+
+/** An organization's own row is its organization. */
+const organizationOf = (row: { id: string; organizationId?: unknown }) => (typeof row.organizationId === "string" ? row.organizationId : row.id);
+
+/** `api_key.created` → `api_key`. */
+const actionType = (action: string) => action.slice(0, action.lastIndexOf(".")) || action;
+
+
 /**
  * Runs every write of the application. On MySQL: one transaction, retried whole on deadlock.
  * On SQLite (one shared connection): transactions are queued one after another, so concurrent
- * requests never interleave inside one connection's transaction.
+ * requests never interleave inside one connection's transaction. Every run's recorded changes go
+ * to the subscribers: inside the transaction, then after its commit.
  */
 export class TransactionRunner {
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   private readonly sqlite: boolean;
+  private readonly subscribers: WriteSubscriber[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     /** Told of every retry (the MySQL error number), e.g. to count them in /metrics. */
     private readonly onRetry: (errno: number) => void = () => undefined,
+    /** Told of a subscriber's failure after a commit (the write itself stands). */
+    private readonly onAfterCommitError: (error: unknown) => void = () => undefined,
   ) {
     this.sqlite = dataSource.options.type === "better-sqlite3";
   }
 
-  async run<T>(work: (tx: EntityManager) => Promise<T>, isolation: IsolationLevel = "READ COMMITTED"): Promise<T> {
+  subscribe(subscriber: WriteSubscriber): () => void {
+    this.subscribers.push(subscriber);
+    return () => void this.subscribers.splice(this.subscribers.indexOf(subscriber), 1);
+  }
+
+  /** Runs `work` in one transaction; what it records through `writes` reaches the subscribers. */
+  async run<T>(
+    work: (tx: EntityManager, writes: Writes) => Promise<T>,
+    options: { actor?: ChangeActor; isolation?: IsolationLevel } = {},
+  ): Promise<T> {
+    let committed: Change[] = [];
+    const attempt = async (m: EntityManager) => {
+      const writes = new Writes(m, options.actor ?? { kind: "operator" });
+      const result = await work(m, writes);
+      for (const subscriber of this.subscribers) if (subscriber.inTransaction && writes.changes.length) await subscriber.inTransaction(m, writes.changes);
+      committed = writes.changes;
+      return result;
+    };
+    const result = await this.transaction(attempt, options.isolation ?? "READ COMMITTED");
+    if (committed.length) {
+      for (const subscriber of this.subscribers) {
+        try {
+          await subscriber.afterCommit?.(committed);
+        } catch (error) {
+          this.onAfterCommitError(error);
+        }
+      }
+    }
+    return result;
+  }
+
+  private async transaction<T>(work: (tx: EntityManager) => Promise<T>, isolation: IsolationLevel): Promise<T> {
     if (this.sqlite) {
       const result = this.sqliteQueue.then(() => this.dataSource.transaction(work));
       this.sqliteQueue = result.catch(() => undefined);

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
 import type { Config } from "../../config";
-import { canSeeApiKey, type Principal } from "../../auth/principal";
+import { actorOf, canSeeApiKey, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanSearch, cleanText, containsPattern, distinctItems } from "../../common/text";
@@ -217,13 +217,11 @@ export class ApiKeyService {
       lastUsedAt: null,
       expiresAt: input.expiresAt ?? null,
       revokedAt: null,
-      createdAt: now,
-      updatedAt: now,
     });
 
     // the workspaces linked, locked in the transaction: the answer can list them without a query after the commit
     let linked: Workspace[] = [];
-    const apiKey = await this.tx.run(async (m) => {
+    const apiKey = await this.tx.run(async (m, writes) => {
       linked = [];
       const organization = await lockOrganization(m, principal.organizationId);
       await lockCreator(m, principal);
@@ -242,49 +240,38 @@ export class ApiKeyService {
           `The organization already has ${this.config.apiKeyLimit} active API keys; revoke one to create another`,
         );
       }
-      await m.getRepository(ApiKey).insert(key);
+      await writes.insert(ApiKey, key, "api_key.created");
       if (workspaceIds.length > 0) {
         await m.getRepository(ApiKeyWorkspace).insert(workspaceIds.map((workspaceId) => ({ apiKeyId: key.id, workspaceId })));
       }
       if (!organization.apiTrialStartedAt) {
-        const endsAt = new Date(now.getTime() + this.config.apiTrialDays * 24 * 60 * 60 * 1000);
-        await m
-          .getRepository(Organization)
-          .update({ id: organization.id }, { apiTrialStartedAt: now, apiTrialEndsAt: endsAt, updatedAt: now });
+        const endsAt = new Date(writes.now.getTime() + this.config.apiTrialDays * 24 * 60 * 60 * 1000);
+        await writes.update(Organization, organization, { apiTrialStartedAt: writes.now, apiTrialEndsAt: endsAt }, "organization.trial_started");
       }
       return key;
-    });
+    }, { actor: actorOf(principal) });
     return { apiKey, token, workspaces: linked };
   }
 
   /** Changes the description (null or blank clears it). @throws NOT_FOUND, BAD_USER_INPUT */
   async update(principal: Principal, input: { id: string; description?: string | null }): Promise<ApiKey> {
     const description = input.description === undefined ? undefined : cleanText("description", input.description, { max: DESCRIPTION_MAX });
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       const key = await this.get(principal, input.id, m);
       if (!key) throw notFound("API key");
-      if (description !== undefined) {
-        key.description = description;
-        key.updatedAt = new Date();
-        await m.getRepository(ApiKey).update({ id: key.id }, { description, updatedAt: key.updatedAt });
-      }
+      if (description !== undefined) await writes.update(ApiKey, key, { description }, "api_key.updated");
       return key;
-    });
+    }, { actor: actorOf(principal) });
   }
 
   /** Revokes the key; revoking a revoked key returns it unchanged. @throws NOT_FOUND */
   async revoke(principal: Principal, id: string): Promise<ApiKey> {
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       const key = await this.get(principal, id, m);
       if (!key) throw notFound("API key");
-      if (!key.revokedAt) {
-        const now = new Date();
-        key.revokedAt = now;
-        key.updatedAt = now;
-        await m.getRepository(ApiKey).update({ id: key.id }, { revokedAt: now, updatedAt: now });
-      }
+      if (!key.revokedAt) await writes.update(ApiKey, key, { revokedAt: writes.now }, "api_key.revoked");
       return key;
-    });
+    }, { actor: actorOf(principal) });
   }
 
   /** A key creates keys of its own environment only, never with more permission or reach than itself. */

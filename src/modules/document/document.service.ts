@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
-import { canSeeDocument, workspaceReach, type Principal } from "../../auth/principal";
+import { actorOf, canSeeDocument, workspaceReach, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanText } from "../../common/text";
@@ -67,8 +67,7 @@ export class DocumentService {
       if (!input.environment) throw badInput("environment", "environment is required");
       environment = input.environment;
     }
-    const now = new Date();
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       await lockCreator(m, principal);
       const [workspace] = (await lockWorkspacesInReach(m, principal, [input.workspaceId])) ?? [];
       if (!workspace) throw badInput("workspaceId", "Unknown workspace");
@@ -80,34 +79,30 @@ export class DocumentService {
         title,
         createdByUserId: principal.kind === "user" ? principal.user.id : null,
         createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
-        createdAt: now,
-        updatedAt: now,
       });
-      await m.getRepository(Document).insert(document);
+      await writes.insert(Document, document, "document.created");
       return document;
-    });
+    }, { actor: actorOf(principal) });
   }
 
   /** @throws NOT_FOUND, BAD_USER_INPUT (title) */
   async update(principal: Principal, input: { id: string; title: string }): Promise<Document> {
     const title = cleanText("title", input.title, { max: TITLE_MAX, required: true });
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       const document = await this.get(principal, input.id, m);
       if (!document) throw notFound("Document");
-      document.title = title;
-      document.updatedAt = new Date();
-      await m.getRepository(Document).update({ id: document.id }, { title, updatedAt: document.updatedAt });
+      await writes.update(Document, document, { title }, "document.updated");
       return document;
-    });
+    }, { actor: actorOf(principal) });
   }
 
   /** @throws NOT_FOUND */
   async delete(principal: Principal, id: string): Promise<string> {
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       const document = await this.get(principal, id, m);
       if (!document) throw notFound("Document");
-      await m.getRepository(Document).delete({ id: document.id });
+      await writes.delete(Document, document, "document.deleted");
       return document.id;
-    });
+    }, { actor: actorOf(principal) });
   }
 }

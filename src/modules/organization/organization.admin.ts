@@ -27,28 +27,12 @@ export class OrganizationAdmin {
     const email = cleanEmail("adminEmail", input.adminEmail);
     const adminName = cleanText("adminName", input.adminName, { max: 200 });
     const apiPlan = cleanText("apiPlan", input.apiPlan, { max: 100 });
-    const now = new Date();
-    return this.tx.run(async (m) => {
-      const organization = Object.assign(new Organization(), {
-        id: newId(),
-        name,
-        apiPlan,
-        apiTrialStartedAt: null,
-        apiTrialEndsAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await m.getRepository(Organization).insert(organization);
-      const admin = Object.assign(new User(), {
-        id: newId(),
-        organizationId: organization.id,
-        email,
-        name: adminName,
-        role: UserRole.ADMIN,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await m.getRepository(User).insert(admin);
+    return this.tx.run(async (m, writes) => {
+      const now = writes.now;
+      const organization = Object.assign(new Organization(), { id: newId(), name, apiPlan, apiTrialStartedAt: null, apiTrialEndsAt: null });
+      await writes.insert(Organization, organization, "organization.created");
+      const admin = Object.assign(new User(), { id: newId(), organizationId: organization.id, email, name: adminName, role: UserRole.ADMIN });
+      await writes.insert(User, admin, "user.created");
       const workspaces = (input.workspaceNames ?? []).map((workspaceName, i) =>
         Object.assign(new Workspace(), {
           id: newId(),
@@ -56,11 +40,10 @@ export class OrganizationAdmin {
           name: cleanText("workspaceNames", workspaceName, { max: 100, required: true }),
           // distinct instants keep the demo's order stable
           createdAt: new Date(now.getTime() + i),
-          updatedAt: now,
         }),
       );
       if (workspaces.length) {
-        await m.getRepository(Workspace).insert(workspaces);
+        await writes.insert(Workspace, workspaces, "workspace.created");
         await m.getRepository(UserWorkspace).insert(workspaces.map((w) => ({ userId: admin.id, workspaceId: w.id })));
       }
       return { organization, admin, workspaces };
@@ -69,12 +52,11 @@ export class OrganizationAdmin {
 
   async setApiPlan(organizationId: string, plan: string | null): Promise<Organization> {
     const apiPlan = plan === null ? null : cleanText("plan", plan, { max: 100, required: true });
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       const organization = await m.getRepository(Organization).findOneBy({ id: organizationId });
       if (!organization) throw notFound("Organization");
-      organization.apiPlan = apiPlan;
-      organization.updatedAt = new Date();
-      return m.getRepository(Organization).save(organization);
+      await writes.update(Organization, organization, { apiPlan }, "organization.api_plan_changed");
+      return organization;
     });
   }
 

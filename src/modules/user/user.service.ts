@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
-import { canSeeUser, workspaceReach, type Principal } from "../../auth/principal";
+import { actorOf, canSeeUser, workspaceReach, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanEmail, cleanSearch, cleanText, containsPattern } from "../../common/text";
@@ -83,8 +83,7 @@ export class UserService {
     const name = cleanText("name", input.name, { max: 200 });
     const workspaceIds = [...new Set(input.workspaceIds ?? [])];
     if (input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
-    const now = new Date();
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       await this.assertWorkspaces(m, principal, workspaceIds);
       if (await m.getRepository(User).existsBy({ organizationId: principal.organizationId, email })) {
         throw badInput("email", "This email is already in use in this organization");
@@ -95,11 +94,9 @@ export class UserService {
         email,
         name,
         role: input.role,
-        createdAt: now,
-        updatedAt: now,
       });
       try {
-        await m.getRepository(User).insert(user);
+        await writes.insert(User, user, "user.created");
       } catch (error) {
         // two creations of the same email at once: the unique index decides, the loser gets the same answer
         if (isUniqueViolation(error)) throw badInput("email", "This email is already in use in this organization");
@@ -107,7 +104,7 @@ export class UserService {
       }
       if (workspaceIds.length) await m.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
       return user;
-    });
+    }, { actor: actorOf(principal) });
   }
 
   /** @throws NOT_FOUND, BAD_USER_INPUT (name, role: the last admin, workspaceIds) */
@@ -117,7 +114,7 @@ export class UserService {
   ): Promise<User> {
     const name = input.name === undefined ? undefined : cleanText("name", input.name, { max: 200 });
     const workspaceIds = input.workspaceIds == null ? null : [...new Set(input.workspaceIds)];
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       // the organization row lock serializes admin changes, so two demotions cannot both pass the last-admin check
       await lockOrganization(m, principal.organizationId);
       const user = await this.get(principal, input.id, m);
@@ -125,30 +122,33 @@ export class UserService {
       if (user.role === UserRole.ADMIN || input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
       if (input.role && input.role !== user.role && user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "role");
       if (workspaceIds) await this.assertWorkspaces(m, principal, workspaceIds);
-      if (name !== undefined) user.name = name;
-      if (input.role) user.role = input.role;
-      user.updatedAt = new Date();
-      await m.getRepository(User).update({ id: user.id }, { name: user.name, role: user.role, updatedAt: user.updatedAt });
+      const patch: Partial<User> = { ...(name !== undefined ? { name } : {}), ...(input.role ? { role: input.role } : {}) };
+      await writes.update(User, user, patch, input.role && input.role !== user.role ? "user.role_changed" : "user.updated");
       if (workspaceIds) {
+        const before = (await this.membershipsOf(m, user.id)).sort();
         await m.getRepository(UserWorkspace).delete({ userId: user.id });
         if (workspaceIds.length) await m.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
+        const after = [...workspaceIds].sort();
+        if (before.join() !== after.join()) {
+          writes.record({ action: "user.workspaces_changed", organizationId: user.organizationId, target: { type: "user", id: user.id }, changes: { workspaceIds: { from: before, to: after } } });
+        }
       }
       return user;
-    });
+    }, { actor: actorOf(principal) });
   }
 
   /** Deletes the user (keys and documents they created keep existing, with createdBy null). @throws NOT_FOUND, BAD_USER_INPUT */
   async delete(principal: Principal, id: string): Promise<string> {
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       await lockOrganization(m, principal.organizationId);
       const user = await this.get(principal, id, m);
       if (!user) throw notFound("User");
       if (user.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
       if (user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "id");
       await m.getRepository(UserWorkspace).delete({ userId: user.id });
-      await m.getRepository(User).delete({ id: user.id });
+      await writes.delete(User, user, "user.deleted");
       return user.id;
-    });
+    }, { actor: actorOf(principal) });
   }
 
   private async assertNotLastAdmin(m: EntityManager, user: User, field: string): Promise<void> {

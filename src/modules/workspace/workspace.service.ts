@@ -1,5 +1,5 @@
-import { DataSource, EntityManager, In } from "typeorm";
-import { canSeeWorkspace, workspaceReach, type Principal } from "../../auth/principal";
+import { DataSource, EntityManager, In, IsNull } from "typeorm";
+import { actorOf, canSeeWorkspace, workspaceReach, type Principal } from "../../auth/principal";
 import { newId, isId } from "../../common/ids";
 import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
 import { cleanSearch, cleanText, containsPattern } from "../../common/text";
@@ -50,26 +50,21 @@ export class WorkspaceService {
 
   async create(principal: Principal, input: { name: string }): Promise<Workspace> {
     const name = cleanText("name", input.name, { max: WORKSPACE_NAME_MAX, required: true });
-    const now = new Date();
-    const workspace = Object.assign(new Workspace(), {
-      id: newId(),
-      organizationId: principal.organizationId,
-      name,
-      createdAt: now,
-      updatedAt: now,
-    });
-    return this.tx.run((m) => m.getRepository(Workspace).save(workspace));
+    const workspace = Object.assign(new Workspace(), { id: newId(), organizationId: principal.organizationId, name });
+    return this.tx.run(async (_m, writes) => {
+      await writes.insert(Workspace, workspace, "workspace.created");
+      return workspace;
+    }, { actor: actorOf(principal) });
   }
 
   async update(principal: Principal, input: { id: string; name: string }): Promise<Workspace> {
     const name = cleanText("name", input.name, { max: WORKSPACE_NAME_MAX, required: true });
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       const workspace = await this.get(principal, input.id, m);
       if (!workspace) throw notFound("Workspace");
-      workspace.name = name;
-      workspace.updatedAt = new Date();
-      return m.getRepository(Workspace).save(workspace);
-    });
+      await writes.update(Workspace, workspace, { name }, "workspace.updated");
+      return workspace;
+    }, { actor: actorOf(principal) });
   }
 
   /**
@@ -77,7 +72,7 @@ export class WorkspaceService {
    * the workspace-scope keys left with no workspace — all in one transaction (SPEC §5).
    */
   async delete(principal: Principal, id: string): Promise<string> {
-    return this.tx.run(async (m) => {
+    return this.tx.run(async (m, writes) => {
       const workspace = await this.get(principal, id, m);
       if (!workspace) throw notFound("Workspace");
       const links = await m.getRepository(ApiKeyWorkspace).findBy({ workspaceId: id });
@@ -85,26 +80,36 @@ export class WorkspaceService {
       await m.getRepository(ApiKeyWorkspace).delete({ workspaceId: id });
       await m.getRepository(UserWorkspace).delete({ workspaceId: id });
       await m.getRepository(Document).delete({ workspaceId: id });
-      await m.getRepository(Workspace).delete({ id });
+      await writes.delete(Workspace, workspace, "workspace.deleted");
       if (keyIds.length > 0) {
         const stillScoped = new Set(
           (await m.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: In(keyIds) })).map((l) => l.apiKeyId),
         );
         const orphaned = keyIds.filter((k) => !stillScoped.has(k));
-        if (orphaned.length > 0) {
-          const now = new Date();
+        // workspace-scope keys left with no workspace, not yet revoked: revoked with the workspace, each recorded
+        const revocable = orphaned.length
+          ? await m.getRepository(ApiKey).find({ select: { id: true }, where: { id: In(orphaned), scope: ApiKeyScope.WORKSPACE, revokedAt: IsNull() } })
+          : [];
+        if (revocable.length > 0) {
+          const ids = revocable.map((k) => k.id);
           await m
             .getRepository(ApiKey)
             .createQueryBuilder()
             .update()
-            .set({ revokedAt: now, updatedAt: now })
-            .where("id IN (:...ids)", { ids: orphaned })
-            .andWhere("scope = :scope", { scope: ApiKeyScope.WORKSPACE })
-            .andWhere("revoked_at IS NULL")
+            .set({ revokedAt: writes.now, updatedAt: writes.now })
+            .where("id IN (:...ids)", { ids })
             .execute();
+          for (const keyId of ids) {
+            writes.record({
+              action: "api_key.revoked",
+              organizationId: workspace.organizationId,
+              target: { type: "api_key", id: keyId },
+              changes: { revokedAt: { from: null, to: writes.now.toISOString() } },
+            });
+          }
         }
       }
       return id;
-    });
+    }, { actor: actorOf(principal) });
   }
 }

@@ -1,0 +1,118 @@
+/**
+ * The write hook (src/db/transaction.ts): every write a service makes is recorded as a change, and
+ * subscribers see the changes inside the writing transaction (what they write commits or rolls back
+ * with it) and after its commit. Driven over real HTTP; the subscribers are the test's own.
+ */
+import type { EntityManager } from "typeorm";
+import { rawGraphql } from "../support/client";
+import { databases } from "../support/databases";
+import { tableCounts } from "../support/rows";
+import type { Change } from "../../src/db/transaction";
+import { ApiKey } from "../../src/modules/api-key/api-key.entity";
+import { createOrganization, createTestServer, type TestOrganization, type TestServer } from "../support/server";
+
+const CREATE = `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { token apiKey { id } } }`;
+
+describe.each(databases)("the write hook on %s", (kind) => {
+  let server: TestServer;
+  let org: TestOrganization;
+  let committed: Change[][] = [];
+  let inTransaction: ((m: EntityManager, changes: readonly Change[]) => Promise<void>) | undefined;
+  let unsubscribe: () => void;
+  const gql = (query: string, variables: Record<string, unknown> = {}, token = org.admin.token) =>
+    rawGraphql<Record<string, any>>(server.url, { query, variables }, token);
+  const strip = (changes: Change[]) => changes.map(({ action, target, actor, changes: fields }) => ({ action, target, actor, ...(fields ? { changes: fields } : {}) }));
+
+  beforeAll(async () => {
+    server = await createTestServer(kind, { API_KEY_LIMIT: "3" });
+    org = await createOrganization(server, { workspaces: 2 });
+    unsubscribe = server.services.tx.subscribe({
+      inTransaction: (m, changes) => inTransaction?.(m, changes) ?? Promise.resolve(),
+      afterCommit: (changes) => void committed.push([...changes]),
+    });
+  });
+  afterAll(async () => {
+    unsubscribe();
+    await server.close();
+  });
+  beforeEach(() => {
+    committed = [];
+    inTransaction = undefined;
+  });
+
+  it("records a key's creation (and the trial it starts) with its actor, after the commit", async () => {
+    const created = await gql(CREATE, { i: { description: "hooked", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } });
+    const id = created.data!.createApiKey.apiKey.id;
+    expect(committed).toHaveLength(1);
+    expect(strip(committed[0])).toEqual([
+      { action: "api_key.created", target: { type: "api_key", id }, actor: { kind: "user", id: org.admin.userId } },
+      { action: "organization.trial_started", target: { type: "organization", id: org.id }, actor: { kind: "user", id: org.admin.userId }, changes: expect.objectContaining({ apiTrialStartedAt: { from: null, to: expect.any(String) } }) },
+    ]);
+    expect(committed[0].every((c) => c.organizationId === org.id)).toBe(true);
+    expect(JSON.stringify(committed)).not.toContain(created.data!.createApiKey.token);
+  });
+
+  it("records only what changed, old → new; an update that changes nothing records nothing", async () => {
+    const id = (await gql(CREATE, { i: { description: "before", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } })).data!.createApiKey.apiKey.id;
+    committed = [];
+    await gql(`mutation($i: UpdateApiKeyInput!) { updateApiKey(input: $i) { id } }`, { i: { id, description: "after" } });
+    await gql(`mutation($i: UpdateApiKeyInput!) { updateApiKey(input: $i) { id } }`, { i: { id, description: "after" } });
+    await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id });
+    await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id });
+    expect(committed.map(strip)).toEqual([
+      [{ action: "api_key.updated", target: { type: "api_key", id }, actor: { kind: "user", id: org.admin.userId }, changes: { description: { from: "before", to: "after" } } }],
+      [{ action: "api_key.revoked", target: { type: "api_key", id }, actor: { kind: "user", id: org.admin.userId }, changes: { revokedAt: { from: null, to: expect.any(String) } } }],
+    ]);
+  });
+
+  it("deleting a workspace records it and the revocation of each key it leaves with none (not of keys already revoked)", async () => {
+    const limited = await createOrganization(server, { workspaces: 2 });
+    const [a, b] = limited.workspaceIds;
+    const only = (await gql(CREATE, { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [b] } }, limited.admin.token)).data!.createApiKey.apiKey.id;
+    const both = (await gql(CREATE, { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [a, b] } }, limited.admin.token)).data!.createApiKey.apiKey.id;
+    const before = (await gql(CREATE, { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [b] } }, limited.admin.token)).data!.createApiKey.apiKey.id;
+    await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: before }, limited.admin.token);
+    committed = [];
+    await gql(`mutation($id: ID!) { deleteWorkspace(id: $id) }`, { id: b }, limited.admin.token);
+    expect(committed).toHaveLength(1);
+    expect(strip(committed[0]).map((c) => [c.action, c.target.id])).toEqual([
+      ["workspace.deleted", b],
+      ["api_key.revoked", only],
+    ]);
+    expect(committed[0].some((c) => c.target.id === both)).toBe(false);
+  });
+
+  it("in-transaction subscribers see the change through the transaction; when one fails the whole write rolls back and nothing is committed", async () => {
+    let seen: string | null = null;
+    inTransaction = async (m, changes) => {
+      const created = changes.find((c) => c.action === "api_key.created");
+      if (!created) return;
+      seen = (await m.getRepository(ApiKey).findOneByOrFail({ id: created.target.id })).description;
+      if (seen === "refused by a subscriber") throw new Error("a subscriber refused this write");
+    };
+    const keysBefore = (await tableCounts(server.db)).api_key;
+    const refused = await gql(CREATE, { i: { description: "refused by a subscriber", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+    expect(seen).toBe("refused by a subscriber");
+    expect((await tableCounts(server.db)).api_key).toBe(keysBefore);
+    expect(committed).toEqual([]);
+  });
+
+  it("a refused write (API_KEY_LIMIT_REACHED) records nothing; an after-commit subscriber's failure never fails the write", async () => {
+    const small = await createOrganization(server, { workspaces: 0 });
+    const make = () => gql(CREATE, { i: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } }, small.admin.token);
+    for (let i = 0; i < 3; i++) expect((await make()).errors).toBeUndefined();
+    committed = [];
+    expect((await make()).errors?.[0]?.extensions?.code).toBe("API_KEY_LIMIT_REACHED");
+    expect(committed).toEqual([]);
+
+    const failing = server.services.tx.subscribe({ afterCommit: () => { throw new Error("cache down"); } });
+    try {
+      const renamed = await gql(`mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`, { i: { name: "after a failing subscriber" } }, small.admin.token);
+      expect(renamed.errors).toBeUndefined();
+      expect(committed.map(strip)).toEqual([[{ action: "workspace.created", target: { type: "workspace", id: renamed.data!.createWorkspace.id }, actor: { kind: "user", id: small.admin.userId } }]]);
+    } finally {
+      failing();
+    }
+  });
+});

@@ -2,11 +2,12 @@ import { DataSource } from "typeorm";
 import { TransactionRunner } from "../db/transaction";
 import { ApiKey, ApiKeyStatus, ApiKeyWorkspace, statusOf } from "../modules/api-key/api-key.entity";
 import { hashToken, isWellFormedToken } from "../modules/api-key/token";
-import type { KeyAuthOutcome } from "../http/metrics";
 import type { ApiKeyPrincipal } from "./principal";
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
+/** What one authentication by API key came to (a label of latchkey_api_key_authentications_total). */
+export type KeyAuthOutcome = "success" | "bad_checksum" | "unknown" | "revoked" | "expired";
 export type KeyAuthFailure = Exclude<KeyAuthOutcome, "success">;
 
 /**

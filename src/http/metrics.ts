@@ -1,13 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { DataSource } from "typeorm";
 import type { GraphQLSchema, OperationDefinitionNode } from "graphql";
 import { isErrorCode } from "../errors/codes";
-import type { Context } from "../context";
 
-export type KeyAuthOutcome = "success" | "bad_checksum" | "unknown" | "revoked" | "expired";
 
 /**
  * The `operation` label: the root field a request calls (`apiKeys`, `createApiKey`, …), `multiple` for
@@ -89,7 +87,7 @@ export class Metrics {
     this.requests.inc({ operation: "none", outcome, ...(reason ? { reason } : {}) });
   }
 
-  apolloPlugin(): ApolloServerPlugin<Context> {
+  apolloPlugin(): ApolloServerPlugin<BaseContext> {
     const metrics = this;
     return {
       async requestDidStart() {

@@ -1,9 +1,11 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { selectedPaths } from "../../common/selection";
 import type { Context } from "../../context";
-import { mustBePrincipal } from "../../auth/rules";
+import { CurrentPrincipal } from "../../auth/current-principal";
+import type { Principal } from "../../auth/principal";
 import type { Connection } from "../../common/pagination";
+import { PageArguments } from "../../common/page-args";
 import { Actor, loadActor } from "../actor/actor";
 import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
@@ -15,38 +17,34 @@ export class ApiKeyResolver {
   @Query(() => ApiKeyConnection, { description: "The organization's keys; default order CREATED_AT DESC; first ≤ 100." })
   async apiKeys(
     @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
     @Info() info: GraphQLResolveInfo,
-    @Arg("filter", () => ApiKeyFilter, { nullable: true }) filter?: ApiKeyFilter,
-    @Arg("orderBy", () => ApiKeyOrder, { nullable: true }) orderBy?: ApiKeyOrder,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
-    @Arg("after", () => String, { nullable: true }) after?: string,
-    @Arg("last", () => Int, { nullable: true }) last?: number,
-    @Arg("before", () => String, { nullable: true }) before?: string,
+    @Arg("filter", () => ApiKeyFilter, { nullable: true }) filter: ApiKeyFilter | undefined,
+    @Arg("orderBy", () => ApiKeyOrder, { nullable: true }) orderBy: ApiKeyOrder | undefined,
+    @Args(() => PageArguments) page: PageArguments,
   ): Promise<Connection<ApiKey>> {
-    const principal = mustBePrincipal(ctx);
-    const page = await ctx.services.apiKeys.list(principal, { filter, orderBy, first, after, last, before }, ctx.now);
+    const keys = await ctx.services.apiKeys.list(principal, { filter, orderBy, ...page }, ctx.now);
     // createdBy without another query: the creating users came with the page, judged by the user loader's own rule
-    for (const user of page.creatorUsers) ctx.loaders.user.offer(user.id, user);
+    for (const user of keys.creatorUsers) ctx.loaders.user.offer(user.id, user);
     // what the query asks for below each key, fetched now in one statement each, so every key then resolves at once
     const selected = selectedPaths(info);
     const wants = (field: string) => selected.has(`nodes.${field}`) || selected.has(`edges.node.${field}`);
     if (wants("workspaces")) {
-      await ctx.loaders.workspacesOfApiKey.loadAll(page.nodes.filter((k) => k.scope === "WORKSPACE").map((k) => k.id));
+      await ctx.loaders.workspacesOfApiKey.loadAll(keys.nodes.filter((k) => k.scope === "WORKSPACE").map((k) => k.id));
     }
     if (wants("createdBy")) {
-      await ctx.loaders.apiKey.loadAll(page.nodes.flatMap((k) => (k.createdByApiKeyId ? [k.createdByApiKeyId] : [])));
+      await ctx.loaders.apiKey.loadAll(keys.nodes.flatMap((k) => (k.createdByApiKeyId ? [k.createdByApiKeyId] : [])));
     }
-    return page;
+    return keys;
   }
 
   @Query(() => ApiKey, { nullable: true })
-  apiKey(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<ApiKey | null> {
-    return ctx.services.apiKeys.get(mustBePrincipal(ctx), id);
+  apiKey(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<ApiKey | null> {
+    return ctx.services.apiKeys.get(principal, id);
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: "Creates a key; the payload's token is shown this once." })
-  async createApiKey(@Ctx() ctx: Context, @Arg("input", () => CreateApiKeyInput) input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
-    const principal = mustBePrincipal(ctx);
+  async createApiKey(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => CreateApiKeyInput) input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
     const created = await ctx.services.apiKeys.create(principal, input);
     // This answer carries the only copy of the token, so once the key is committed it must not fail on a
     // database hiccup: its workspaces and creator come from what the transaction locked and from the
@@ -58,13 +56,13 @@ export class ApiKeyResolver {
   }
 
   @Mutation(() => ApiKey)
-  updateApiKey(@Ctx() ctx: Context, @Arg("input", () => UpdateApiKeyInput) input: UpdateApiKeyInput): Promise<ApiKey> {
-    return ctx.services.apiKeys.update(mustBePrincipal(ctx), input);
+  updateApiKey(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => UpdateApiKeyInput) input: UpdateApiKeyInput): Promise<ApiKey> {
+    return ctx.services.apiKeys.update(principal, input);
   }
 
   @Mutation(() => ApiKey, { description: "Idempotent: revoking a revoked key returns it unchanged." })
-  revokeApiKey(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<ApiKey> {
-    return ctx.services.apiKeys.revoke(mustBePrincipal(ctx), id);
+  revokeApiKey(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<ApiKey> {
+    return ctx.services.apiKeys.revoke(principal, id);
   }
 
   @FieldResolver(() => ApiKeyStatus)

@@ -1,7 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { mustBePrincipal } from "../../auth/rules";
+import { CurrentPrincipal } from "../../auth/current-principal";
+import type { Principal } from "../../auth/principal";
 import type { Connection } from "../../common/pagination";
+import { PageArguments } from "../../common/page-args";
 import { ApiKey, ApiKeyEnvironment } from "../api-key/api-key.entity";
 import { Actor, loadActor } from "../actor/actor";
 import { User } from "../user/user.entity";
@@ -14,34 +16,32 @@ export class DocumentResolver {
   @Query(() => DocumentConnection, { description: "Documents the caller reaches (a key: its environment only); CREATED_AT DESC." })
   documents(
     @Ctx() ctx: Context,
-    @Arg("workspaceId", () => ID, { nullable: true }) workspaceId?: string,
-    @Arg("environment", () => ApiKeyEnvironment, { nullable: true }) environment?: ApiKeyEnvironment,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
-    @Arg("after", () => String, { nullable: true }) after?: string,
-    @Arg("last", () => Int, { nullable: true }) last?: number,
-    @Arg("before", () => String, { nullable: true }) before?: string,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("workspaceId", () => ID, { nullable: true }) workspaceId: string | undefined,
+    @Arg("environment", () => ApiKeyEnvironment, { nullable: true }) environment: ApiKeyEnvironment | undefined,
+    @Args(() => PageArguments) page: PageArguments,
   ): Promise<Connection<Document>> {
-    return ctx.services.documents.list(mustBePrincipal(ctx), { workspaceId, environment, first, after, last, before });
+    return ctx.services.documents.list(principal, { workspaceId, environment, ...page });
   }
 
   @Query(() => Document, { nullable: true })
-  document(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Document | null> {
-    return ctx.services.documents.get(mustBePrincipal(ctx), id);
+  document(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<Document | null> {
+    return ctx.services.documents.get(principal, id);
   }
 
   @Mutation(() => Document)
-  createDocument(@Ctx() ctx: Context, @Arg("input", () => CreateDocumentInput) input: CreateDocumentInput): Promise<Document> {
-    return ctx.services.documents.create(mustBePrincipal(ctx), input);
+  createDocument(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => CreateDocumentInput) input: CreateDocumentInput): Promise<Document> {
+    return ctx.services.documents.create(principal, input);
   }
 
   @Mutation(() => Document)
-  updateDocument(@Ctx() ctx: Context, @Arg("input", () => UpdateDocumentInput) input: UpdateDocumentInput): Promise<Document> {
-    return ctx.services.documents.update(mustBePrincipal(ctx), input);
+  updateDocument(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => UpdateDocumentInput) input: UpdateDocumentInput): Promise<Document> {
+    return ctx.services.documents.update(principal, input);
   }
 
   @Mutation(() => ID)
-  deleteDocument(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<string> {
-    return ctx.services.documents.delete(mustBePrincipal(ctx), id);
+  deleteDocument(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<string> {
+    return ctx.services.documents.delete(principal, id);
   }
 
   @FieldResolver(() => Workspace)

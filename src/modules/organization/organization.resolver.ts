@@ -1,6 +1,7 @@
 import { Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { mustBePrincipal } from "../../auth/rules";
+import { CurrentPrincipal } from "../../auth/current-principal";
+import type { Principal } from "../../auth/principal";
 import { ApiKey } from "../api-key/api-key.entity";
 import { User } from "../user/user.entity";
 import { ApiKeyQuota, ApiTrial, Organization } from "./organization.entity";
@@ -20,13 +21,12 @@ export class Viewer {
 @Resolver(() => Organization)
 export class OrganizationResolver {
   @Query(() => Organization, { description: "The caller's own organization." })
-  organization(@Ctx() ctx: Context): Promise<Organization> {
-    return ctx.services.organizations.ofPrincipal(mustBePrincipal(ctx));
+  organization(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal): Promise<Organization> {
+    return ctx.services.organizations.ofPrincipal(principal);
   }
 
   @Query(() => Viewer)
-  async viewer(@Ctx() ctx: Context): Promise<Viewer> {
-    const principal = mustBePrincipal(ctx);
+  async viewer(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal): Promise<Viewer> {
     return {
       organization: await ctx.services.organizations.ofPrincipal(principal),
       user: principal.kind === "user" ? principal.user : null,

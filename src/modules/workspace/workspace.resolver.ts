@@ -1,7 +1,9 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../../context";
-import { mustBePrincipal } from "../../auth/rules";
+import { CurrentPrincipal } from "../../auth/current-principal";
+import type { Principal } from "../../auth/principal";
 import type { Connection } from "../../common/pagination";
+import { PageArguments } from "../../common/page-args";
 import { Workspace } from "./workspace.entity";
 import { CreateWorkspaceInput, UpdateWorkspaceInput, WorkspaceConnection } from "./workspace.inputs";
 
@@ -10,32 +12,30 @@ export class WorkspaceResolver {
   @Query(() => WorkspaceConnection, { description: "Workspaces the caller reaches; default order CREATED_AT DESC." })
   workspaces(
     @Ctx() ctx: Context,
-    @Arg("search", () => String, { nullable: true }) search?: string,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
-    @Arg("after", () => String, { nullable: true }) after?: string,
-    @Arg("last", () => Int, { nullable: true }) last?: number,
-    @Arg("before", () => String, { nullable: true }) before?: string,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("search", () => String, { nullable: true }) search: string | undefined,
+    @Args(() => PageArguments) page: PageArguments,
   ): Promise<Connection<Workspace>> {
-    return ctx.services.workspaces.list(mustBePrincipal(ctx), { search, first, after, last, before });
+    return ctx.services.workspaces.list(principal, { search, ...page });
   }
 
   @Query(() => Workspace, { nullable: true })
-  workspace(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Workspace | null> {
-    return ctx.services.workspaces.get(mustBePrincipal(ctx), id);
+  workspace(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<Workspace | null> {
+    return ctx.services.workspaces.get(principal, id);
   }
 
   @Mutation(() => Workspace)
-  createWorkspace(@Ctx() ctx: Context, @Arg("input", () => CreateWorkspaceInput) input: CreateWorkspaceInput): Promise<Workspace> {
-    return ctx.services.workspaces.create(mustBePrincipal(ctx), input);
+  createWorkspace(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => CreateWorkspaceInput) input: CreateWorkspaceInput): Promise<Workspace> {
+    return ctx.services.workspaces.create(principal, input);
   }
 
   @Mutation(() => Workspace)
-  updateWorkspace(@Ctx() ctx: Context, @Arg("input", () => UpdateWorkspaceInput) input: UpdateWorkspaceInput): Promise<Workspace> {
-    return ctx.services.workspaces.update(mustBePrincipal(ctx), input);
+  updateWorkspace(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => UpdateWorkspaceInput) input: UpdateWorkspaceInput): Promise<Workspace> {
+    return ctx.services.workspaces.update(principal, input);
   }
 
   @Mutation(() => ID, { description: "Also takes the workspace out of keys' scopes and revokes keys left with none." })
-  deleteWorkspace(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<string> {
-    return ctx.services.workspaces.delete(mustBePrincipal(ctx), id);
+  deleteWorkspace(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<string> {
+    return ctx.services.workspaces.delete(principal, id);
   }
 }

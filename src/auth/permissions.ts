@@ -2,17 +2,17 @@ import type { GraphQLSchema } from "graphql";
 import { applyMiddleware, type IMiddlewareTypeMap } from "graphql-middleware";
 import { allow, deny, shield } from "graphql-shield";
 import type { ShieldRule } from "graphql-shield/typings/types";
-import { fallbackError, isAdmin, isAuthenticated, isFullAccessKey, isOrgFullAccessKey, isOrgFullAccessProductionKey, isOrgScopeKey, isUser, signedInAnd } from "./rules";
+import { fallbackError, isAdmin, isAuthenticated, isFullAccessKey, isOrgFullAccessKey, isOrgFullAccessProductionKey, isOrgScopeKey, isUser, signedInAndAnyOf } from "./rules";
 
 /** An explicit rule for each named field: a field added to a type without a rule here is denied. */
 const fields = (rule: ShieldRule, ...names: string[]) => Object.fromEntries(names.map((name) => [name, rule]));
 
 /** Manage keys: admins and organization-scope full-access keys (each within its own environment). */
-const managesKeys = signedInAnd(isAdmin, isOrgFullAccessKey);
+const managesKeys = signedInAndAnyOf(isAdmin, isOrgFullAccessKey);
 /** Change what both environments share (workspaces, users, memberships): admins and org-scope full-access PRODUCTION keys. */
-const managesShared = signedInAnd(isAdmin, isOrgFullAccessProductionKey);
+const managesShared = signedInAndAnyOf(isAdmin, isOrgFullAccessProductionKey);
 /** Write documents: any user (members within their workspaces) and full-access keys (within scope and environment). */
-const writesDocuments = signedInAnd(isUser, isFullAccessKey);
+const writesDocuments = signedInAndAnyOf(isUser, isFullAccessKey);
 const connection = fields(allow, "edges", "nodes", "pageInfo", "totalCount");
 const edge = fields(allow, "cursor", "node");
 
@@ -29,8 +29,8 @@ export const permissionMap = {
     workspace: isAuthenticated,
     users: isAuthenticated,
     user: isAuthenticated,
-    apiKeys: signedInAnd(isAdmin, isOrgScopeKey),
-    apiKey: signedInAnd(isAdmin, isOrgScopeKey),
+    apiKeys: signedInAndAnyOf(isAdmin, isOrgScopeKey),
+    apiKey: signedInAndAnyOf(isAdmin, isOrgScopeKey),
     documents: isAuthenticated,
     document: isAuthenticated,
   },

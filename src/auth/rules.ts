@@ -58,7 +58,7 @@ export const isOrgScopeKey = rule({ cache: "contextual" })(
  * refusal in order), then any of `rules`. Not `chain`: graphql-shield 7.6.5's chain and race call
  * util.isUndefined, which Node 23 removed, and every guarded field answered INTERNAL_SERVER_ERROR on Node 24.
  */
-export const signedInAnd = (...rules: Parameters<typeof or>) => and(isAuthenticated, or(...rules));
+export const signedInAndAnyOf = (...rules: Parameters<typeof or>) => and(isAuthenticated, or(...rules));
 
 /**
  * What a denied or failed field answers: FORBIDDEN for a rule that said no; our own coded errors

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
 import { IdColumn, TimestampColumn } from "../../db/columns";
-import { Organization } from "../organization/organization.entity";
+import { OrganizationScoped } from "../organization/organization-scoped";
 import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
 
@@ -33,18 +33,7 @@ registerEnumType(ApiKeyStatus, { name: "ApiKeyStatus" });
 @Index("IDX_api_key_org_revoked_created", ["organizationId", "revokedAt", "createdAt", "id"])
 @Index("IDX_api_key_org_last_used", ["organizationId", "lastUsedAt", "id"])
 @Index("IDX_api_key_org_description", ["organizationId", "description", "id"])
-export class ApiKey {
-  @Field(() => ID)
-  @PrimaryColumn({ type: "varchar", length: 36 })
-  id: string;
-
-  @IdColumn("organization_id")
-  organizationId: string;
-
-  @ManyToOne(() => Organization, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "organization_id" })
-  organization?: Organization;
-
+export class ApiKey extends OrganizationScoped {
   @Field(() => String, { nullable: true })
   @Column({ type: "varchar", length: 255, nullable: true })
   description: string | null;
@@ -94,13 +83,6 @@ export class ApiKey {
   @Field(() => Date, { nullable: true })
   @TimestampColumn("revoked_at", { nullable: true })
   revokedAt: Date | null;
-
-  @Field()
-  @TimestampColumn("created_at")
-  createdAt: Date;
-
-  @TimestampColumn("updated_at")
-  updatedAt: Date;
 }
 
 /** A workspace a WORKSPACE-scope key reaches. */

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
 import { IdColumn, TimestampColumn } from "../../db/columns";
 import { ApiKey, ApiKeyEnvironment } from "../api-key/api-key.entity";
-import { Organization } from "../organization/organization.entity";
+import { OrganizationScoped } from "../organization/organization-scoped";
 import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
 
@@ -11,18 +11,7 @@ import { Workspace } from "../workspace/workspace.entity";
 @Entity("document")
 @Index("IDX_document_org_created", ["organizationId", "createdAt", "id"])
 @Index("IDX_document_workspace_created", ["workspaceId", "createdAt", "id"])
-export class Document {
-  @Field(() => ID)
-  @PrimaryColumn({ type: "varchar", length: 36 })
-  id: string;
-
-  @IdColumn("organization_id")
-  organizationId: string;
-
-  @ManyToOne(() => Organization, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "organization_id" })
-  organization?: Organization;
-
+export class Document extends OrganizationScoped {
   @IdColumn("workspace_id")
   workspaceId: string;
 
@@ -51,11 +40,4 @@ export class Document {
   @ManyToOne(() => ApiKey, { onDelete: "SET NULL" })
   @JoinColumn({ name: "created_by_api_key_id" })
   createdByApiKey?: ApiKey;
-
-  @Field()
-  @TimestampColumn("created_at")
-  createdAt: Date;
-
-  @TimestampColumn("updated_at")
-  updatedAt: Date;
 }

@@ -1,14 +1,10 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Entity, PrimaryColumn, Column } from "typeorm";
-import { TimestampColumn } from "../../db/columns";
+import { TimestampColumn, Timestamped } from "../../db/columns";
 
 @ObjectType({ simpleResolvers: true, description: "A customer of the SaaS: owns workspaces, users and API keys." })
 @Entity("organization")
-export class Organization {
-  @Field(() => ID)
-  @PrimaryColumn({ type: "varchar", length: 36 })
-  id: string;
-
+export class Organization extends Timestamped {
   @Field()
   @Column({ type: "varchar", length: 200 })
   name: string;
@@ -22,13 +18,6 @@ export class Organization {
 
   @TimestampColumn("api_trial_ends_at", { nullable: true })
   apiTrialEndsAt: Date | null;
-
-  @Field()
-  @TimestampColumn("created_at")
-  createdAt: Date;
-
-  @TimestampColumn("updated_at")
-  updatedAt: Date;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
 import { IdColumn, TimestampColumn } from "../../db/columns";
-import { Organization } from "../organization/organization.entity";
+import { OrganizationScoped } from "../organization/organization-scoped";
 import { Workspace } from "../workspace/workspace.entity";
 
 export enum UserRole {
@@ -15,18 +15,7 @@ registerEnumType(UserRole, { name: "UserRole" });
 @Index("IDX_user_org_created", ["organizationId", "createdAt", "id"])
 // unique within an organization only: a global index told anyone whether an address exists in another tenant
 @Index("UQ_user_org_email", ["organizationId", "email"], { unique: true })
-export class User {
-  @Field(() => ID)
-  @PrimaryColumn({ type: "varchar", length: 36 })
-  id: string;
-
-  @IdColumn("organization_id")
-  organizationId: string;
-
-  @ManyToOne(() => Organization, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "organization_id" })
-  organization?: Organization;
-
+export class User extends OrganizationScoped {
   @Field()
   @Column({ type: "varchar", length: 254 })
   email: string;
@@ -38,13 +27,6 @@ export class User {
   @Field(() => UserRole)
   @Column({ type: "varchar", length: 16 })
   role: UserRole;
-
-  @Field()
-  @TimestampColumn("created_at")
-  createdAt: Date;
-
-  @TimestampColumn("updated_at")
-  updatedAt: Date;
 }
 
 /** A user's membership of a workspace. */

@@ -81,8 +81,9 @@ export async function createServer(
         principal = await services.authenticator.principalFor(authorization, now);
       } catch (error) {
         if (error instanceof AuthenticationFailed) {
-          services.metrics.refused(ErrorCode.UNAUTHENTICATED, error.reason);
+          // over the address's budget, the refusal is a 429 (counted below), not also a 401
           await services.rateLimits.consumeAnonymous(clientAddress);
+          services.metrics.refused(ErrorCode.UNAUTHENTICATED, error.reason);
         }
         throw error;
       }

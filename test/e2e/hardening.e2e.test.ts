@@ -224,6 +224,10 @@ describe("the anonymous budget: requests with no credential or a refused one, pe
     expect(await refused(s)).toBe(429);
     const signedIn = await Promise.all(Array.from({ length: 10 }, () => org.admin.request(ViewerDocument, {}).then((r) => r.status)));
     expect(signedIn.every((status) => status === 200)).toBe(true);
+    // each refused request is counted once: two 401s (bad_checksum), then a 429 for the third
+    const metrics = await (await fetch(s.metricsUrl)).text();
+    expect(metrics).toMatch(/latchkey_graphql_requests_total\{operation="none",outcome="UNAUTHENTICATED",reason="bad_checksum"\} 2\n/);
+    expect(metrics).toMatch(/latchkey_graphql_requests_total\{operation="none",outcome="RATE_LIMITED",reason="client_address"\} 2\n/);
   });
 
   it("X-Forwarded-For is ignored unless TRUST_PROXY says so: then each forwarded address has its own budget", async () => {

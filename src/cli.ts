@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { GraphQLError } from "graphql";
-import { ConfigError, formatDuration, loadConfig, parseDuration } from "./config";
+import { ConfigError, formatDuration, loadConfig } from "./config";
+import { JwtLifetimeError } from "./auth/jwt";
 import { openDataSource } from "./db/data-source";
 import { buildBareSchema, printSortedSchema } from "./schema";
 import { seedDemo } from "./seed";
@@ -84,12 +85,8 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
           throw new UsageError(`${email} is a user of several organizations (${ids}): pass --organization <id>`);
         }
         const expiresIn = typeof flags["expires-in"] === "string" ? flags["expires-in"] : "1h";
-        const seconds = parseDuration(expiresIn);
-        if (seconds === null) throw new UsageError("--expires-in must look like 30m, 1h, 7d");
-        if (seconds > services.config.jwt.maxTtlSeconds) {
-          throw new UsageError(`--expires-in may be at most JWT_MAX_TTL (${formatDuration(services.config.jwt.maxTtlSeconds)})`);
-        }
-        const token = await services.jwt.sign(users[0].id, seconds);
+        // the signer refuses a malformed lifetime or one past JWT_MAX_TTL (JwtLifetimeError: code USAGE)
+        const token = await services.jwt.sign(users[0].id, expiresIn);
         return { json: { token, userId: users[0].id, organizationId: users[0].organizationId, expiresIn }, text: token };
       });
     case "set-api-plan":
@@ -169,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof GraphQLError ? error.extensions.code : error instanceof UsageError ? "USAGE" : error instanceof ConfigError ? "CONFIG" : "ERROR";
+    const code = error instanceof GraphQLError ? error.extensions.code : error instanceof UsageError || error instanceof JwtLifetimeError ? "USAGE" : error instanceof ConfigError ? "CONFIG" : "ERROR";
     if (values.json) process.stdout.write(JSON.stringify({ error: { code, message } }) + "\n");
     else process.stderr.write(`${message}\n${error instanceof UsageError ? "\n" + USAGE : ""}`);
     return 1;

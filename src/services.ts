@@ -16,7 +16,11 @@ import { DocumentService } from "./modules/document/document.service";
 /** The application's services, built once per process around one DataSource. */
 export function createServices(db: DataSource, config: Config) {
   const metrics = new Metrics(db);
-  const tx = new TransactionRunner(db, (errno) => metrics.transactionRetries.inc({ errno: String(errno) }));
+  const tx = new TransactionRunner(
+    db,
+    (errno) => metrics.transactionRetries.inc({ errno: String(errno) }),
+    () => metrics.afterCommitFailures.inc(), // never silent: an after-commit subscriber that fails is counted
+  );
   const jwt = new JwtService(config);
   return {
     metrics,

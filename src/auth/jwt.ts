@@ -64,9 +64,9 @@ export class JwtService {
   async sign(userId: string, lifetime: string | number = "1h"): Promise<string> {
     if (!this.secretKey) throw new Error("JWT_SECRET is required to issue tokens (JWKS is verify-only)");
     const seconds = typeof lifetime === "number" ? lifetime : parseDuration(lifetime);
-    if (seconds === null || seconds <= 0) throw new JwtLifetimeError("A token lifetime looks like 30m, 1h or 7d");
+    if (seconds === null || seconds <= 0) throw new JwtLifetimeError("A token lifetime (--expires-in) looks like 30m, 1h or 7d");
     if (seconds > this.config.jwt.maxTtlSeconds) {
-      throw new JwtLifetimeError(`A token may live at most JWT_MAX_TTL (${formatDuration(this.config.jwt.maxTtlSeconds)})`);
+      throw new JwtLifetimeError(`A token (--expires-in) may live at most JWT_MAX_TTL (${formatDuration(this.config.jwt.maxTtlSeconds)})`);
     }
     const expiresIn = Math.floor(Date.now() / 1000) + seconds;
     let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(userId).setIssuedAt().setExpirationTime(expiresIn);

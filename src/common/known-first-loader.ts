@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { In, type DataSource, type EntityTarget, type FindOptionsWhere } from "typeorm";
 
 /**
  * A DataLoader that answers synchronously for what it already knows (offered, or loaded earlier in
@@ -47,4 +48,24 @@ export class KnownFirstLoader<V> {
     const admitted = this.admit(value);
     if (admitted !== undefined) this.known.set(key, admitted);
   }
+}
+
+/**
+ * Rows of one organization by id: null when missing, of another organization, or not `visible` to the
+ * caller; offers are judged by the same rule.
+ */
+export function organizationRowsById<T extends { id: string; organizationId: string }>(
+  db: DataSource,
+  entity: EntityTarget<T>,
+  organizationId: string,
+  visible: (row: T) => boolean,
+): KnownFirstLoader<T | null> {
+  return new KnownFirstLoader<T | null>(
+    async (ids) => {
+      const rows = await db.getRepository(entity).findBy({ id: In([...ids]), organizationId } as FindOptionsWhere<T>);
+      const byId = new Map(rows.filter(visible).map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    (row) => (row && visible(row) ? row : null),
+  );
 }

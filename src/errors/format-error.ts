@@ -36,7 +36,7 @@ export function productionFormatError(formatted: GraphQLFormattedError): GraphQL
   return shaped.message.includes("Did you mean") ? { ...shaped, message: withoutSuggestions(shaped.message) } : shaped;
 }
 
-export const withoutSuggestions = (message: string) => message.replace(/\s*Did you mean [^]*$/, "");
+const withoutSuggestions = (message: string) => message.replace(/\s*Did you mean [^]*$/, "");
 
 function shapeError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const ext = formatted.extensions ?? {};

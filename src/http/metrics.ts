@@ -52,6 +52,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly afterCommitFailures = new Counter({
+    name: "latchkey_after_commit_failures_total",
+    help: "Write subscribers that failed after a commit (the write itself stands).",
+    registers: [this.registry],
+  });
+
   readonly transactionRetries = new Counter({
     name: "latchkey_transaction_retries_total",
     help: "Write transactions run again after a deadlock (1213) or lock-wait timeout (1205).",

@@ -111,6 +111,7 @@ describe.each(databases)("the write hook on %s", (kind) => {
       const renamed = await gql(`mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`, { i: { name: "after a failing subscriber" } }, small.admin.token);
       expect(renamed.errors).toBeUndefined();
       expect(committed.map(strip)).toEqual([[{ action: "workspace.created", target: { type: "workspace", id: renamed.data!.createWorkspace.id }, actor: { kind: "user", id: small.admin.userId } }]]);
+      expect(await (await fetch(server.metricsUrl)).text()).toMatch(/^latchkey_after_commit_failures_total 1$/m);
     } finally {
       failing();
     }

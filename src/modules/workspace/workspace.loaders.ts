@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
-import { In } from "typeorm";
 import { canSeeWorkspace, type Principal } from "../../auth/principal";
-import { KnownFirstLoader } from "../../common/known-first-loader";
+import { KnownFirstLoader, organizationRowsById } from "../../common/known-first-loader";
 import { rowMapper } from "../../db/rows";
 import { Workspace } from "./workspace.entity";
 
@@ -40,16 +39,6 @@ export function linkedWorkspacesLoader(db: DataSource, principal: Principal | nu
 
 /** Workspaces by id, null when missing or out of the principal's reach. */
 export function workspaceLoaders(db: DataSource, principal: Principal | null) {
-  const org = principal?.organizationId ?? "";
   const visible = (w: Workspace) => principal !== null && canSeeWorkspace(principal, w);
-  return {
-    workspace: new KnownFirstLoader<Workspace | null>(
-      async (ids) => {
-        const workspaces = await db.getRepository(Workspace).findBy({ id: In([...ids]), organizationId: org });
-        const byId = new Map(workspaces.filter(visible).map((w) => [w.id, w]));
-        return ids.map((id) => byId.get(id) ?? null);
-      },
-      (w) => (w && visible(w) ? w : null),
-    ),
-  };
+  return { workspace: organizationRowsById(db, Workspace, principal?.organizationId ?? "", visible) };
 }

@@ -36,7 +36,9 @@ function sqliteDb(path: string): FloorDb {
   db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 5000");
   // the same case folding as the server's (a JS LOWER that folds non-ASCII too), so searches agree
-  db.function("lower", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
+  db.function("lower", { deterministic: true }, (value: unknown) =>
+    typeof value === "string" ? value.toLowerCase() : value,
+  );
   const cache = new Map<string, Database.Statement>();
   const prepared = (sql: string) => {
     let statement = cache.get(sql);
@@ -59,7 +61,13 @@ function sqliteDb(path: string): FloorDb {
 }
 
 function mysqlDb(uri: string): FloorDb {
-  const pool: Pool = createPool({ uri, ...MYSQL_SESSION, connectionLimit: 10, waitForConnections: true, queueLimit: 0 });
+  const pool: Pool = createPool({
+    uri,
+    ...MYSQL_SESSION,
+    connectionLimit: 10,
+    waitForConnections: true,
+    queueLimit: 0,
+  });
   return {
     async one(sql, params) {
       statements++;
@@ -109,7 +117,8 @@ const STATUS_SQL: Record<string, string> = {
   EXPIRED: "(k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= ?)",
 };
 
-const cursorOf = (createdAt: string, id: string) => Buffer.from(JSON.stringify(["CREATED_AT:DESC", createdAt, id])).toString("base64url");
+const cursorOf = (createdAt: string, id: string) =>
+  Buffer.from(JSON.stringify(["CREATED_AT:DESC", createdAt, id])).toString("base64url");
 const likePattern = (search: string) => `%${search.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 async function principal(authorization: string | undefined): Promise<{ organizationId: string }> {
@@ -226,7 +235,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, status: number, json: unknown): void {
   const payload = JSON.stringify(json);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload) });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(payload),
+  });
   res.end(payload);
 }
 
@@ -239,10 +251,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     const now = new Date();
     const { organizationId } = await principal(req.headers.authorization);
     const first = request.variables?.first ?? 20;
-    if (!Number.isInteger(first) || first < 0 || first > 100) throw new HttpError(200, "BAD_USER_INPUT", "first must be between 0 and 100");
+    if (!Number.isInteger(first) || first < 0 || first > 100)
+      throw new HttpError(200, "BAD_USER_INPUT", "first must be between 0 and 100");
     send(res, 200, await listKeys(organizationId, first, request.variables?.filter ?? {}, now));
   } catch (error) {
-    if (error instanceof HttpError) return send(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+    if (error instanceof HttpError)
+      return send(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
     process.stderr.write(`floor: ${(error as Error).stack}\n`);
     send(res, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
   }

@@ -46,7 +46,15 @@ async function run(message: LoadRequest): Promise<LoadResult> {
   const headers = { "content-type": "application/json", authorization: message.workload.authorization };
   let requests: autocannon.Request[];
   if (message.workload.kind === "static") {
-    requests = [{ method: "POST", path: "/graphql", headers, body: message.workload.body, ...(message.checkBodies ? { onResponse: noteBody } : {}) }];
+    requests = [
+      {
+        method: "POST",
+        path: "/graphql",
+        headers,
+        body: message.workload.body,
+        ...(message.checkBodies ? { onResponse: noteBody } : {}),
+      },
+    ];
   } else {
     // one createApiKey, then revoke the key it made, on each connection in turn
     const createBody = JSON.stringify({ query: CREATE_KEY_MUTATION, variables: { input: CREATE_KEY_INPUT } });
@@ -59,7 +67,9 @@ async function run(message: LoadRequest): Promise<LoadResult> {
         onResponse: (status: number, body: string, context: object) => {
           noteBody(status, body);
           try {
-            (context as Context).keyId = (JSON.parse(body) as { data: { createApiKey: { apiKey: { id: string } } } }).data.createApiKey.apiKey.id;
+            (context as Context).keyId = (
+              JSON.parse(body) as { data: { createApiKey: { apiKey: { id: string } } } }
+            ).data.createApiKey.apiKey.id;
           } catch {
             (context as Context).keyId = undefined;
           }

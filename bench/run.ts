@@ -27,7 +27,14 @@ import {
   stopProcess,
   type Started,
 } from "./lib/proc";
-import { finish, type ReportMeta, type ResultFile, type RunSample, type ScenarioSummary, type TargetResult } from "./lib/report";
+import {
+  finish,
+  type ReportMeta,
+  type ResultFile,
+  type RunSample,
+  type ScenarioSummary,
+  type TargetResult,
+} from "./lib/report";
 import type { LoadRequest, LoadResult } from "./loadgen";
 
 /** Run order within a repeat: each scenario next to its floor (and (a) next to (a) without shield). */
@@ -169,7 +176,8 @@ function parseOptions(argv: string[]): Options {
     }
   }
   for (const db of o.databases) if (db !== "sqlite" && db !== "mysql") throw new Error(`--db: unknown database ${db}`);
-  if (o.databases.includes("mysql") && !process.env.BENCH_MYSQL_URL) throw new Error("--db mysql needs BENCH_MYSQL_URL");
+  if (o.databases.includes("mysql") && !process.env.BENCH_MYSQL_URL)
+    throw new Error("--db mysql needs BENCH_MYSQL_URL");
   if (o.duration <= 0) throw new Error("--duration must be positive");
   if (o.profile && !outGiven) o.out = join(ROOT, "bench", "results", "profile");
   return o;
@@ -251,7 +259,12 @@ async function sqlCount(url: string): Promise<number | null> {
 }
 
 /** Statements per request over `times` sequential requests (exact: nothing else runs meanwhile). */
-async function sqlPerRequest(url: string, send: () => Promise<unknown>, times = 5, requestsPerSend = 1): Promise<number | null> {
+async function sqlPerRequest(
+  url: string,
+  send: () => Promise<unknown>,
+  times = 5,
+  requestsPerSend = 1,
+): Promise<number | null> {
   await send(); // not counted: a first request may fill a cache or write lastUsedAt (once a minute)
   const before = await sqlCount(url);
   if (before === null) return null;
@@ -265,7 +278,11 @@ function firstDifference(a: unknown, b: unknown, path = "$"): string | null {
   if (a && b && typeof a === "object" && typeof b === "object") {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const key of keys) {
-      const d = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+      const d = firstDifference(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        `${path}.${key}`,
+      );
       if (d) return d;
     }
     const ka = Object.keys(a).join(",");
@@ -276,13 +293,22 @@ function firstDifference(a: unknown, b: unknown, path = "$"): string | null {
 }
 
 const signJwt = (userId: string) =>
-  new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(userId).setIssuedAt().setExpirationTime("6h").sign(new TextEncoder().encode(JWT_SECRET));
+  new SignJWT({})
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime("6h")
+    .sign(new TextEncoder().encode(JWT_SECRET));
 
 function gitCommit(): string {
   // read-only: GIT_OPTIONAL_LOCKS=0 keeps `git status` from refreshing the index
   const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
   const out = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8", env });
-  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8", env });
+  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env,
+  });
   return (out.stdout?.trim() || "unknown") + (dirty.stdout?.trim() ? "+changes" : "");
 }
 
@@ -296,7 +322,12 @@ interface DbOutcome {
 /** The checkout the run started from (the build under test), read once at start. */
 let COMMIT = "unknown";
 
-async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGenerator, serverCpu: number | null): Promise<DbOutcome> {
+async function benchDatabase(
+  target: DbTarget,
+  options: Options,
+  loadgen: LoadGenerator,
+  serverCpu: number | null,
+): Promise<DbOutcome> {
   const work = join(ROOT, "bench", ".work");
   mkdirSync(work, { recursive: true });
   const invalid: string[] = [];
@@ -306,10 +337,19 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
   let t0 = Date.now();
   await resetDatabase(target);
   await migrate(target);
-  const fixtures: Fixtures = await seedDataset(target, { seed: options.seed, organizations: 200, bigOrgKeys: 200, now: new Date() });
+  const fixtures: Fixtures = await seedDataset(target, {
+    seed: options.seed,
+    organizations: 200,
+    bigOrgKeys: 200,
+    now: new Date(),
+  });
   log(`   migrated and seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(fixtures.counts)}`);
 
-  const [adminJwt, writerJwt, memberJwt] = await Promise.all([signJwt(fixtures.admin.id), signJwt(fixtures.writer.id), signJwt(fixtures.member.id)]);
+  const [adminJwt, writerJwt, memberJwt] = await Promise.all([
+    signJwt(fixtures.admin.id),
+    signJwt(fixtures.writer.id),
+    signJwt(fixtures.member.id),
+  ]);
   const allScenarios = buildScenarios(fixtures, { adminJwt, writerJwt, apiKey: fixtures.apiKey.token });
   const scenarios = allScenarios.filter((s) => options.scenarios.includes(s.name));
   scenarios.sort((x, y) => options.scenarios.indexOf(x.name) - options.scenarios.indexOf(y.name));
@@ -351,9 +391,21 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
 
   try {
     t0 = Date.now();
-    started.server = await startProcess("server", serverCommand, serverEnv({}), listening, join(work, `server-${target.label}.log`));
+    started.server = await startProcess(
+      "server",
+      serverCommand,
+      serverEnv({}),
+      listening,
+      join(work, `server-${target.label}.log`),
+    );
     if (needs.has("noshield")) {
-      started.noshield = await startProcess("server (shield off)", serverCommand, serverEnv({ BENCH_DISABLE_SHIELD: "1" }), listening, join(work, `server-noshield-${target.label}.log`));
+      started.noshield = await startProcess(
+        "server (shield off)",
+        serverCommand,
+        serverEnv({ BENCH_DISABLE_SHIELD: "1" }),
+        listening,
+        join(work, `server-noshield-${target.label}.log`),
+      );
     }
     if (needs.has("floor")) {
       const floorDb = target.kind === "sqlite" ? target.serverUrl : target.mysqlUri!;
@@ -376,7 +428,8 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
       const { json } = await post(url, memberProbe, `Bearer ${memberJwt}`);
       return !(json as { data?: { apiKeys?: unknown } }).data?.apiKeys;
     };
-    if (!(await shieldOn(urlOf("server")))) invalid.push("graphql-shield looks off on the server under test: a member could list API keys");
+    if (!(await shieldOn(urlOf("server"))))
+      invalid.push("graphql-shield looks off on the server under test: a member could list API keys");
     if (started.noshield) {
       shieldSwitch = !(await shieldOn(urlOf("noshield")));
       if (!shieldSwitch) log("   the server ignores BENCH_DISABLE_SHIELD=1: the shield comparison is n/a");
@@ -406,7 +459,8 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
         answers.set(s.name, json);
       } else {
         const created = await post(urlOf("server"), bodies.create(), s.workload.authorization);
-        const id = (created.json as { data?: { createApiKey?: { apiKey?: { id?: string } } } }).data?.createApiKey?.apiKey?.id;
+        const id = (created.json as { data?: { createApiKey?: { apiKey?: { id?: string } } } }).data?.createApiKey
+          ?.apiKey?.id;
         const revoked = id ? await post(urlOf("server"), bodies.revoke(id), s.workload.authorization) : null;
         if (!id || !revoked || (revoked.json as { errors?: unknown }).errors) {
           invalid.push(`${s.name}: create/revoke failed: ${JSON.stringify(created.json).slice(0, 300)}`);
@@ -431,7 +485,10 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
         const s = scenarios.find((x) => x.name === name)!;
         const r = scenarios.find((x) => x.name === reference)!;
         if (s.workload.kind === "static" && r.workload.kind === "static") {
-          const [x, y] = await Promise.all([post(urlOf(s.target), s.workload.body, s.workload.authorization), post(urlOf(r.target), r.workload.body, r.workload.authorization)]);
+          const [x, y] = await Promise.all([
+            post(urlOf(s.target), s.workload.body, s.workload.authorization),
+            post(urlOf(r.target), r.workload.body, r.workload.authorization),
+          ]);
           difference = firstDifference(x.json, y.json);
         }
       }
@@ -447,12 +504,22 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
     const admin = `Bearer ${adminJwt}`;
     const authOnly = {
       jwt: counting ? await sqlPerRequest(urlOf("server"), () => post(urlOf("server"), bodies.typename, admin)) : null,
-      key: counting ? await sqlPerRequest(urlOf("server"), () => post(urlOf("server"), bodies.typename, `Bearer ${fixtures.apiKey.token}`)) : null,
+      key: counting
+        ? await sqlPerRequest(urlOf("server"), () =>
+            post(urlOf("server"), bodies.typename, `Bearer ${fixtures.apiKey.token}`),
+          )
+        : null,
     };
     // scenarios left out of the runs still get their statements counted on the main server
     const probeOnly = allScenarios.filter((s) => s.target === "server" && !scenarios.includes(s));
     for (const s of probeOnly) {
-      scenarioResults.set(s.name, { name: s.name, title: s.title, target: s.target, runs: [], skipped: "not run (SQL counted only)" });
+      scenarioResults.set(s.name, {
+        name: s.name,
+        title: s.title,
+        target: s.target,
+        runs: [],
+        skipped: "not run (SQL counted only)",
+      });
     }
     for (const s of [...runnable, ...probeOnly]) {
       const url = urlOf(s.target);
@@ -466,7 +533,8 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
           url,
           async () => {
             const created = await post(url, bodies.create(), workload.authorization);
-            const id = (created.json as { data: { createApiKey: { apiKey: { id: string } } } }).data.createApiKey.apiKey.id;
+            const id = (created.json as { data: { createApiKey: { apiKey: { id: string } } } }).data.createApiKey.apiKey
+              .id;
             await post(url, bodies.revoke(id), workload.authorization);
           },
           5,
@@ -474,7 +542,10 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
         );
       }
       const summary = scenarioResults.get(s.name)!;
-      summary.sql = perRequest === null ? null : { perRequest, ...(s.target !== "floor" && auth !== null ? { beyondAuth: perRequest - auth } : {}) };
+      summary.sql =
+        perRequest === null
+          ? null
+          : { perRequest, ...(s.target !== "floor" && auth !== null ? { beyondAuth: perRequest - auth } : {}) };
     }
     if (counting) {
       sqlByPageSize = {};
@@ -489,7 +560,12 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
       for (const s of runnable) {
         const proc = started[s.target]!;
         const warm = repeat === 0 ? options.warmup : options.rewarm;
-        const request = { url: proc.url, connections: options.connections, workload: s.workload, checkBodies: options.checkBodies };
+        const request = {
+          url: proc.url,
+          connections: options.connections,
+          workload: s.workload,
+          checkBodies: options.checkBodies,
+        };
         if (warm > 0) await loadgen.run({ ...request, duration: warm });
         const sampleAll = () => ({
           at: performance.now(),
@@ -529,7 +605,10 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
           ...(result.firstError ? { firstError: result.firstError } : {}),
         };
         const problems = result.errors + result.non2xx + result.graphqlErrors;
-        if (problems > 0) invalid.push(`${s.name} repeat ${repeat + 1}: ${result.errors} connection errors, ${result.non2xx} non-2xx, ${result.graphqlErrors} error answers; first: ${result.firstError ?? "–"}`);
+        if (problems > 0)
+          invalid.push(
+            `${s.name} repeat ${repeat + 1}: ${result.errors} connection errors, ${result.non2xx} non-2xx, ${result.graphqlErrors} error answers; first: ${result.firstError ?? "–"}`,
+          );
         scenarioResults.get(s.name)!.runs.push(sample);
         log(
           `   [${target.label} ${repeat + 1}/${options.repeats}] ${s.name.padEnd(10)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50.toFixed(1).padStart(5)} ms  p99 ${result.latency.p99.toFixed(1).padStart(6)} ms  ` +
@@ -555,7 +634,9 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
       database: target.label,
       date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
       commit: COMMIT,
-      ...(options.serverMain !== join(ROOT, "dist", "bench", "server.js") ? { server: relative(ROOT, options.serverMain) || options.serverMain } : {}),
+      ...(options.serverMain !== join(ROOT, "dist", "bench", "server.js")
+        ? { server: relative(ROOT, options.serverMain) || options.serverMain }
+        : {}),
       node: process.version,
       cpu: `${cpus()[0]?.model?.trim() ?? "unknown CPU"} × ${cpus().length}`,
       pinned: serverCpu !== null,
@@ -586,7 +667,11 @@ async function benchDatabase(target: DbTarget, options: Options, loadgen: LoadGe
     log(`   wrote ${base}.md and ${base}.json`);
     return { label: target.label, markdown: md, invalid, missed: targets.filter((t) => t.met === false) };
   } finally {
-    await Promise.all([stopProcess(started.server, options.profile ? 60_000 : 5000), stopProcess(started.noshield), stopProcess(started.floor)]);
+    await Promise.all([
+      stopProcess(started.server, options.profile ? 60_000 : 5000),
+      stopProcess(started.noshield),
+      stopProcess(started.floor),
+    ]);
     if (options.profile) {
       try {
         const summary = summarizeProfiles(profileDir, ROOT);
@@ -622,14 +707,18 @@ async function main(): Promise<void> {
   const started = Date.now();
   const outcomes: DbOutcome[] = [];
   const n = options.scenarios.length;
-  const perDb = n * (options.warmup + options.duration) + (options.repeats - 1) * n * (options.rewarm + options.duration) + 20;
+  const perDb =
+    n * (options.warmup + options.duration) + (options.repeats - 1) * n * (options.rewarm + options.duration) + 20;
   log(
     `bench: ${options.databases.join(" + ")}, ${n} scenarios × ${options.repeats} repeats × ${options.duration} s, ${options.connections} connections; ` +
       `about ${Math.ceil((perDb * options.databases.length) / 60)} min${pin ? "" : " (not pinned)"}`,
   );
   try {
     for (const db of options.databases) {
-      const target = db === "sqlite" ? sqliteTarget(join(ROOT, "bench", ".work", "bench.sqlite")) : mysqlTarget(process.env.BENCH_MYSQL_URL!);
+      const target =
+        db === "sqlite"
+          ? sqliteTarget(join(ROOT, "bench", ".work", "bench.sqlite"))
+          : mysqlTarget(process.env.BENCH_MYSQL_URL!);
       outcomes.push(await benchDatabase(target, options, loadgen, pin ? 0 : null));
     }
   } finally {

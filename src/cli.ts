@@ -52,12 +52,18 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
     case "migrate":
       return withServices(async ({ db }) => {
         const applied = (await db.query("SELECT name FROM migrations ORDER BY id")) as { name: string }[];
-        return { json: { migrations: applied.map((m) => m.name) }, text: `Database is up to date (${applied.length} migrations).` };
+        return {
+          json: { migrations: applied.map((m) => m.name) },
+          text: `Database is up to date (${applied.length} migrations).`,
+        };
       });
     case "seed-demo":
       return withServices(async (services) => {
         const demo = await seedDemo(services);
-        return { json: demo, text: `Demo organization ${demo.organizationId}\nAdmin ${demo.adminEmail}, token:\n${demo.adminToken}` };
+        return {
+          json: demo,
+          text: `Demo organization ${demo.organizationId}\nAdmin ${demo.adminEmail}, token:\n${demo.adminToken}`,
+        };
       });
     case "create-organization":
       return withServices(async (services) => {
@@ -79,7 +85,10 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
         const email = required(flags, "email");
         const organizationId = typeof flags.organization === "string" ? flags.organization : undefined;
         const users = await services.organizationAdmin.findUsersByEmail(email, organizationId);
-        if (users.length === 0) throw new UsageError(`No user with email ${email}${organizationId ? ` in organization ${organizationId}` : ""}`);
+        if (users.length === 0)
+          throw new UsageError(
+            `No user with email ${email}${organizationId ? ` in organization ${organizationId}` : ""}`,
+          );
         if (users.length > 1) {
           const ids = users.map((u) => u.organizationId).join(", ");
           throw new UsageError(`${email} is a user of several organizations (${ids}): pass --organization <id>`);
@@ -87,7 +96,10 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
         const expiresIn = typeof flags["expires-in"] === "string" ? flags["expires-in"] : "1h";
         // the signer refuses a malformed lifetime or one past JWT_MAX_TTL (JwtLifetimeError: code USAGE)
         const token = await services.jwt.sign(users[0].id, expiresIn);
-        return { json: { token, userId: users[0].id, organizationId: users[0].organizationId, expiresIn }, text: token };
+        return {
+          json: { token, userId: users[0].id, organizationId: users[0].organizationId, expiresIn },
+          text: token,
+        };
       });
     case "set-api-plan":
       return withServices(async (services) => {
@@ -110,7 +122,8 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
         } catch {
           // missing file: stale
         }
-        if (committed !== sdl) throw new Error("schema/schema.graphql is stale: run `npm run schema:emit` and commit it");
+        if (committed !== sdl)
+          throw new Error("schema/schema.graphql is stale: run `npm run schema:emit` and commit it");
         return { json: { schema: "up to date" }, text: "schema/schema.graphql is up to date" };
       }
       writeFileSync(SCHEMA_FILE, sdl);
@@ -166,7 +179,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof GraphQLError ? error.extensions.code : error instanceof UsageError || error instanceof JwtLifetimeError ? "USAGE" : error instanceof ConfigError ? "CONFIG" : "ERROR";
+    const code =
+      error instanceof GraphQLError
+        ? error.extensions.code
+        : error instanceof UsageError || error instanceof JwtLifetimeError
+          ? "USAGE"
+          : error instanceof ConfigError
+            ? "CONFIG"
+            : "ERROR";
     if (values.json) process.stdout.write(JSON.stringify({ error: { code, message } }) + "\n");
     else process.stderr.write(`${message}\n${error instanceof UsageError ? "\n" + USAGE : ""}`);
     return 1;

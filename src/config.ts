@@ -1,8 +1,6 @@
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 const positiveInt = (fallback: number) =>
   z
@@ -42,7 +40,10 @@ const duration = (fallback: string) =>
 const databaseUrl = z
   .string()
   .default("sqlite:./data/latchkey.sqlite")
-  .refine((v) => /^sqlite:.+/.test(v) || /^(mysql|mariadb):\/\/.+/.test(v), "must be sqlite:<path>, mysql://user:pass@host:port/db or mariadb://…");
+  .refine(
+    (v) => /^sqlite:.+/.test(v) || /^(mysql|mariadb):\/\/.+/.test(v),
+    "must be sqlite:<path>, mysql://user:pass@host:port/db or mariadb://…",
+  );
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -71,7 +72,10 @@ const envSchema = z.object({
   TRUST_PROXY: z
     .string()
     .default("false")
-    .refine((v) => /^(true|false|\d{1,2}|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/.test(v), "must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs"),
+    .refine(
+      (v) => /^(true|false|\d{1,2}|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/.test(v),
+      "must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs",
+    ),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_PORT: z
     .string()
@@ -105,7 +109,12 @@ export interface Config {
   logLevel: string;
   introspection: boolean;
   /** perOrganizationPerMinute applies to each environment of an organization; anonymous is per client address. */
-  rateLimits: { redisUrl?: string; perKeyPerMinute: number; perOrganizationPerMinute: number; anonymousPerMinute: number };
+  rateLimits: {
+    redisUrl?: string;
+    perKeyPerMinute: number;
+    perOrganizationPerMinute: number;
+    anonymousPerMinute: number;
+  };
   trustProxy: boolean | number | string[];
   /** /metrics: behind a bearer token, on a port of its own, or (production without either) not served. */
   metrics: { token?: string; port?: number };
@@ -134,7 +143,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
-    jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, maxTtlSeconds: e.JWT_MAX_TTL },
+    jwt: {
+      secret: e.JWT_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      maxTtlSeconds: e.JWT_MAX_TTL,
+    },
     apiTrialDays: e.API_TRIAL_DAYS,
     apiKeyLimit: e.API_KEY_LIMIT,
     logLevel: e.LOG_LEVEL,

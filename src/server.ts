@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import Fastify, { FastifyInstance } from "fastify";
 import { DataSource } from "typeorm";
@@ -41,7 +44,10 @@ export async function createServer(
     logger: {
       level: config.logLevel,
       ...(options.logStream ? { stream: options.logStream } : {}),
-      redact: { paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization"], censor: "[redacted]" },
+      redact: {
+        paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization"],
+        censor: "[redacted]",
+      },
       // a query string may carry a credential (?access_token=…, ?token=lk_…): never logged
       serializers: {
         req: (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
@@ -67,7 +73,13 @@ export async function createServer(
   });
   // Fastify's own 404 logs and echoes the whole URL, query string included
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ message: `Route ${request.method}:${withoutQuery(request.url)} not found`, error: "Not Found", statusCode: 404 }),
+    reply
+      .code(404)
+      .send({
+        message: `Route ${request.method}:${withoutQuery(request.url)} not found`,
+        error: "Not Found",
+        statusCode: 404,
+      }),
   );
 
   /**
@@ -144,7 +156,8 @@ export async function createServer(
   });
 
   app.addHook("onClose", () => services.rateLimits.close());
-  if (!(await services.rateLimits.ready())) app.log.warn("Redis is not reachable yet: rate limits are counted in this process until it is");
+  if (!(await services.rateLimits.ready()))
+    app.log.warn("Redis is not reachable yet: rate limits are counted in this process until it is");
   // /metrics: on its own port when METRICS_PORT is set, else here behind METRICS_TOKEN; in production never open
   let metricsApp: FastifyInstance | undefined;
   if (config.metrics.port !== undefined) {
@@ -161,7 +174,9 @@ export async function createServer(
     try {
       // a frozen database must not hang the probe: no answer within 2 s is "not ready"
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("readiness timeout")), 2000)));
+      const timeout = new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error("readiness timeout")), 2000)),
+      );
       await Promise.race([db.query("SELECT 1"), timeout]).finally(() => clearTimeout(timer));
       return { status: "ok" };
     } catch {

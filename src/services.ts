@@ -29,7 +29,11 @@ export function createServices(db: DataSource, config: Config) {
     config,
     tx,
     jwt,
-    authenticator: new Authenticator(db, jwt, new ApiKeyAuthenticator(db, tx, (outcome) => metrics.keyAuthentications.inc({ outcome }))),
+    authenticator: new Authenticator(
+      db,
+      jwt,
+      new ApiKeyAuthenticator(db, tx, (outcome) => metrics.keyAuthentications.inc({ outcome })),
+    ),
     organizations: new OrganizationService(db, config),
     organizationAdmin: new OrganizationAdmin(db, tx),
     workspaces: new WorkspaceService(db, tx),

@@ -25,7 +25,8 @@ export function sqliteTarget(path: string): DbTarget {
 }
 
 export function mysqlTarget(url: string): DbTarget {
-  if (!/^(mysql|mariadb):\/\/.+/.test(url)) throw new Error(`BENCH_MYSQL_URL must be mysql://… or mariadb://…, got ${url}`);
+  if (!/^(mysql|mariadb):\/\/.+/.test(url))
+    throw new Error(`BENCH_MYSQL_URL must be mysql://… or mariadb://…, got ${url}`);
   const mariadb = url.startsWith("mariadb://");
   return {
     kind: "mysql",
@@ -58,10 +59,14 @@ export async function resetDatabase(target: DbTarget): Promise<void> {
       (error as { code?: string }).code === "ER_BAD_DB_ERROR"
         ? "\n  create it first, e.g. mariadb --no-defaults --socket=/tmp/latchkey-mariadb/mysqld.sock -uroot -e 'CREATE DATABASE IF NOT EXISTS latchkey_bench'"
         : "";
-    throw new Error(`cannot connect to ${target.serverUrl.replace(/:[^:@/]*@/, ":***@")}: ${(error as Error).message}${hint}`);
+    throw new Error(
+      `cannot connect to ${target.serverUrl.replace(/:[^:@/]*@/, ":***@")}: ${(error as Error).message}${hint}`,
+    );
   }
   try {
-    const [rows] = await conn.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()");
+    const [rows] = await conn.query(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()",
+    );
     await conn.query("SET FOREIGN_KEY_CHECKS = 0");
     for (const row of rows as { name: string }[]) await conn.query(`DROP TABLE IF EXISTS \`${row.name}\``);
     await conn.query("SET FOREIGN_KEY_CHECKS = 1");
@@ -75,7 +80,9 @@ export async function migrate(target: DbTarget): Promise<void> {
   const modulePath = join(ROOT, "dist", "src", "db", "data-source.js");
   if (!existsSync(modulePath)) throw new Error(`${modulePath} is missing: run \`npm run build\` first`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { openDataSource } = require(modulePath) as { openDataSource(url: string): Promise<{ destroy(): Promise<void> }> };
+  const { openDataSource } = require(modulePath) as {
+    openDataSource(url: string): Promise<{ destroy(): Promise<void> }>;
+  };
   const ds = await openDataSource(target.serverUrl);
   await ds.destroy();
 }

@@ -8,7 +8,8 @@ export const CLK_TCK = (() => {
   return Number.isFinite(n) && n > 0 ? n : 100;
 })();
 
-export const hasTaskset = (): boolean => spawnSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" }).status === 0;
+export const hasTaskset = (): boolean =>
+  spawnSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" }).status === 0;
 
 export function cpuCount(): number {
   const out = spawnSync("nproc", [], { encoding: "utf8" });

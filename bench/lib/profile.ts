@@ -37,15 +37,19 @@ export function summarizeProfiles(dir: string, root: string, top = 25): string {
       const where = url ? `${relative(root, url)}:${frame.lineNumber + 1}` : "";
       const name = `${frame.functionName || "(anonymous)"} ${where}`.trim();
       byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
-      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.includes("/dist/src/") ? "latchkey (dist/src)" : url ? "node internals" : frame.functionName);
+      const pkg =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+        (url.includes("/dist/src/") ? "latchkey (dist/src)" : url ? "node internals" : frame.functionName);
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + micros);
     }
     const pct = (micros: number) => ((micros / total) * 100).toFixed(1).padStart(5) + "%";
     lines.push(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
     lines.push("  by package (self time):");
-    for (const [name, micros] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`    ${pct(micros)}  ${name}`);
+    for (const [name, micros] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      lines.push(`    ${pct(micros)}  ${name}`);
     lines.push(`  top ${top} functions (self time):`);
-    for (const [name, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`    ${pct(micros)}  ${name}`);
+    for (const [name, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+      lines.push(`    ${pct(micros)}  ${name}`);
   }
   return lines.join("\n");
 }

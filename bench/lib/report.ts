@@ -99,12 +99,18 @@ export function summarize(summary: ScenarioSummary): ScenarioSummary {
 }
 
 const fmt = (n: number | undefined, digits = 0) =>
-  n === undefined || !Number.isFinite(n) ? "–" : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  n === undefined || !Number.isFinite(n)
+    ? "–"
+    : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 const signed = (n: number) => (n >= 0 ? "+" : "") + fmt(n, 1);
 
 const withRange = (s: Spread | undefined, digits: number) =>
-  s ? (s.min === s.max ? fmt(s.median, digits) : `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`) : "–";
+  s
+    ? s.min === s.max
+      ? fmt(s.median, digits)
+      : `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`
+    : "–";
 
 export interface ReportMeta {
   database: string;
@@ -132,7 +138,9 @@ export interface ReportMeta {
 export function markdown(meta: ReportMeta, scenarios: ScenarioSummary[], targets: TargetResult[]): string {
   const lines: string[] = [];
   const db = meta.database;
-  lines.push(`### ${db === "sqlite" ? "SQLite" : db === "mariadb" ? "MariaDB" : "MySQL"}${meta.quick ? " (--quick)" : ""}`);
+  lines.push(
+    `### ${db === "sqlite" ? "SQLite" : db === "mariadb" ? "MariaDB" : "MySQL"}${meta.quick ? " (--quick)" : ""}`,
+  );
   lines.push("");
   lines.push(
     `${meta.date}, commit \`${meta.commit}\`, Node ${meta.node}, ${meta.cpu}. ` +
@@ -142,16 +150,24 @@ export function markdown(meta: ReportMeta, scenarios: ScenarioSummary[], targets
       (meta.server ? ` Server: \`${meta.server}\`.` : ""),
   );
   lines.push("");
-  lines.push("| scenario | req/s | p50 ms | p99 ms | server CPU ms/req" + (db !== "sqlite" ? " | DB CPU ms/req" : "") + " | RSS MB | SQL/req | × floor |");
+  lines.push(
+    "| scenario | req/s | p50 ms | p99 ms | server CPU ms/req" +
+      (db !== "sqlite" ? " | DB CPU ms/req" : "") +
+      " | RSS MB | SQL/req | × floor |",
+  );
   lines.push("|---|--:|--:|--:|--:|" + (db !== "sqlite" ? "--:|" : "") + "--:|--:|--:|");
   for (const s of scenarios) {
     const label = `**${s.name}** ${s.title}`;
-    const sql = s.sql ? `${fmt(s.sql.perRequest, s.sql.perRequest % 1 ? 1 : 0)}${s.sql.beyondAuth !== undefined ? ` (${fmt(s.sql.beyondAuth, s.sql.beyondAuth % 1 ? 1 : 0)} + auth)` : ""}` : "n/a";
+    const sql = s.sql
+      ? `${fmt(s.sql.perRequest, s.sql.perRequest % 1 ? 1 : 0)}${s.sql.beyondAuth !== undefined ? ` (${fmt(s.sql.beyondAuth, s.sql.beyondAuth % 1 ? 1 : 0)} + auth)` : ""}`
+      : "n/a";
     if (s.skipped) {
       lines.push(`| ${label} | ${s.skipped} |  |  |  |${db !== "sqlite" ? "  |" : ""}  | ${s.sql ? sql : ""} |  |`);
       continue;
     }
-    const ratio = s.floor ? `${withRange(s.ratioToFloor, 2)}${s.floor !== `floor_${s.name}` ? ` vs ${s.floor}` : ""}` : "";
+    const ratio = s.floor
+      ? `${withRange(s.ratioToFloor, 2)}${s.floor !== `floor_${s.name}` ? ` vs ${s.floor}` : ""}`
+      : "";
     lines.push(
       `| ${label} | ${withRange(s.rps, 0)} | ${fmt(s.p50?.median, 1)} | ${fmt(s.p99?.median, 1)} | ${withRange(s.cpuMsPerReq, 3)}` +
         (db !== "sqlite" ? ` | ${fmt(s.dbCpuMsPerReq?.median, 3)}` : "") +
@@ -161,17 +177,23 @@ export function markdown(meta: ReportMeta, scenarios: ScenarioSummary[], targets
   lines.push("");
   const answers = scenarios.filter((s) => s.answer).map((s) => `${s.name}: ${s.answer}`);
   if (answers.length) {
-    lines.push(`Answers (checked before the load${meta.floorsByteIdentical ? "; every floor answers byte for byte what the server answers" : meta.floorsByteIdentical === false ? "; floors answer the same values as the server" : ""}): ${answers.join("; ")}.`);
+    lines.push(
+      `Answers (checked before the load${meta.floorsByteIdentical ? "; every floor answers byte for byte what the server answers" : meta.floorsByteIdentical === false ? "; floors answer the same values as the server" : ""}): ${answers.join("; ")}.`,
+    );
     lines.push("");
   }
   const busy = scenarios.filter((s) => (s.loadgenCpuPct?.max ?? 0) > 90);
   if (busy.length) {
-    lines.push(`⚠ The load generator used more than 90% of its core in ${busy.map((s) => s.name).join(", ")}: those runs may be limited by autocannon, not the server.`);
+    lines.push(
+      `⚠ The load generator used more than 90% of its core in ${busy.map((s) => s.name).join(", ")}: those runs may be limited by autocannon, not the server.`,
+    );
     lines.push("");
   }
   const noisy = scenarios.filter((s) => (s.otherLoadOnServerCpuPct?.max ?? 0) > 10);
   if (noisy.length && meta.database === "sqlite") {
-    lines.push(`⚠ Other processes used more than 10% of the server's core during ${noisy.map((s) => s.name).join(", ")}: the machine was not quiet.`);
+    lines.push(
+      `⚠ Other processes used more than 10% of the server's core during ${noisy.map((s) => s.name).join(", ")}: the machine was not quiet.`,
+    );
     lines.push("");
   }
   if (meta.sqlByPageSize) {
@@ -186,7 +208,8 @@ export function markdown(meta: ReportMeta, scenarios: ScenarioSummary[], targets
   }
   lines.push("| target | measured | met |");
   lines.push("|---|---|---|");
-  for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? "n/a" : t.met ? "yes" : "**no**"} |`);
+  for (const t of targets)
+    lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? "n/a" : t.met ? "yes" : "**no**"} |`);
   lines.push("");
   if (meta.invalid.length) {
     lines.push("**Invalid runs:**");
@@ -196,7 +219,11 @@ export function markdown(meta: ReportMeta, scenarios: ScenarioSummary[], targets
   return lines.join("\n");
 }
 
-export function evaluateTargets(database: string, byName: Map<string, ScenarioSummary>, sqlByPageSize: Record<string, number> | null): TargetResult[] {
+export function evaluateTargets(
+  database: string,
+  byName: Map<string, ScenarioSummary>,
+  sqlByPageSize: Record<string, number> | null,
+): TargetResult[] {
   const results: TargetResult[] = [];
   const get = (name: string) => {
     const s = byName.get(name);
@@ -208,7 +235,9 @@ export function evaluateTargets(database: string, byName: Map<string, ScenarioSu
     results.push({
       id: `ratio_${name}`,
       target: `(${name}) ≥ ${min}× its floor`,
-      measured: r ? `${fmt(r.median, 2)}× (${fmt(r.min, 2)}–${fmt(r.max, 2)})${s?.floor && s.floor !== `floor_${name}` ? ` vs ${s.floor}` : ""}` : "n/a",
+      measured: r
+        ? `${fmt(r.median, 2)}× (${fmt(r.min, 2)}–${fmt(r.max, 2)})${s?.floor && s.floor !== `floor_${name}` ? ` vs ${s.floor}` : ""}`
+        : "n/a",
       met: r ? r.median >= min : null,
     });
   };
@@ -237,7 +266,9 @@ export function evaluateTargets(database: string, byName: Map<string, ScenarioSu
       target: "graphql-shield costs ≤ 10% (server CPU per request of (a) vs a_noshield)",
       measured: cpuCost
         ? `${signed((cpuCost.median - 1) * 100)}% CPU/req (${signed((cpuCost.min - 1) * 100)} to ${signed((cpuCost.max - 1) * 100)}%)` +
-          (rpsRatio ? `; ${fmt((1 - rpsRatio.median) * 100, 1)}% fewer req/s (${fmt((1 - rpsRatio.max) * 100, 1)} to ${fmt((1 - rpsRatio.min) * 100, 1)}%)` : "")
+          (rpsRatio
+            ? `; ${fmt((1 - rpsRatio.median) * 100, 1)}% fewer req/s (${fmt((1 - rpsRatio.max) * 100, 1)} to ${fmt((1 - rpsRatio.min) * 100, 1)}%)`
+            : "")
         : "n/a",
       met: cpuCost ? cpuCost.median - 1 <= 0.1 : null,
     });
@@ -264,7 +295,12 @@ export function evaluateTargets(database: string, byName: Map<string, ScenarioSu
       met: flat && beyond <= 3,
     });
   } else {
-    results.push({ id: "sql_per_list", target: "SQL per list request flat in page size, ≤ 3 incl. totalCount", measured: "n/a (the server has no BENCH_COUNT_SQL counter)", met: null });
+    results.push({
+      id: "sql_per_list",
+      target: "SQL per list request flat in page size, ≤ 3 incl. totalCount",
+      measured: "n/a (the server has no BENCH_COUNT_SQL counter)",
+      met: null,
+    });
   }
 
   // key authentication: server CPU per request of (d) minus the same query with a JWT (d_jwt), per repeat
@@ -289,7 +325,12 @@ export function evaluateTargets(database: string, byName: Map<string, ScenarioSu
 
   if (database === "sqlite") {
     const p99 = a?.p99;
-    results.push({ id: "p99_a", target: "p99 of (a) ≤ 40 ms on SQLite", measured: p99 ? `${fmt(p99.median, 1)} ms (${fmt(p99.min, 1)}–${fmt(p99.max, 1)})` : "n/a", met: p99 ? p99.median <= 40 : null });
+    results.push({
+      id: "p99_a",
+      target: "p99 of (a) ≤ 40 ms on SQLite",
+      measured: p99 ? `${fmt(p99.median, 1)} ms (${fmt(p99.min, 1)}–${fmt(p99.max, 1)})` : "n/a",
+      met: p99 ? p99.median <= 40 : null,
+    });
   }
   return results;
 }

@@ -30,12 +30,18 @@ export const TYPENAME_QUERY = `query BenchTypename { __typename }`;
 
 export const CREATE_KEY_MUTATION = `mutation BenchCreate($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id status } } }`;
 export const REVOKE_KEY_MUTATION = `mutation BenchRevoke($id: ID!) { revokeApiKey(id: $id) { id status } }`;
-export const CREATE_KEY_INPUT = { description: "bench write", environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" };
+export const CREATE_KEY_INPUT = {
+  description: "bench write",
+  environment: "SANDBOX",
+  scope: "ORGANIZATION",
+  permission: "FULL_ACCESS",
+};
 
 export type Target = "server" | "noshield" | "floor";
 
 /** A body the load generator sends on every request, or the create/revoke pair. */
-export type Workload = { kind: "static"; body: string; authorization: string } | { kind: "writes"; authorization: string };
+export type Workload =
+  { kind: "static"; body: string; authorization: string } | { kind: "writes"; authorization: string };
 
 export interface Scenario {
   name: string;
@@ -48,7 +54,8 @@ export interface Scenario {
   check?: (json: unknown) => string;
 }
 
-const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify(variables ? { query, variables } : { query });
+const body = (query: string, variables?: Record<string, unknown>) =>
+  JSON.stringify(variables ? { query, variables } : { query });
 
 interface ListJson {
   data?: { apiKeys?: { totalCount: number; nodes: unknown[] } };
@@ -75,17 +82,38 @@ export interface Credentials {
 export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario[] {
   const admin = `Bearer ${creds.adminJwt}`;
   const listA = body(LIST_QUERY, { first: 20 });
-  const filter = { environment: fixtures.filter.environment, status: fixtures.filter.status, search: fixtures.filter.search };
+  const filter = {
+    environment: fixtures.filter.environment,
+    status: fixtures.filter.status,
+    search: fixtures.filter.search,
+  };
   const listB = body(LIST_QUERY, { first: 20, filter });
   const listC = body(LIST_QUERY, { first: 100 });
   const viewerCheck = (field: "apiKey" | "user") => (json: unknown) => {
-    const j = json as { data?: { viewer?: Record<string, { id: string } | null> & { organization?: { name: string } } }; errors?: unknown };
-    if (j.errors || !j.data?.viewer?.[field]?.id || !j.data.viewer.organization?.name) throw new Error(`unexpected answer: ${JSON.stringify(json)}`);
+    const j = json as {
+      data?: { viewer?: Record<string, { id: string } | null> & { organization?: { name: string } } };
+      errors?: unknown;
+    };
+    if (j.errors || !j.data?.viewer?.[field]?.id || !j.data.viewer.organization?.name)
+      throw new Error(`unexpected answer: ${JSON.stringify(json)}`);
     return `viewer.${field}.id, organization ${j.data.viewer.organization.name}`;
   };
   return [
-    { name: "a", title: "apiKeys(first: 20), admin JWT", target: "server", workload: { kind: "static", body: listA, authorization: admin }, floor: "floor_a", check: listCheck(20) },
-    { name: "floor_a", title: "floor for (a): node:http + hand-written SQL", target: "floor", workload: { kind: "static", body: listA, authorization: admin }, check: listCheck(20) },
+    {
+      name: "a",
+      title: "apiKeys(first: 20), admin JWT",
+      target: "server",
+      workload: { kind: "static", body: listA, authorization: admin },
+      floor: "floor_a",
+      check: listCheck(20),
+    },
+    {
+      name: "floor_a",
+      title: "floor for (a): node:http + hand-written SQL",
+      target: "floor",
+      workload: { kind: "static", body: listA, authorization: admin },
+      check: listCheck(20),
+    },
     {
       name: "b",
       title: `apiKeys(first: 20, filter: SANDBOX, ACTIVE, "${fixtures.filter.search}")`,
@@ -94,9 +122,28 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
       floor: "floor_b",
       check: listCheck(),
     },
-    { name: "floor_b", title: "floor for (b)", target: "floor", workload: { kind: "static", body: listB, authorization: admin }, check: listCheck() },
-    { name: "c", title: "apiKeys(first: 100), admin JWT", target: "server", workload: { kind: "static", body: listC, authorization: admin }, floor: "floor_c", check: listCheck(100) },
-    { name: "floor_c", title: "floor for (c)", target: "floor", workload: { kind: "static", body: listC, authorization: admin }, check: listCheck(100) },
+    {
+      name: "floor_b",
+      title: "floor for (b)",
+      target: "floor",
+      workload: { kind: "static", body: listB, authorization: admin },
+      check: listCheck(),
+    },
+    {
+      name: "c",
+      title: "apiKeys(first: 100), admin JWT",
+      target: "server",
+      workload: { kind: "static", body: listC, authorization: admin },
+      floor: "floor_c",
+      check: listCheck(100),
+    },
+    {
+      name: "floor_c",
+      title: "floor for (c)",
+      target: "floor",
+      workload: { kind: "static", body: listC, authorization: admin },
+      check: listCheck(100),
+    },
     {
       name: "d",
       title: "viewer { apiKey { id } organization { name } }, API key",
@@ -111,7 +158,12 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
       workload: { kind: "static", body: body(VIEWER_USER_QUERY), authorization: admin },
       check: viewerCheck("user"),
     },
-    { name: "e", title: "createApiKey + revokeApiKey pairs, admin JWT (per mutation)", target: "server", workload: { kind: "writes", authorization: `Bearer ${creds.writerJwt}` } },
+    {
+      name: "e",
+      title: "createApiKey + revokeApiKey pairs, admin JWT (per mutation)",
+      target: "server",
+      workload: { kind: "writes", authorization: `Bearer ${creds.writerJwt}` },
+    },
     {
       name: "a_noshield",
       title: "(a) with graphql-shield off (BENCH_DISABLE_SHIELD=1)",

@@ -31,13 +31,55 @@ export interface Fixtures {
   apiKey: { id: string; token: string };
   /** The dashboard's filter (scenario b). */
   filter: { environment: string[]; status: string[]; search: string };
-  counts: { organizations: number; workspaces: number; users: number; apiKeys: number; apiKeyWorkspaces: number; inactiveKeys: number };
+  counts: {
+    organizations: number;
+    workspaces: number;
+    users: number;
+    apiKeys: number;
+    apiKeyWorkspaces: number;
+    inactiveKeys: number;
+  };
 }
 
-const WORKSPACE_NAMES = ["Sales", "Legal", "Finance", "HR", "Operations", "Marketing", "Procurement", "Support", "Engineering", "Partners"];
+const WORKSPACE_NAMES = [
+  "Sales",
+  "Legal",
+  "Finance",
+  "HR",
+  "Operations",
+  "Marketing",
+  "Procurement",
+  "Support",
+  "Engineering",
+  "Partners",
+];
 // the first is every organization's main CRM: about 30 % of descriptions name it (the dashboard search of scenario b)
-const SYSTEMS = ["Salesforce", "HubSpot", "Zapier", "SAP", "Workday", "Billing", "Website", "Mobile app", "Data warehouse", "Slack", "NetSuite", "Greenhouse"];
-const PURPOSES = ["sync", "webhook", "export", "import", "integration", "reporting", "backfill", "CI pipeline", "staging", "nightly job"];
+const SYSTEMS = [
+  "Salesforce",
+  "HubSpot",
+  "Zapier",
+  "SAP",
+  "Workday",
+  "Billing",
+  "Website",
+  "Mobile app",
+  "Data warehouse",
+  "Slack",
+  "NetSuite",
+  "Greenhouse",
+];
+const PURPOSES = [
+  "sync",
+  "webhook",
+  "export",
+  "import",
+  "integration",
+  "reporting",
+  "backfill",
+  "CI pipeline",
+  "staging",
+  "nightly job",
+];
 const PLANS = ["Starter", "Growth", "Enterprise"];
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -96,14 +138,23 @@ export async function seedDataset(target: DbTarget, options: DatasetOptions): Pr
       const admin = u < adminCount;
       const email = admin ? `admin${u + 1}@org${o}.bench.test` : `member${u - adminCount + 1}@org${o}.bench.test`;
       const created = orgCreated + rng.int(0, 30 * DAY);
-      users.push([id, orgId, email, admin ? `Admin ${u + 1}` : `Member ${u - adminCount + 1}`, admin ? "ADMIN" : "MEMBER", sqlTime(created), sqlTime(created)]);
+      users.push([
+        id,
+        orgId,
+        email,
+        admin ? `Admin ${u + 1}` : `Member ${u - adminCount + 1}`,
+        admin ? "ADMIN" : "MEMBER",
+        sqlTime(created),
+        sqlTime(created),
+      ]);
       if (admin) {
         admins.push(id);
         if (big && u === 0) fixtures.admin = { id, email };
         if (writeOrg && u === 0) fixtures.writer = { id, organizationId: orgId };
       } else {
         if (big && !fixtures.member) fixtures.member = { id, email };
-        for (const ws of rng.sample(orgWorkspaces, Math.min(orgWorkspaces.length, rng.int(1, 3)))) userWorkspaces.push([id, ws]);
+        for (const ws of rng.sample(orgWorkspaces, Math.min(orgWorkspaces.length, rng.int(1, 3))))
+          userWorkspaces.push([id, ws]);
       }
     }
 
@@ -162,9 +213,11 @@ export async function seedDataset(target: DbTarget, options: DatasetOptions): Pr
         sqlTime(updated),
       ]);
       if (workspaceScoped) {
-        for (const ws of rng.sample(orgWorkspaces, Math.min(orgWorkspaces.length, rng.int(1, 3)))) apiKeyWorkspaces.push([id, ws]);
+        for (const ws of rng.sample(orgWorkspaces, Math.min(orgWorkspaces.length, rng.int(1, 3))))
+          apiKeyWorkspaces.push([id, ws]);
       }
-      if (big && !fixtures.apiKey && active && !workspaceScoped && environment === "SANDBOX") fixtures.apiKey = { id, token };
+      if (big && !fixtures.apiKey && active && !workspaceScoped && environment === "SANDBOX")
+        fixtures.apiKey = { id, token };
     }
 
     const trialStart = Number.isFinite(firstKeyAt) ? firstKeyAt : null;
@@ -182,7 +235,11 @@ export async function seedDataset(target: DbTarget, options: DatasetOptions): Pr
 
   const writer = await openWriter(target);
   try {
-    await writer.insert("organization", ["id", "name", "api_plan", "api_trial_started_at", "api_trial_ends_at", "created_at", "updated_at"], organizations);
+    await writer.insert(
+      "organization",
+      ["id", "name", "api_plan", "api_trial_started_at", "api_trial_ends_at", "created_at", "updated_at"],
+      organizations,
+    );
     await writer.insert("workspace", ["id", "organization_id", "name", "created_at", "updated_at"], workspaces);
     await writer.insert("user", ["id", "organization_id", "email", "name", "role", "created_at", "updated_at"], users);
     await writer.insert("user_workspace", ["user_id", "workspace_id"], userWorkspaces);

@@ -33,7 +33,9 @@ export class ApiKeyAuthenticator {
     if (status !== ApiKeyStatus.ACTIVE) return this.fail(status === ApiKeyStatus.REVOKED ? "revoked" : "expired");
     this.observe("success");
     const workspaceIds =
-      key.scope === "WORKSPACE" ? (await this.db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: key.id })).map((l) => l.workspaceId) : [];
+      key.scope === "WORKSPACE"
+        ? (await this.db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: key.id })).map((l) => l.workspaceId)
+        : [];
     await this.touch(key, now);
     return {
       kind: "apiKey",

@@ -37,7 +37,9 @@ export class Authenticator {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new AuthenticationFailed("malformed_header", "Authorization must be 'Bearer <token>'");
     const credential = match[1];
-    const outcome = looksLikeToken(credential) ? await this.apiKeys.authenticate(credential, now) : await this.userFor(credential, now);
+    const outcome = looksLikeToken(credential)
+      ? await this.apiKeys.authenticate(credential, now)
+      : await this.userFor(credential, now);
     if (typeof outcome === "string") throw new AuthenticationFailed(outcome);
     return outcome;
   }
@@ -47,7 +49,8 @@ export class Authenticator {
     if (!claims) return "invalid_jwt";
     const user = await this.db.getRepository(User).findOneBy({ id: claims.userId });
     if (!user) return "unknown_user";
-    const memberships = user.role === "ADMIN" ? [] : await this.db.getRepository(UserWorkspace).findBy({ userId: user.id });
+    const memberships =
+      user.role === "ADMIN" ? [] : await this.db.getRepository(UserWorkspace).findBy({ userId: user.id });
     return {
       kind: "user",
       organizationId: user.organizationId,

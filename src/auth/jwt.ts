@@ -28,7 +28,10 @@ export class JwtService {
   private readonly secretKey?: Uint8Array;
   private readonly jwks?: JWTVerifyGetKey;
 
-  constructor(private readonly config: Config, secret = resolveJwtSecret(config)) {
+  constructor(
+    private readonly config: Config,
+    secret = resolveJwtSecret(config),
+  ) {
     if (secret) this.secretKey = new TextEncoder().encode(secret);
     if (config.jwt.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.jwt.jwksUrl));
   }
@@ -64,12 +67,19 @@ export class JwtService {
   async sign(userId: string, lifetime: string | number = "1h"): Promise<string> {
     if (!this.secretKey) throw new Error("JWT_SECRET is required to issue tokens (JWKS is verify-only)");
     const seconds = typeof lifetime === "number" ? lifetime : parseDuration(lifetime);
-    if (seconds === null || seconds <= 0) throw new JwtLifetimeError("A token lifetime (--expires-in) looks like 30m, 1h or 7d");
+    if (seconds === null || seconds <= 0)
+      throw new JwtLifetimeError("A token lifetime (--expires-in) looks like 30m, 1h or 7d");
     if (seconds > this.config.jwt.maxTtlSeconds) {
-      throw new JwtLifetimeError(`A token (--expires-in) may live at most JWT_MAX_TTL (${formatDuration(this.config.jwt.maxTtlSeconds)})`);
+      throw new JwtLifetimeError(
+        `A token (--expires-in) may live at most JWT_MAX_TTL (${formatDuration(this.config.jwt.maxTtlSeconds)})`,
+      );
     }
     const expiresIn = Math.floor(Date.now() / 1000) + seconds;
-    let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(userId).setIssuedAt().setExpirationTime(expiresIn);
+    let jwt = new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(userId)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn);
     if (this.config.jwt.issuer) jwt = jwt.setIssuer(this.config.jwt.issuer);
     if (this.config.jwt.audience) jwt = jwt.setAudience(this.config.jwt.audience);
     return jwt.sign(this.secretKey);

@@ -2,7 +2,17 @@ import type { GraphQLSchema } from "graphql";
 import { applyMiddleware, type IMiddlewareTypeMap } from "graphql-middleware";
 import { allow, deny, shield } from "graphql-shield";
 import type { ShieldRule } from "graphql-shield/typings/types";
-import { fallbackError, isAdmin, isAuthenticated, isFullAccessKey, isOrgFullAccessKey, isOrgFullAccessProductionKey, isOrgScopeKey, isUser, signedInAndAnyOf } from "./rules";
+import {
+  fallbackError,
+  isAdmin,
+  isAuthenticated,
+  isFullAccessKey,
+  isOrgFullAccessKey,
+  isOrgFullAccessProductionKey,
+  isOrgScopeKey,
+  isUser,
+  signedInAndAnyOf,
+} from "./rules";
 
 /** An explicit rule for each named field: a field added to a type without a rule here is denied. */
 const fields = (rule: ShieldRule, ...names: string[]) => Object.fromEntries(names.map((name) => [name, rule]));

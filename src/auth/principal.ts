@@ -62,8 +62,13 @@ export function canSeeDocument(
 }
 
 /** Users: everyone of the organization, but a workspace-scope key sees only members of its workspaces. */
-export function canSeeUser(principal: Principal, user: { organizationId: string }, memberOf: readonly string[]): boolean {
+export function canSeeUser(
+  principal: Principal,
+  user: { organizationId: string },
+  memberOf: readonly string[],
+): boolean {
   if (user.organizationId !== principal.organizationId) return false;
-  if (principal.kind === "apiKey" && principal.scope === "WORKSPACE") return memberOf.some((w) => principal.workspaceIds.includes(w));
+  if (principal.kind === "apiKey" && principal.scope === "WORKSPACE")
+    return memberOf.some((w) => principal.workspaceIds.includes(w));
   return true;
 }

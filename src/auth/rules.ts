@@ -24,7 +24,9 @@ export const isAdmin = rule({ cache: "contextual" })(
 /** An ORGANIZATION-scope key with FULL_ACCESS (OF in SPEC §5). */
 export const isOrgFullAccessKey = rule({ cache: "contextual" })(
   (_parent, _args, ctx: Context) =>
-    ctx.principal?.kind === "apiKey" && ctx.principal.scope === "ORGANIZATION" && ctx.principal.permission === "FULL_ACCESS",
+    ctx.principal?.kind === "apiKey" &&
+    ctx.principal.scope === "ORGANIZATION" &&
+    ctx.principal.permission === "FULL_ACCESS",
 );
 
 /**
@@ -69,4 +71,3 @@ export function fallbackError(thrown: unknown): Error {
   if (thrown instanceof GraphQLError && isErrorCode(thrown.extensions?.code)) return thrown;
   return thrown instanceof Error ? thrown : new Error(String(thrown));
 }
-

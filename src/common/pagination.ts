@@ -98,8 +98,12 @@ export function parsePageArgs(args: PageArgs, cursorKey: string): PageRequest {
   const { first, after, last, before } = args;
   if (first != null && last != null) throw badInput("first", "Pass either first or last, not both");
   if (after != null && before != null) throw badInput("after", "Pass either after or before, not both");
-  for (const [field, n] of [["first", first], ["last", last]] as const) {
-    if (n != null && (n < 0 || n > MAX_PAGE_SIZE)) throw badInput(field, `${field} must be between 0 and ${MAX_PAGE_SIZE}`);
+  for (const [field, n] of [
+    ["first", first],
+    ["last", last],
+  ] as const) {
+    if (n != null && (n < 0 || n > MAX_PAGE_SIZE))
+      throw badInput(field, `${field} must be between 0 and ${MAX_PAGE_SIZE}`);
   }
   const backward = last != null || (before != null && first == null);
   if (backward && after != null) throw badInput("after", "after goes with first, not last");
@@ -127,7 +131,11 @@ let paramSeq = 0;
  * Adds keyset conditions and ORDER BY for one page. Nulls sort after every value in the
  * forward order; ties are broken by id. Backward pages are read in reverse and flipped by `toConnection`.
  */
-export function applyKeyset<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, sort: SortSpec, page: PageRequest): SelectQueryBuilder<T> {
+export function applyKeyset<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  sort: SortSpec,
+  page: PageRequest,
+): SelectQueryBuilder<T> {
   const forwardAsc = !sort.descending;
   // the direction in which rows are read from the database
   const readAsc = page.backward ? !forwardAsc : forwardAsc;

@@ -10,12 +10,21 @@ export const SEARCH_MAX = 255;
 
 /** Trims a free-text field and enforces its length; an empty value becomes null when optional. */
 export function cleanText(field: string, raw: string, options: { max: number; required: true }): string;
-export function cleanText(field: string, raw: string | null | undefined, options: { max: number; required?: false }): string | null;
-export function cleanText(field: string, raw: string | null | undefined, options: { max: number; required?: boolean }): string | null {
+export function cleanText(
+  field: string,
+  raw: string | null | undefined,
+  options: { max: number; required?: false },
+): string | null;
+export function cleanText(
+  field: string,
+  raw: string | null | undefined,
+  options: { max: number; required?: boolean },
+): string | null {
   const value = (raw ?? "").trim();
   if (/\p{Cs}/u.test(value)) throw badInput(field, `${field} must be valid Unicode`);
   if (CONTROL_CHARACTERS.test(value)) throw badInput(field, `${field} must not contain control characters`);
-  if (BIDI_CONTROLS.test(value)) throw badInput(field, `${field} must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)`);
+  if (BIDI_CONTROLS.test(value))
+    throw badInput(field, `${field} must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)`);
   if (value.length > options.max) throw badInput(field, `${field} must be at most ${options.max} characters`);
   if (!value) {
     if (options.required) throw badInput(field, `${field} must not be empty`);

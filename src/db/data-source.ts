@@ -13,7 +13,8 @@ import { UserEmailPerOrganizationMysql1796159147512 } from "./migrations/mysql/1
 export type DriverKind = "sqlite" | "mysql";
 
 /** `mysql://` (MySQL 8) and `mariadb://` (MariaDB 10.11+) share the mysql2 driver and the migrations. */
-export const driverOf = (databaseUrl: string): DriverKind => (/^(mysql|mariadb):\/\//.test(databaseUrl) ? "mysql" : "sqlite");
+export const driverOf = (databaseUrl: string): DriverKind =>
+  /^(mysql|mariadb):\/\//.test(databaseUrl) ? "mysql" : "sqlite";
 
 /** Builds (does not open) the DataSource for `sqlite:<path>`, `mysql://…` or `mariadb://…`; migrations are per driver. */
 export interface DataSourceExtras {
@@ -58,13 +59,14 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
       db.pragma("busy_timeout = 5000");
       // SQLite's built-in LOWER folds ASCII only; searches lower-case their term in JS, so the
       // column is folded the same way ("École" must find "École"), as MySQL's _ci collation does.
-      db.function("lower", { deterministic: true }, (value) => (typeof value === "string" ? value.toLowerCase() : value));
+      db.function("lower", { deterministic: true }, (value) =>
+        typeof value === "string" ? value.toLowerCase() : value,
+      );
     },
     logging: options.logging ?? false,
     ...(options.logger ? { logger: options.logger } : {}),
   });
 }
-
 
 /** Opens the database and applies pending migrations (never `synchronize`). */
 export async function openDataSource(databaseUrl: string, options: DataSourceExtras = {}): Promise<DataSource> {

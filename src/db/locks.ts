@@ -11,6 +11,8 @@ export const lockedRows = (m: EntityManager) =>
 
 /** A duplicate in a unique index (MySQL 1062, SQLite's UNIQUE constraint). */
 export function isUniqueViolation(error: unknown): boolean {
-  const e = (error as { driverError?: { errno?: number; code?: string } }).driverError ?? (error as { errno?: number; code?: string });
+  const e =
+    (error as { driverError?: { errno?: number; code?: string } }).driverError ??
+    (error as { errno?: number; code?: string });
   return e?.errno === 1062 || e?.code === "SQLITE_CONSTRAINT_UNIQUE";
 }

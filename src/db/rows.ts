@@ -30,7 +30,11 @@ export interface RowMapper<T> {
  * Maps raw rows straight to entity instances (no TypeORM hydration) for the hot list paths:
  * the columns come from the entity's metadata, so a new column is mapped without touching this.
  */
-export function rowMapper<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>, alias: string): RowMapper<T> {
+export function rowMapper<T extends ObjectLiteral>(
+  db: DataSource,
+  entity: EntityTarget<T>,
+  alias: string,
+): RowMapper<T> {
   const metadata = db.getMetadata(entity);
   // built once per data source, entity and alias: this runs on every request
   const perSource = mapperCache.get(db) ?? new Map<string, RowMapper<ObjectLiteral>>();

@@ -93,7 +93,8 @@ export class Writes {
       if (toJson(from) !== toJson(to)) changes[field] = { from: toJson(from), to: toJson(to) };
     }
     if (Object.keys(changes).length === 0) return false;
-    const stampsUpdate = this.manager.connection.getMetadata(target).findColumnWithPropertyName("updatedAt") !== undefined;
+    const stampsUpdate =
+      this.manager.connection.getMetadata(target).findColumnWithPropertyName("updatedAt") !== undefined;
     const values = { ...patch, ...(stampsUpdate ? { updatedAt: this.now } : {}) } as Partial<T>;
     await this.manager.getRepository(target).update({ id: row.id } as never, values as never);
     Object.assign(row, values);
@@ -102,18 +103,23 @@ export class Writes {
   }
 
   /** Deletes the row by id; records `action`. */
-  async delete<T extends ObjectLiteral>(target: EntityTarget<T>, row: { id: string; organizationId?: string }, action: string, type = actionType(action)) {
+  async delete<T extends ObjectLiteral>(
+    target: EntityTarget<T>,
+    row: { id: string; organizationId?: string },
+    action: string,
+    type = actionType(action),
+  ) {
     await this.manager.getRepository(target).delete({ id: row.id } as never);
     this.record({ action, organizationId: organizationOf(row), target: { type, id: row.id } });
   }
 }
 
 /** An organization's own row is its organization. */
-const organizationOf = (row: { id: string; organizationId?: unknown }) => (typeof row.organizationId === "string" ? row.organizationId : row.id);
+const organizationOf = (row: { id: string; organizationId?: unknown }) =>
+  typeof row.organizationId === "string" ? row.organizationId : row.id;
 
 /** `api_key.created` → `api_key`. */
 const actionType = (action: string) => action.slice(0, action.lastIndexOf(".")) || action;
-
 
 /**
  * Runs every write of the application. On MySQL: one transaction, retried whole on deadlock.
@@ -150,7 +156,8 @@ export class TransactionRunner {
     const attempt = async (m: EntityManager) => {
       const writes = new Writes(m, options.actor ?? { kind: "operator" });
       const result = await work(m, writes);
-      for (const subscriber of this.subscribers) if (subscriber.inTransaction && writes.changes.length) await subscriber.inTransaction(m, writes.changes);
+      for (const subscriber of this.subscribers)
+        if (subscriber.inTransaction && writes.changes.length) await subscriber.inTransaction(m, writes.changes);
       committed = writes.changes;
       return result;
     };

@@ -7,7 +7,10 @@ interface ValidationIssue {
   children?: ValidationIssue[];
 }
 
-function firstValidationIssue(issues: ValidationIssue[], path: string[] = []): { field: string; message: string } | null {
+function firstValidationIssue(
+  issues: ValidationIssue[],
+  path: string[] = [],
+): { field: string; message: string } | null {
   for (const issue of issues) {
     const here = issue.property ? [...path, issue.property] : path;
     const message = issue.constraints ? Object.values(issue.constraints)[0] : undefined;
@@ -52,12 +55,26 @@ function shapeError(formatted: GraphQLFormattedError): GraphQLFormattedError {
     };
   }
   // Apollo's own request errors are the client's fault: BAD_REQUEST, not a logged internal error
-  if (code === "PERSISTED_QUERY_NOT_SUPPORTED" || code === "PERSISTED_QUERY_NOT_FOUND" || code === "OPERATION_RESOLUTION_FAILURE") {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_REQUEST } };
+  if (
+    code === "PERSISTED_QUERY_NOT_SUPPORTED" ||
+    code === "PERSISTED_QUERY_NOT_FOUND" ||
+    code === "OPERATION_RESOLUTION_FAILURE"
+  ) {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.BAD_REQUEST },
+    };
   }
   if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     const { stacktrace: _stack, exception: _exception, ...rest } = ext as Record<string, unknown>;
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...rest, code } };
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { ...rest, code },
+    };
   }
   if (code === ErrorCode.INTERNAL_SERVER_ERROR && typeof ext.requestId === "string") {
     // already masked by internalError(), which names only the request id

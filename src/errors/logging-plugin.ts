@@ -16,7 +16,10 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
           for (const error of errors) {
             if (isInternal(error)) {
               const original = error.originalError ?? error;
-              log.error({ requestId: contextValue.requestId, operationName, path: error.path, err: loggable(original) }, "internal error");
+              log.error(
+                { requestId: contextValue.requestId, operationName, path: error.path, err: loggable(original) },
+                "internal error",
+              );
             }
           }
         },
@@ -49,7 +52,8 @@ export function loggable(error: unknown): unknown {
     message: e.message.slice(0, QUERY_LOG_MAX),
     code: e.code,
     errno: e.errno,
-    query: query && query.length > QUERY_LOG_MAX ? `${query.slice(0, QUERY_LOG_MAX)}… (${query.length} characters)` : query,
+    query:
+      query && query.length > QUERY_LOG_MAX ? `${query.slice(0, QUERY_LOG_MAX)}… (${query.length} characters)` : query,
     stack: e.stack?.split("\n").slice(0, 8).join("\n"),
   };
 }

@@ -116,18 +116,19 @@ const INIT_JS = `"use strict";
  * The page's policy: everything from this origin only, no inline script, nothing may frame it. Inline
  * <style> only with the response's nonce (see INIT_JS); inline style attributes not at all.
  */
-export const graphiqlCsp = (styleNonce: string) => [
-  "default-src 'none'",
-  "script-src 'self'",
-  `style-src 'self' 'nonce-${styleNonce}'`,
-  // GraphiQL's stylesheet embeds its fonts and two icons as data: URLs.
-  "font-src 'self' data:",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+export const graphiqlCsp = (styleNonce: string) =>
+  [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'self' 'nonce-${styleNonce}'`,
+    // GraphiQL's stylesheet embeds its fonts and two icons as data: URLs.
+    "font-src 'self' data:",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
 
 interface Asset {
   /** URL path under GRAPHIQL_ASSET_PREFIX: the logical name with a content hash, so it can be cached forever. */
@@ -163,7 +164,11 @@ type Assets = ReturnType<typeof readAssets>;
 
 function readAssets() {
   return {
-    reactJs: asset("react.production.min.js", JS, withoutSourceMapComment(packageFile("react", "umd/react.production.min.js"))),
+    reactJs: asset(
+      "react.production.min.js",
+      JS,
+      withoutSourceMapComment(packageFile("react", "umd/react.production.min.js")),
+    ),
     reactDomJs: asset(
       "react-dom.production.min.js",
       JS,

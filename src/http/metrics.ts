@@ -6,7 +6,6 @@ import type { DataSource } from "typeorm";
 import type { GraphQLSchema, OperationDefinitionNode } from "graphql";
 import { isErrorCode } from "../errors/codes";
 
-
 /**
  * The `operation` label: the root field a request calls (`apiKeys`, `createApiKey`, …), `multiple` for
  * several, `introspection`, or `invalid` when no operation was resolved. Never the client's
@@ -14,7 +13,12 @@ import { isErrorCode } from "../errors/codes";
  */
 export function operationLabel(operation: OperationDefinitionNode | undefined, schema: GraphQLSchema): string {
   if (!operation) return "invalid";
-  const root = operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "query" ? schema.getQueryType() : null;
+  const root =
+    operation.operation === "mutation"
+      ? schema.getMutationType()
+      : operation.operation === "query"
+        ? schema.getQueryType()
+        : null;
   const names = new Set<string>();
   for (const selection of operation.selectionSet.selections) {
     if (selection.kind !== "Field") return "multiple";
@@ -104,7 +108,10 @@ export class Metrics {
             const body = response.body.kind === "single" ? response.body.singleResult : undefined;
             const first = (errors ?? body?.errors ?? [])[0] as { extensions?: { code?: unknown } } | undefined;
             const outcome = first ? String(first.extensions?.code ?? "INTERNAL_SERVER_ERROR") : "ok";
-            metrics.requests.inc({ operation: label, outcome: isErrorCode(outcome) || outcome === "ok" ? outcome : "other" });
+            metrics.requests.inc({
+              operation: label,
+              outcome: isErrorCode(outcome) || outcome === "ok" ? outcome : "other",
+            });
             metrics.duration.observe({ operation: label }, Number(process.hrtime.bigint() - stop) / 1e9);
           },
         };

@@ -4,7 +4,8 @@ import { GraphQLError, type ValidationRule } from "graphql";
 /** There are no subscriptions in the schema; an operation asking for one is a validation error, not a 500. */
 export const noSubscriptions: ValidationRule = (context) => ({
   OperationDefinition(node) {
-    if (node.operation === "subscription") context.reportError(new GraphQLError("Subscriptions are not supported", { nodes: node }));
+    if (node.operation === "subscription")
+      context.reportError(new GraphQLError("Subscriptions are not supported", { nodes: node }));
   },
 });
 
@@ -25,7 +26,13 @@ export const QUERY_LIMITS = {
 /** Field suggestions ("Did you mean …?") are hidden in production only. */
 export function queryLimits(production: boolean) {
   return new ApolloArmor({
-    maxDepth: { enabled: true, n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: false },
+    maxDepth: {
+      enabled: true,
+      n: QUERY_LIMITS.maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      exposeLimits: false,
+    },
     maxAliases: { enabled: true, n: QUERY_LIMITS.maxAliases, allowList: [], exposeLimits: false },
     costLimit: { enabled: true, maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, exposeLimits: false },
     // graphql-armor's token plugin throws from a hook (HTTP 500): graphql-js's parser enforces maxTokens instead

@@ -42,7 +42,13 @@ export class RateLimits {
       if (points <= 0) return undefined;
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS });
       return this.redis
-        ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix, points, duration: WINDOW_SECONDS, insuranceLimiter: memory })
+        ? new RateLimiterRedis({
+            storeClient: this.redis,
+            keyPrefix,
+            points,
+            duration: WINDOW_SECONDS,
+            insuranceLimiter: memory,
+          })
         : memory;
     };
     this.perKey = make("latchkey:rl:key", perKeyPerMinute);
@@ -90,7 +96,8 @@ async function spend(limiter: RateLimiterAbstract, key: string, what: string): P
   try {
     await limiter.consume(key);
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) throw rateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), what);
+    if (rejection instanceof RateLimiterRes)
+      throw rateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), what);
     throw rejection;
   }
 }

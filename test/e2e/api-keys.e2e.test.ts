@@ -13,7 +13,13 @@ import {
 } from "../support/gql/graphql";
 import { databaseDump, sleep, tableCounts } from "../support/rows";
 import { User } from "../../src/modules/user/user.entity";
-import { createOrganization, createTestServer, type Caller, type TestOrganization, type TestServer } from "../support/server";
+import {
+  createOrganization,
+  createTestServer,
+  type Caller,
+  type TestOrganization,
+  type TestServer,
+} from "../support/server";
 
 const TOKEN_FORMAT = /^lk_(test|live)_[0-9A-Za-z]{36}$/;
 const sandboxOrgKey: CreateApiKeyInput = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" };
@@ -35,7 +41,10 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     const org = await createOrganization(server);
     for (let i = 0; i < 3; i++) await createKey(org.admin, sandboxOrgKey);
     const user = await server.db.getRepository(User).findOneByOrFail({ id: org.admin.userId });
-    const page = await server.services.apiKeys.list({ kind: "user", organizationId: org.id, user, role: user.role, workspaceIds: [] }, { first: 20 });
+    const page = await server.services.apiKeys.list(
+      { kind: "user", organizationId: org.id, user, role: user.role, workspaceIds: [] },
+      { first: 20 },
+    );
     const descriptor = Object.getOwnPropertyDescriptor(page, "edges");
     expect(typeof descriptor?.get).toBe("function");
     expect(descriptor && "value" in descriptor).toBe(false);
@@ -50,7 +59,10 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     });
 
     it("creates a key and returns its plaintext token once, with a hint, the creator and ACTIVE status", async () => {
-      const { token, apiKey } = await createKey(org.admin, { ...sandboxOrgKey, description: "  CRM integration – Sandbox  " });
+      const { token, apiKey } = await createKey(org.admin, {
+        ...sandboxOrgKey,
+        description: "  CRM integration – Sandbox  ",
+      });
       tokens.push(token);
       expect(token).toMatch(TOKEN_FORMAT);
       expect(token.startsWith("lk_test_")).toBe(true);
@@ -72,7 +84,9 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     it("stores only the SHA-256 of the token: no table holds the plaintext", async () => {
       const token = tokens[0];
       const rows = (await server.db.query(
-        server.kind === "mysql" ? "SELECT token_hash FROM api_key WHERE organization_id = ?" : "SELECT token_hash FROM api_key WHERE organization_id = ?",
+        server.kind === "mysql"
+          ? "SELECT token_hash FROM api_key WHERE organization_id = ?"
+          : "SELECT token_hash FROM api_key WHERE organization_id = ?",
         [org.id],
       )) as { token_hash: string }[];
       expect(rows.map((r) => r.token_hash)).toEqual([createHash("sha256").update(token).digest("hex")]);
@@ -158,24 +172,84 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
 
     const unknownUuid = "6f1c1d5e-1111-4222-8333-944445555666";
     const cases: [string, () => CreateApiKeyInput, string, string | undefined][] = [
-      ["WORKSPACE scope without workspaceIds", () => ({ ...sandboxOrgKey, scope: "WORKSPACE" }), "BAD_USER_INPUT", "workspaceIds"],
-      ["WORKSPACE scope with an empty list", () => ({ ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [] }), "BAD_USER_INPUT", "workspaceIds"],
-      ["another organization's workspace", () => ({ ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [foreignWorkspace] }), "BAD_USER_INPUT", "workspaceIds"],
-      ["an unknown workspace id", () => ({ ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [unknownUuid] }), "BAD_USER_INPUT", "workspaceIds"],
-      ["a workspace id that is not an id", () => ({ ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: ["' OR 1=1 --"] }), "BAD_USER_INPUT", "workspaceIds"],
+      [
+        "WORKSPACE scope without workspaceIds",
+        () => ({ ...sandboxOrgKey, scope: "WORKSPACE" }),
+        "BAD_USER_INPUT",
+        "workspaceIds",
+      ],
+      [
+        "WORKSPACE scope with an empty list",
+        () => ({ ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [] }),
+        "BAD_USER_INPUT",
+        "workspaceIds",
+      ],
+      [
+        "another organization's workspace",
+        () => ({ ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [foreignWorkspace] }),
+        "BAD_USER_INPUT",
+        "workspaceIds",
+      ],
+      [
+        "an unknown workspace id",
+        () => ({ ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [unknownUuid] }),
+        "BAD_USER_INPUT",
+        "workspaceIds",
+      ],
+      [
+        "a workspace id that is not an id",
+        () => ({ ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: ["' OR 1=1 --"] }),
+        "BAD_USER_INPUT",
+        "workspaceIds",
+      ],
       [
         "own and foreign workspaces mixed",
         () => ({ ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [org.workspaceIds[0], foreignWorkspace] }),
         "BAD_USER_INPUT",
         "workspaceIds",
       ],
-      ["workspaceIds with ORGANIZATION scope", () => ({ ...sandboxOrgKey, workspaceIds: [org.workspaceIds[0]] }), "BAD_USER_INPUT", "workspaceIds"],
-      ["a 256-character description", () => ({ ...sandboxOrgKey, description: "x".repeat(256) }), "BAD_USER_INPUT", "description"],
-      ["a description with a newline", () => ({ ...sandboxOrgKey, description: "line\nbreak" }), "BAD_USER_INPUT", "description"],
-      ["a description with a NUL", () => ({ ...sandboxOrgKey, description: "nul\u0000" }), "BAD_USER_INPUT", "description"],
-      ["a description with a C1 control", () => ({ ...sandboxOrgKey, description: "c1\u0085" }), "BAD_USER_INPUT", "description"],
-      ["expiresAt in the past", () => ({ ...sandboxOrgKey, expiresAt: new Date(Date.now() - 60_000).toISOString() }), "BAD_USER_INPUT", "expiresAt"],
-      ["PRODUCTION without an API plan", () => ({ ...sandboxOrgKey, environment: "PRODUCTION" }), "API_PLAN_REQUIRED", undefined],
+      [
+        "workspaceIds with ORGANIZATION scope",
+        () => ({ ...sandboxOrgKey, workspaceIds: [org.workspaceIds[0]] }),
+        "BAD_USER_INPUT",
+        "workspaceIds",
+      ],
+      [
+        "a 256-character description",
+        () => ({ ...sandboxOrgKey, description: "x".repeat(256) }),
+        "BAD_USER_INPUT",
+        "description",
+      ],
+      [
+        "a description with a newline",
+        () => ({ ...sandboxOrgKey, description: "line\nbreak" }),
+        "BAD_USER_INPUT",
+        "description",
+      ],
+      [
+        "a description with a NUL",
+        () => ({ ...sandboxOrgKey, description: "nul\u0000" }),
+        "BAD_USER_INPUT",
+        "description",
+      ],
+      [
+        "a description with a C1 control",
+        () => ({ ...sandboxOrgKey, description: "c1\u0085" }),
+        "BAD_USER_INPUT",
+        "description",
+      ],
+      [
+        "expiresAt in the past",
+        () => ({ ...sandboxOrgKey, expiresAt: new Date(Date.now() - 60_000).toISOString() }),
+        "BAD_USER_INPUT",
+        "expiresAt",
+      ],
+      [
+        "PRODUCTION without an API plan",
+        () => ({ ...sandboxOrgKey, environment: "PRODUCTION" }),
+        "API_PLAN_REQUIRED",
+        undefined,
+      ],
     ];
 
     it.each(cases)("rejects %s", async (_name, input, code, field) => {
@@ -190,8 +264,12 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     });
 
     it("gives the same answer for a foreign workspace and an unknown one", async () => {
-      const foreign = await org.admin.request(CreateApiKeyDocument, { input: { ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [foreignWorkspace] } });
-      const unknown = await org.admin.request(CreateApiKeyDocument, { input: { ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [unknownUuid] } });
+      const foreign = await org.admin.request(CreateApiKeyDocument, {
+        input: { ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [foreignWorkspace] },
+      });
+      const unknown = await org.admin.request(CreateApiKeyDocument, {
+        input: { ...sandboxOrgKey, scope: "WORKSPACE", workspaceIds: [unknownUuid] },
+      });
       expect(foreign.errors).toEqual(unknown.errors);
     });
 
@@ -206,7 +284,9 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
 
     it("rejects an over-long description in updateApiKey and leaves the key as it was", async () => {
       const { apiKey } = await createKey(org.admin, { ...sandboxOrgKey, description: "keep me" });
-      const result = await org.admin.request(UpdateApiKeyDocument, { input: { id: apiKey.id, description: "z".repeat(300) } });
+      const result = await org.admin.request(UpdateApiKeyDocument, {
+        input: { id: apiKey.id, description: "z".repeat(300) },
+      });
       expect(codesOf(result)).toEqual(["BAD_USER_INPUT"]);
       expect(result.errors![0].extensions?.field).toBe("description");
       expect((await org.admin.request(ApiKeyDocument, { id: apiKey.id })).data?.apiKey?.description).toBe("keep me");
@@ -234,7 +314,15 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
   });
 
   describe("filters", () => {
-    type Model = { id: string; environment: string; scope: string; permission: string; status: string; workspaces: string[]; description: string | null };
+    type Model = {
+      id: string;
+      environment: string;
+      scope: string;
+      permission: string;
+      status: string;
+      workspaces: string[];
+      description: string | null;
+    };
     let org: TestOrganization;
     let foreignWorkspace: string;
     const model: Model[] = [];
@@ -245,14 +333,51 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
       const [w1, w2, w3] = org.workspaceIds;
       const soon = () => new Date(Date.now() + 1500).toISOString();
       const specs: (CreateApiKeyInput & { then?: "revoke" })[] = [
-        { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS", description: "CRM integration – Production" },
+        {
+          environment: "SANDBOX",
+          scope: "ORGANIZATION",
+          permission: "FULL_ACCESS",
+          description: "CRM integration – Production",
+        },
         { environment: "PRODUCTION", scope: "ORGANIZATION", permission: "READ_ONLY", description: "Billing sync" },
-        { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [w1], permission: "FULL_ACCESS", description: "crm backup" },
-        { environment: "PRODUCTION", scope: "WORKSPACE", workspaceIds: [w1, w2], permission: "READ_ONLY", description: "Reports 100%_done" },
+        {
+          environment: "SANDBOX",
+          scope: "WORKSPACE",
+          workspaceIds: [w1],
+          permission: "FULL_ACCESS",
+          description: "crm backup",
+        },
+        {
+          environment: "PRODUCTION",
+          scope: "WORKSPACE",
+          workspaceIds: [w1, w2],
+          permission: "READ_ONLY",
+          description: "Reports 100%_done",
+        },
         { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [w2], permission: "READ_ONLY" },
-        { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS", description: "Old", then: "revoke" },
-        { environment: "PRODUCTION", scope: "WORKSPACE", workspaceIds: [w3], permission: "FULL_ACCESS", description: "Temp", expiresAt: soon() },
-        { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY", description: "temp2", expiresAt: soon(), then: "revoke" },
+        {
+          environment: "SANDBOX",
+          scope: "ORGANIZATION",
+          permission: "FULL_ACCESS",
+          description: "Old",
+          then: "revoke",
+        },
+        {
+          environment: "PRODUCTION",
+          scope: "WORKSPACE",
+          workspaceIds: [w3],
+          permission: "FULL_ACCESS",
+          description: "Temp",
+          expiresAt: soon(),
+        },
+        {
+          environment: "SANDBOX",
+          scope: "ORGANIZATION",
+          permission: "READ_ONLY",
+          description: "temp2",
+          expiresAt: soon(),
+          then: "revoke",
+        },
       ];
       for (const { then, ...input } of specs) {
         const { apiKey } = await createKey(org.admin, input);
@@ -314,7 +439,9 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     it("filters by workspace: organization-scope keys plus the keys scoped to it", async () => {
       for (const workspaceId of org.workspaceIds) {
         const { data } = await org.admin.request(ApiKeysDocument, { filter: { workspaceId }, first: 100 });
-        const want = model.filter((m) => m.scope === "ORGANIZATION" || m.workspaces.includes(workspaceId)).map((m) => m.id);
+        const want = model
+          .filter((m) => m.scope === "ORGANIZATION" || m.workspaces.includes(workspaceId))
+          .map((m) => m.id);
         expect(data!.apiKeys.totalCount).toBe(want.length);
         expect(data!.apiKeys.nodes.map((n) => n.id).sort()).toEqual(want.sort());
       }
@@ -342,9 +469,26 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     const ids: string[] = [];
     beforeAll(async () => {
       org = await createOrganization(server);
-      const descriptions = ["beta", "Alpha", null, "gamma", "beta", null, "delta", "alpha", "Beta", "epsilon", "zeta", null, "eta"];
+      const descriptions = [
+        "beta",
+        "Alpha",
+        null,
+        "gamma",
+        "beta",
+        null,
+        "delta",
+        "alpha",
+        "Beta",
+        "epsilon",
+        "zeta",
+        null,
+        "eta",
+      ];
       for (let i = 0; i < 23; i++) {
-        const { apiKey, token } = await createKey(org.admin, { ...sandboxOrgKey, description: descriptions[i % descriptions.length] });
+        const { apiKey, token } = await createKey(org.admin, {
+          ...sandboxOrgKey,
+          description: descriptions[i % descriptions.length],
+        });
         ids.push(apiKey.id);
         // some keys get used, so LAST_USED_AT has values and nulls
         if (i % 3 === 0) await graphql(server.url, ViewerDocument, {}, token);
@@ -355,7 +499,10 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
       (["ASC", "DESC"] as const).map((direction) => ({ field, direction })),
     );
 
-    async function walk(orderBy: { field: "CREATED_AT" | "LAST_USED_AT" | "DESCRIPTION"; direction: "ASC" | "DESC" } | undefined, backward: boolean) {
+    async function walk(
+      orderBy: { field: "CREATED_AT" | "LAST_USED_AT" | "DESCRIPTION"; direction: "ASC" | "DESC" } | undefined,
+      backward: boolean,
+    ) {
       const seen: string[] = [];
       let cursor: string | null = null;
       for (let pages = 0; pages < 50; pages++) {
@@ -391,7 +538,10 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
 
     it("puts keys never used after used ones in both directions of LAST_USED_AT", async () => {
       for (const direction of ["ASC", "DESC"] as const) {
-        const { data } = await org.admin.request(ApiKeysDocument, { first: 100, orderBy: { field: "LAST_USED_AT", direction } });
+        const { data } = await org.admin.request(ApiKeysDocument, {
+          first: 100,
+          orderBy: { field: "LAST_USED_AT", direction },
+        });
         const used = data!.apiKeys.edges.map((e) => e.node.lastUsedAt);
         const firstNull = used.indexOf(null);
         expect(firstNull).toBeGreaterThan(0);
@@ -442,7 +592,10 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
       expect(list.data!.apiKeys.nodes.map((n) => n.id)).not.toContain(keyId);
 
       const before = await tableCounts(server.db);
-      for (const [id, label] of [[keyId, "foreign"], [missing, "unknown"]] as const) {
+      for (const [id, label] of [
+        [keyId, "foreign"],
+        [missing, "unknown"],
+      ] as const) {
         const update = await other.admin.request(UpdateApiKeyDocument, { input: { id, description: "pwned" } });
         const revoke = await other.admin.request(RevokeApiKeyDocument, { id });
         expect([label, codesOf(update), codesOf(revoke)]).toEqual([label, ["NOT_FOUND"], ["NOT_FOUND"]]);

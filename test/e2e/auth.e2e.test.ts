@@ -15,14 +15,24 @@ import {
   WorkspacesDocument,
   type CreateApiKeyInput,
 } from "../support/gql/graphql";
-import { createOrganization, createTestServer, TEST_JWT_SECRET, type TestOrganization, type TestServer } from "../support/server";
+import {
+  createOrganization,
+  createTestServer,
+  TEST_JWT_SECRET,
+  type TestOrganization,
+  type TestServer,
+} from "../support/server";
 
 const VIEWER = print(ViewerDocument);
 const secretKey = (secret: string) => new TextEncoder().encode(secret);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const SANDBOX_ORG_FULL: CreateApiKeyInput = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" };
+const SANDBOX_ORG_FULL: CreateApiKeyInput = {
+  environment: "SANDBOX",
+  scope: "ORGANIZATION",
+  permission: "FULL_ACCESS",
+};
 
 /** One character of a token changed (inside the random part), so its checksum no longer matches. */
 function withOneCharChanged(token: string, index = 12): string {
@@ -43,7 +53,8 @@ describe.each(databases)("authentication on %s", (kind) => {
   afterAll(() => server.close());
 
   const viewerWith = (credential: string) => graphql(server.url, ViewerDocument, {}, credential);
-  const viewerWithHeader = (authorization: string) => rawGraphql(server.url, { query: VIEWER }, null, { authorization });
+  const viewerWithHeader = (authorization: string) =>
+    rawGraphql(server.url, { query: VIEWER }, null, { authorization });
 
   function expect401(result: GraphQLResult<unknown>, credential?: string) {
     expect(result.status).toBe(401);
@@ -148,12 +159,18 @@ describe.each(databases)("authentication on %s", (kind) => {
     });
 
     it("a JWT without exp (else tokens that never expire are accepted)", async () => {
-      const jwt = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(org.admin.userId).sign(secretKey(TEST_JWT_SECRET));
+      const jwt = await new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(org.admin.userId)
+        .sign(secretKey(TEST_JWT_SECRET));
       expect401(await viewerWith(jwt), jwt);
     });
 
     it("a JWT without sub (else a token names no user and still gets in)", async () => {
-      const jwt = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(secretKey(TEST_JWT_SECRET));
+      const jwt = await new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setExpirationTime("1h")
+        .sign(secretKey(TEST_JWT_SECRET));
       expect401(await viewerWith(jwt), jwt);
     });
 
@@ -176,7 +193,11 @@ describe.each(databases)("authentication on %s", (kind) => {
       const result = await viewerWith(jwt);
       expect(result.status).toBe(200);
       expect(result.errors).toBeUndefined();
-      expect(result.data!.viewer).toMatchObject({ user: { id: org.admin.userId, role: "ADMIN" }, apiKey: null, organization: { id: org.id } });
+      expect(result.data!.viewer).toMatchObject({
+        user: { id: org.admin.userId, role: "ADMIN" },
+        apiKey: null,
+        organization: { id: org.id },
+      });
     });
 
     it("the scheme is case-insensitive (else clients sending 'bearer' are refused)", async () => {
@@ -216,7 +237,12 @@ describe.each(databases)("authentication on %s", (kind) => {
     });
 
     it("a JWT with the right iss and aud is accepted (else the checks above refuse everything)", async () => {
-      const result = await graphql(strict.url, ViewerDocument, {}, await sign({ iss: "https://id.example.test", aud: "latchkey" }));
+      const result = await graphql(
+        strict.url,
+        ViewerDocument,
+        {},
+        await sign({ iss: "https://id.example.test", aud: "latchkey" }),
+      );
       expect(result.status).toBe(200);
       expect(result.data!.viewer.user?.id).toBe(userId);
     });

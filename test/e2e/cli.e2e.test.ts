@@ -50,7 +50,13 @@ function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, cwd = R
 }
 
 /** Runs `command ...args` (looked up in env.PATH) to completion, killed after `timeoutMs`. */
-function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT, timeoutMs = STEP_TIMEOUT_MS): Promise<Exit> {
+function runCommand(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = ROOT,
+  timeoutMs = STEP_TIMEOUT_MS,
+): Promise<Exit> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     children.add(child);
@@ -79,7 +85,8 @@ function jsonOf(exit: Exit): Record<string, any> {
   } catch {
     throw new Error(`stdout is not JSON\n${context}`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`stdout is not a JSON object\n${context}`);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new Error(`stdout is not a JSON object\n${context}`);
   return parsed as Record<string, any>;
 }
 
@@ -93,7 +100,11 @@ interface RunningServer {
 }
 
 async function startServer(env: NodeJS.ProcessEnv, cwd = ROOT): Promise<RunningServer> {
-  const child = spawn(process.execPath, [MAIN], { cwd, env: { ...env, PORT: "0", HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [MAIN], {
+    cwd,
+    env: { ...env, PORT: "0", HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.add(child);
   let stdout = "";
   let stderr = "";
@@ -108,7 +119,10 @@ async function startServer(env: NodeJS.ProcessEnv, cwd = ROOT): Promise<RunningS
 
   const waitFor = (pattern: RegExp) =>
     new Promise<RegExpExecArray>((resolveMatch, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not print ${pattern} in time\nstdout: ${stdout}\nstderr: ${stderr}`)), STEP_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`server did not print ${pattern} in time\nstdout: ${stdout}\nstderr: ${stderr}`)),
+        STEP_TIMEOUT_MS,
+      );
       const check = () => {
         const match = pattern.exec(stdout);
         if (!match) return;
@@ -120,7 +134,11 @@ async function startServer(env: NodeJS.ProcessEnv, cwd = ROOT): Promise<RunningS
       check();
       void exited.then((exit) => {
         clearTimeout(timer);
-        reject(new Error(`server exited (code ${exit.code}) before printing ${pattern}\nstdout: ${exit.stdout}\nstderr: ${exit.stderr}`));
+        reject(
+          new Error(
+            `server exited (code ${exit.code}) before printing ${pattern}\nstdout: ${exit.stdout}\nstderr: ${exit.stderr}`,
+          ),
+        );
       });
     });
 
@@ -142,7 +160,11 @@ async function startServer(env: NodeJS.ProcessEnv, cwd = ROOT): Promise<RunningS
 
 /** The email of the user a JWT authenticates, as the server sees it. */
 async function viewerEmail(url: string, token: string): Promise<string | undefined> {
-  const result = await rawGraphql<{ viewer: { user: { email: string } | null } }>(url, { query: "{ viewer { user { email } } }" }, token);
+  const result = await rawGraphql<{ viewer: { user: { email: string } | null } }>(
+    url,
+    { query: "{ viewer { user { email } } }" },
+    token,
+  );
   if (result.errors?.length) throw new Error(`viewer query failed: ${result.text}`);
   return result.data?.viewer.user?.email;
 }
@@ -177,7 +199,13 @@ afterAll(() => {
 describe("operator CLI with --json", () => {
   const dir = tempDir();
   const file = join(dir, "x.sqlite");
-  const env = envWith({ DATABASE_URL: `sqlite:${file}`, JWT_SECRET, NODE_ENV: "test", DATA_DIR: join(dir, "data"), LOG_LEVEL: "warn" });
+  const env = envWith({
+    DATABASE_URL: `sqlite:${file}`,
+    JWT_SECRET,
+    NODE_ENV: "test",
+    DATA_DIR: join(dir, "data"),
+    LOG_LEVEL: "warn",
+  });
   const cli = (...args: string[]) => runNode(CLI, [...args, "--json"], env);
   /** Runs a command that must succeed and returns its JSON. */
   const ok = async (...args: string[]) => {
@@ -198,7 +226,9 @@ describe("operator CLI with --json", () => {
 
     const applied = query<{ name: string }>(file, "SELECT name FROM migrations ORDER BY id").map((row) => row.name);
     expect(applied).toEqual(first.migrations);
-    const tables = query<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'table'").map((row) => row.name);
+    const tables = query<{ name: string }>(file, "SELECT name FROM sqlite_master WHERE type = 'table'").map(
+      (row) => row.name,
+    );
     expect(tables).toEqual(expect.arrayContaining(["organization", "workspace", "user", "api_key"]));
 
     expect(await ok("migrate")).toEqual(first);
@@ -216,7 +246,11 @@ describe("operator CLI with --json", () => {
     );
     expect(demo.workspaceIds).toHaveLength(2);
 
-    const [org] = query<{ name: string; api_plan: string | null }>(file, `SELECT name, api_plan FROM organization WHERE id = ?`, demo.organizationId);
+    const [org] = query<{ name: string; api_plan: string | null }>(
+      file,
+      `SELECT name, api_plan FROM organization WHERE id = ?`,
+      demo.organizationId,
+    );
     expect(org).toBeDefined();
     expect(org.api_plan).toBeNull();
     const [admin] = query<{ email: string; role: string; organization_id: string }>(
@@ -225,24 +259,46 @@ describe("operator CLI with --json", () => {
       demo.adminUserId,
     );
     expect(admin).toEqual({ email: demo.adminEmail, role: "ADMIN", organization_id: demo.organizationId });
-    const workspaces = query<{ id: string }>(file, "SELECT id FROM workspace WHERE organization_id = ?", demo.organizationId).map((w) => w.id);
+    const workspaces = query<{ id: string }>(
+      file,
+      "SELECT id FROM workspace WHERE organization_id = ?",
+      demo.organizationId,
+    ).map((w) => w.id);
     expect(workspaces.sort()).toEqual([...demo.workspaceIds].sort());
   });
 
   it("create-organization creates the organization and its admin, with the optional name and API plan", async () => {
-    acme = await ok("create-organization", "--name", "Acme Corp", "--admin-email", "Ops@Acme.test", "--admin-name", "Ops Team", "--api-plan", "business");
-    expect(acme).toEqual({ organizationId: expect.any(String), adminUserId: expect.any(String), adminToken: expect.any(String) });
+    acme = await ok(
+      "create-organization",
+      "--name",
+      "Acme Corp",
+      "--admin-email",
+      "Ops@Acme.test",
+      "--admin-name",
+      "Ops Team",
+      "--api-plan",
+      "business",
+    );
+    expect(acme).toEqual({
+      organizationId: expect.any(String),
+      adminUserId: expect.any(String),
+      adminToken: expect.any(String),
+    });
     expect(jwtPayload(acme.adminToken).sub).toBe(acme.adminUserId);
 
-    expect(query(file, "SELECT name, api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([{ name: "Acme Corp", api_plan: "business" }]);
-    expect(query(file, `SELECT email, name, role, organization_id FROM "user" WHERE id = ?`, acme.adminUserId)).toEqual([
-      { email: "ops@acme.test", name: "Ops Team", role: "ADMIN", organization_id: acme.organizationId },
+    expect(query(file, "SELECT name, api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([
+      { name: "Acme Corp", api_plan: "business" },
     ]);
+    expect(query(file, `SELECT email, name, role, organization_id FROM "user" WHERE id = ?`, acme.adminUserId)).toEqual(
+      [{ email: "ops@acme.test", name: "Ops Team", role: "ADMIN", organization_id: acme.organizationId }],
+    );
   });
 
   it("create-organization without --admin-name and --api-plan leaves them empty", async () => {
     const plain = await ok("create-organization", "--name", "Plain Org", "--admin-email", "owner@plain.test");
-    expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", plain.organizationId)).toEqual([{ api_plan: null }]);
+    expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", plain.organizationId)).toEqual([
+      { api_plan: null },
+    ]);
     expect(query(file, `SELECT name FROM "user" WHERE id = ?`, plain.adminUserId)).toEqual([{ name: null }]);
   });
 
@@ -259,12 +315,16 @@ describe("operator CLI with --json", () => {
     expect(await ok("set-api-plan", "--organization", acme.organizationId, "--plan", "enterprise")).toEqual(
       expect.objectContaining({ organizationId: acme.organizationId, apiPlan: "enterprise" }),
     );
-    expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([{ api_plan: "enterprise" }]);
+    expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([
+      { api_plan: "enterprise" },
+    ]);
 
     expect(await ok("set-api-plan", "--organization", acme.organizationId, "--none")).toEqual(
       expect.objectContaining({ organizationId: acme.organizationId, apiPlan: null }),
     );
-    expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([{ api_plan: null }]);
+    expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([
+      { api_plan: null },
+    ]);
   });
 
   it("tokens printed by seed-demo, create-organization and token authenticate against the server", async () => {
@@ -319,9 +379,18 @@ describe("operator CLI with --json", () => {
     });
 
     it("set-api-plan with both --plan and --none", async () => {
-      const error = await failure("set-api-plan", "--organization", acme.organizationId, "--plan", "business", "--none");
+      const error = await failure(
+        "set-api-plan",
+        "--organization",
+        acme.organizationId,
+        "--plan",
+        "business",
+        "--none",
+      );
       expect(error.message).toMatch(/--plan/);
-      expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([{ api_plan: null }]);
+      expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([
+        { api_plan: null },
+      ]);
     });
 
     it("set-api-plan with neither --plan nor --none", async () => {
@@ -329,7 +398,13 @@ describe("operator CLI with --json", () => {
     });
 
     it("set-api-plan for an unknown organization", async () => {
-      const error = await failure("set-api-plan", "--organization", "00000000-0000-4000-8000-000000000000", "--plan", "business");
+      const error = await failure(
+        "set-api-plan",
+        "--organization",
+        "00000000-0000-4000-8000-000000000000",
+        "--plan",
+        "business",
+      );
       expect(error.code).toBe("NOT_FOUND");
     });
 
@@ -362,31 +437,53 @@ describe("the latchkey bin: npx latchkey and npm run cli", () => {
   });
   const npx = (...args: string[]) => runCommand("npx", ["latchkey", ...args], env, ROOT, NPM_TIMEOUT_MS);
 
-  it("npx latchkey --help exits 0 and prints exactly what the CLI prints", async () => {
-    const viaNpx = await npx("--help");
-    const direct = await runNode(CLI, ["--help"], env);
-    expect({ code: viaNpx.code, signal: viaNpx.signal }).toEqual({ code: 0, signal: null });
-    expect(viaNpx.stdout).toContain("migrate");
-    expect(viaNpx.stdout).toBe(direct.stdout);
-  }, 2 * NPM_TIMEOUT_MS);
+  it(
+    "npx latchkey --help exits 0 and prints exactly what the CLI prints",
+    async () => {
+      const viaNpx = await npx("--help");
+      const direct = await runNode(CLI, ["--help"], env);
+      expect({ code: viaNpx.code, signal: viaNpx.signal }).toEqual({ code: 0, signal: null });
+      expect(viaNpx.stdout).toContain("migrate");
+      expect(viaNpx.stdout).toBe(direct.stdout);
+    },
+    2 * NPM_TIMEOUT_MS,
+  );
 
-  it("npx latchkey migrate --json prints one JSON line", async () => {
-    const exit = await npx("migrate", "--json");
-    expect(exit.code).toBe(0);
-    expect(jsonOf(exit).migrations.length).toBeGreaterThan(0);
-  }, NPM_TIMEOUT_MS);
+  it(
+    "npx latchkey migrate --json prints one JSON line",
+    async () => {
+      const exit = await npx("migrate", "--json");
+      expect(exit.code).toBe(0);
+      expect(jsonOf(exit).migrations.length).toBeGreaterThan(0);
+    },
+    NPM_TIMEOUT_MS,
+  );
 
-  it("npx latchkey passes a failure on: exit 1 and one JSON line", async () => {
-    const exit = await npx("token", "--email", "nobody@example.test", "--json");
-    expect(exit.code).toBe(1);
-    expect(jsonOf(exit)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
-  }, NPM_TIMEOUT_MS);
+  it(
+    "npx latchkey passes a failure on: exit 1 and one JSON line",
+    async () => {
+      const exit = await npx("token", "--email", "nobody@example.test", "--json");
+      expect(exit.code).toBe(1);
+      expect(jsonOf(exit)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+    },
+    NPM_TIMEOUT_MS,
+  );
 
-  it("npm run --silent cli -- migrate --json prints one JSON line", async () => {
-    const exit = await runCommand("npm", ["run", "--silent", "cli", "--", "migrate", "--json"], env, ROOT, NPM_TIMEOUT_MS);
-    expect(exit.code).toBe(0);
-    expect(jsonOf(exit).migrations.length).toBeGreaterThan(0);
-  }, NPM_TIMEOUT_MS);
+  it(
+    "npm run --silent cli -- migrate --json prints one JSON line",
+    async () => {
+      const exit = await runCommand(
+        "npm",
+        ["run", "--silent", "cli", "--", "migrate", "--json"],
+        env,
+        ROOT,
+        NPM_TIMEOUT_MS,
+      );
+      expect(exit.code).toBe(0);
+      expect(jsonOf(exit).migrations.length).toBeGreaterThan(0);
+    },
+    NPM_TIMEOUT_MS,
+  );
 });
 
 // The same commands against MySQL/MariaDB, when the suite has one (TEST_MYSQL_URL).
@@ -406,7 +503,13 @@ describe("the latchkey bin: npx latchkey and npm run cli", () => {
 
   beforeAll(async () => {
     scratch = await scratchDatabase("mysql");
-    env = envWith({ DATABASE_URL: scratch.url, JWT_SECRET, NODE_ENV: "test", DATA_DIR: join(tempDir(), "data"), LOG_LEVEL: "warn" });
+    env = envWith({
+      DATABASE_URL: scratch.url,
+      JWT_SECRET,
+      NODE_ENV: "test",
+      DATA_DIR: join(tempDir(), "data"),
+      LOG_LEVEL: "warn",
+    });
   });
   afterAll(async () => {
     await scratch?.drop();
@@ -417,7 +520,15 @@ describe("the latchkey bin: npx latchkey and npm run cli", () => {
     expect(migrate.code).toBe(0);
     expect(jsonOf(migrate).migrations.length).toBeGreaterThan(0);
 
-    const created = await cli("create-organization", "--name", "Maria Org", "--admin-email", "admin@maria.test", "--api-plan", "business");
+    const created = await cli(
+      "create-organization",
+      "--name",
+      "Maria Org",
+      "--admin-email",
+      "admin@maria.test",
+      "--api-plan",
+      "business",
+    );
     expect(created.code).toBe(0);
     const org = jsonOf(created);
     expect(await apiPlanOf(org.organizationId)).toEqual([{ api_plan: "business" }]);
@@ -479,7 +590,12 @@ describe("starting the server (npm start)", () => {
 
   it("does not start in production without JWT_SECRET or JWT_JWKS_URL, and says so in one line", async () => {
     const dir = tempDir();
-    const exit = await runNode(MAIN, [], envWith({ NODE_ENV: "production", DATABASE_URL: `sqlite:${join(dir, "x.sqlite")}`, PORT: "0" }), dir);
+    const exit = await runNode(
+      MAIN,
+      [],
+      envWith({ NODE_ENV: "production", DATABASE_URL: `sqlite:${join(dir, "x.sqlite")}`, PORT: "0" }),
+      dir,
+    );
     expect(exit.code).not.toBe(0);
     expect(exit.code).not.toBeNull();
     const lines = exit.stderr.trim().split("\n");
@@ -493,7 +609,13 @@ describe("starting the server (npm start)", () => {
     const exit = await runNode(
       MAIN,
       [],
-      envWith({ NODE_ENV: "test", JWT_SECRET, DATABASE_URL: `sqlite:${join(dir, "x.sqlite")}`, PORT: "0", API_KEY_LIMIT: "abc" }),
+      envWith({
+        NODE_ENV: "test",
+        JWT_SECRET,
+        DATABASE_URL: `sqlite:${join(dir, "x.sqlite")}`,
+        PORT: "0",
+        API_KEY_LIMIT: "abc",
+      }),
       dir,
     );
     expect(exit.code).not.toBe(0);

@@ -31,7 +31,9 @@ describe("frontend clients against the real server", () => {
       },
     });
     const created = await urql
-      .mutation(CreateApiKeyDocument, { input: { description: "urql", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } })
+      .mutation(CreateApiKeyDocument, {
+        input: { description: "urql", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
+      })
       .toPromise();
     expect(created.error).toBeUndefined();
     expect(created.data!.createApiKey.token).toMatch(/^lk_test_/);

@@ -1,7 +1,12 @@
 import type { Logger, QueryRunner } from "typeorm";
 import { codesOf } from "../support/client";
 import { databases } from "../support/databases";
-import { ApiKeysDocument, CreateApiKeyDocument, OrganizationDocument, type CreateApiKeyInput } from "../support/gql/graphql";
+import {
+  ApiKeysDocument,
+  CreateApiKeyDocument,
+  OrganizationDocument,
+  type CreateApiKeyInput,
+} from "../support/gql/graphql";
 import { createOrganization, createTestServer, type TestServer } from "../support/server";
 
 const input: CreateApiKeyInput = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" };
@@ -33,14 +38,18 @@ describe.each(databases)("concurrent key creation on %s", (kind) => {
   it("220 parallel createApiKey on a fresh organization: exactly 200 keys and 20 API_KEY_LIMIT_REACHED", async () => {
     const org = await createOrganization(server);
     const results = await Promise.all(
-      Array.from({ length: 220 }, (_, i) => org.admin.request(CreateApiKeyDocument, { input: { ...input, description: `parallel ${i}` } })),
+      Array.from({ length: 220 }, (_, i) =>
+        org.admin.request(CreateApiKeyDocument, { input: { ...input, description: `parallel ${i}` } }),
+      ),
     );
     const outcomes = results.map((r) => (r.data?.createApiKey ? "created" : codesOf(r).join(",")));
     const tally = outcomes.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o]: (acc[o] ?? 0) + 1 }), {});
     expect(tally).toEqual({ created: 200, API_KEY_LIMIT_REACHED: 20 });
     expect(results.every((r) => r.status === 200)).toBe(true);
 
-    const [row] = (await server.db.query("SELECT COUNT(*) AS n FROM api_key WHERE organization_id = ?", [org.id])) as { n: number }[];
+    const [row] = (await server.db.query("SELECT COUNT(*) AS n FROM api_key WHERE organization_id = ?", [org.id])) as {
+      n: number;
+    }[];
     expect(Number(row.n)).toBe(200);
     const quota = await org.admin.request(OrganizationDocument, {});
     expect(quota.data?.organization.apiKeyQuota).toEqual({ active: 200, limit: 200, remaining: 0 });
@@ -58,7 +67,9 @@ describe.each(databases)("concurrent key creation on %s", (kind) => {
       recorder.stop();
     }
     expect(results.filter((r) => r.data?.createApiKey).length).toBe(30);
-    const trialStarts = recorder.queries.filter((q) => /^UPDATE\b.*organization/i.test(q) && /api_trial_started_at/.test(q));
+    const trialStarts = recorder.queries.filter(
+      (q) => /^UPDATE\b.*organization/i.test(q) && /api_trial_started_at/.test(q),
+    );
     expect(trialStarts).toHaveLength(1);
 
     const { data } = await org.admin.request(OrganizationDocument, {});

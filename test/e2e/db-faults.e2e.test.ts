@@ -55,7 +55,9 @@ async function startPrivateMariadb(): Promise<string> {
 }
 
 async function stopPrivateMariadb(): Promise<void> {
-  await exec("mariadb-admin", ["--no-defaults", `--socket=${FAULTS_SOCKET}`, "-uroot", "shutdown"], { timeout: 60_000 });
+  await exec("mariadb-admin", ["--no-defaults", `--socket=${FAULTS_SOCKET}`, "-uroot", "shutdown"], {
+    timeout: 60_000,
+  });
 }
 
 async function privateMariadbIsUp(): Promise<boolean> {
@@ -125,7 +127,17 @@ async function send(url: string, op: Operation, n: number): Promise<Outcome> {
     text = await response.text();
   } catch (error) {
     const ended = Date.now();
-    return { op: op.name, started, ended, status: 0, ok: false, malformed: `no answer: ${String(error)}`, codes: [], description, text };
+    return {
+      op: op.name,
+      started,
+      ended,
+      status: 0,
+      ok: false,
+      malformed: `no answer: ${String(error)}`,
+      codes: [],
+      description,
+      text,
+    };
   }
   const ended = Date.now();
   let body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
@@ -141,7 +153,17 @@ async function send(url: string, op: Operation, n: number): Promise<Outcome> {
       const { keyId } = op.check(body.data);
       return { op: op.name, started, ended, status, ok: true, malformed: "", codes, description, keyId, text };
     } catch (error) {
-      return { op: op.name, started, ended, status, ok: false, malformed: `bad data: ${String(error)}`, codes, description, text };
+      return {
+        op: op.name,
+        started,
+        ended,
+        status,
+        ok: false,
+        malformed: `bad data: ${String(error)}`,
+        codes,
+        description,
+        text,
+      };
     }
   }
   // a failure must be a clean INTERNAL_SERVER_ERROR naming the request id, and nothing else
@@ -153,7 +175,8 @@ async function send(url: string, op: Operation, n: number): Promise<Outcome> {
     const requestId = error.extensions?.requestId;
     if (typeof requestId !== "string" || !requestId) problems.push("no requestId");
     else if (requestIdHeader && requestId !== requestIdHeader) problems.push("requestId differs from x-request-id");
-    if (typeof requestId === "string" && !error.message.includes(requestId)) problems.push("message does not name the request id");
+    if (typeof requestId === "string" && !error.message.includes(requestId))
+      problems.push("message does not name the request id");
   }
   if (/ECONN|SELECT|INSERT|mysql|mariadb|stack|at \w+ \(/i.test(text)) problems.push("leaks driver detail");
   return { op: op.name, started, ended, status, ok: false, malformed: problems.join("; "), codes, description, text };
@@ -214,221 +237,245 @@ function startProbes(base: string) {
   };
 }
 
-describeMysql(`database outage: a private MariaDB on :${FAULTS_PORT} stopped and restarted under load${skipNote}`, () => {
-  let server: TestServer;
-  let org: TestOrganization;
-  let apiKeyToken: string;
-  let privateDatabase: string;
-  let privateAdminUri: string;
-  const uncaught: unknown[] = [];
-  const onUncaught = (error: unknown) => void uncaught.push(error);
+describeMysql(
+  `database outage: a private MariaDB on :${FAULTS_PORT} stopped and restarted under load${skipNote}`,
+  () => {
+    let server: TestServer;
+    let org: TestOrganization;
+    let apiKeyToken: string;
+    let privateDatabase: string;
+    let privateAdminUri: string;
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => void uncaught.push(error);
 
-  beforeAll(async () => {
-    process.on("uncaughtException", onUncaught);
-    process.on("unhandledRejection", onUncaught);
-    const url = await startPrivateMariadb();
-    // a fresh database on the private server, so reruns start clean
-    privateDatabase = `latchkey_faults_${randomBytes(5).toString("hex")}`;
-    privateAdminUri = mysqlUri(url);
-    const admin = await createConnection({ uri: privateAdminUri });
-    await admin.query(`CREATE DATABASE \`${privateDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await admin.end();
-    const databaseUrl = new URL(url);
-    databaseUrl.pathname = `/${privateDatabase}`;
-    server = await createTestServer("mysql", {
-      DATABASE_URL: databaseUrl.toString(),
-      // the load creates keys for as long as it runs: the 200-key limit is not what this test is about
-      API_KEY_LIMIT: "1000000",
-    });
-    expect(server.config.databaseUrl).toContain(`:${FAULTS_PORT}/${privateDatabase}`);
-    org = await createOrganization(server, { workspaces: 2 });
-    const created = await rawGraphql<{ createApiKey: { token: string } }>(
-      server.url,
-      {
-        query: "mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { token } }",
-        variables: { input: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY", description: "reader" } },
-      },
-      org.admin.token,
-    );
-    apiKeyToken = created.data!.createApiKey.token;
-  }, 120_000);
-
-  afterAll(async () => {
-    process.off("uncaughtException", onUncaught);
-    process.off("unhandledRejection", onUncaught);
-    if (!(await privateMariadbIsUp())) await startPrivateMariadb().catch(() => undefined);
-    await server?.close();
-    if (privateDatabase) {
-      const admin = await createConnection({ uri: privateAdminUri }).catch(() => null);
-      await admin?.query(`DROP DATABASE IF EXISTS \`${privateDatabase}\``);
-      await admin?.end();
-    }
-    if (await privateMariadbIsUp()) await stopPrivateMariadb();
-  }, 120_000);
-
-  it("answers every request with a clean error during the outage, /readyz 503, no crash, back within 10 s", async () => {
-    const ops: Operation[] = [
-      {
-        name: "viewer (JWT)",
-        credential: org.admin.token,
-        query: "query ViewerJwt { viewer { organization { id } user { id } } }",
-        check: (d) => {
-          if (d.viewer.organization.id !== org.id || d.viewer.user.id !== org.admin.userId) throw new Error("wrong viewer");
-          return {};
+    beforeAll(async () => {
+      process.on("uncaughtException", onUncaught);
+      process.on("unhandledRejection", onUncaught);
+      const url = await startPrivateMariadb();
+      // a fresh database on the private server, so reruns start clean
+      privateDatabase = `latchkey_faults_${randomBytes(5).toString("hex")}`;
+      privateAdminUri = mysqlUri(url);
+      const admin = await createConnection({ uri: privateAdminUri });
+      await admin.query(`CREATE DATABASE \`${privateDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      await admin.end();
+      const databaseUrl = new URL(url);
+      databaseUrl.pathname = `/${privateDatabase}`;
+      server = await createTestServer("mysql", {
+        DATABASE_URL: databaseUrl.toString(),
+        // the load creates keys for as long as it runs: the 200-key limit is not what this test is about
+        API_KEY_LIMIT: "1000000",
+      });
+      expect(server.config.databaseUrl).toContain(`:${FAULTS_PORT}/${privateDatabase}`);
+      org = await createOrganization(server, { workspaces: 2 });
+      const created = await rawGraphql<{ createApiKey: { token: string } }>(
+        server.url,
+        {
+          query: "mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { token } }",
+          variables: {
+            input: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY", description: "reader" },
+          },
         },
-      },
-      {
-        name: "viewer (API key)",
-        credential: apiKeyToken,
-        query: "query ViewerKey { viewer { organization { id } apiKey { id } } }",
-        check: (d) => {
-          if (d.viewer.organization.id !== org.id || !d.viewer.apiKey?.id) throw new Error("wrong viewer");
-          return {};
-        },
-      },
-      {
-        name: "apiKeys",
-        credential: org.admin.token,
-        query: "query Keys { apiKeys(first: 5) { totalCount nodes { id workspaces { id } } } }",
-        check: (d) => {
-          if (!(d.apiKeys.totalCount >= 1) || d.apiKeys.nodes.length === 0) throw new Error("no keys");
-          return {};
-        },
-      },
-      {
-        name: "createApiKey",
-        credential: org.admin.token,
-        query:
-          "mutation Create($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id description workspaces { id name } createdBy { __typename ... on User { id } } } } }",
-        variables: (n) => ({
-          input: { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: org.workspaceIds, permission: "READ_ONLY", description: `outage-${n}` },
-        }),
-        check: (d) => {
-          const key = d.createApiKey.apiKey;
-          if (!/^lk_test_/.test(d.createApiKey.token) || key.workspaces.length !== org.workspaceIds.length) throw new Error("bad key");
-          if (key.createdBy?.id !== org.admin.userId) throw new Error("bad createdBy");
-          return { keyId: key.id };
-        },
-      },
-    ];
+        org.admin.token,
+      );
+      apiKeyToken = created.data!.createApiKey.token;
+    }, 120_000);
 
-    const load = startLoad(server.url, ops);
-    const probes = startProbes(baseOf(server));
-    let stopping = 0;
-    let down = 0;
-    let restarting = 0;
-    let up = 0;
-    let accepting = 0;
-    try {
-      await sleep(1_000);
-      const warm = load.outcomes.length;
-
-      stopping = Date.now();
-      await stopPrivateMariadb();
-      down = Date.now();
-      await sleep(OUTAGE_MS);
-      restarting = Date.now();
-      // when the database accepts connections again (the start script returns a little later)
-      [accepting] = await Promise.all([acceptingSince(privateAdminUri, restarting + 60_000), startPrivateMariadb()]);
-      up = Date.now();
-
-      // keep the load going until 2 s of uninterrupted success (bounded)
-      while (Date.now() - up < RECOVERY_BOUND_MS + 5_000) {
-        await sleep(200);
-        const lastFailure = Math.max(0, ...load.outcomes.filter((o) => !o.ok).map((o) => o.ended));
-        if (Date.now() - Math.max(lastFailure, up) > 2_000) break;
+    afterAll(async () => {
+      process.off("uncaughtException", onUncaught);
+      process.off("unhandledRejection", onUncaught);
+      if (!(await privateMariadbIsUp())) await startPrivateMariadb().catch(() => undefined);
+      await server?.close();
+      if (privateDatabase) {
+        const admin = await createConnection({ uri: privateAdminUri }).catch(() => null);
+        await admin?.query(`DROP DATABASE IF EXISTS \`${privateDatabase}\``);
+        await admin?.end();
       }
-      expect(warm).toBeGreaterThan(0);
-    } finally {
-      await load.stop();
-      await probes.stop();
-    }
-    const outcomes = load.outcomes;
-    const failures = outcomes.filter((o) => !o.ok);
-    const during = outcomes.filter((o) => o.started >= down && o.ended <= restarting);
+      if (await privateMariadbIsUp()) await stopPrivateMariadb();
+    }, 120_000);
 
-    // no request hung, outage or not
-    const slowest = Math.max(...outcomes.map((o) => o.ended - o.started));
-    expect(slowest).toBeLessThan(HANG_BOUND_MS);
-    // every failure is a well-formed INTERNAL_SERVER_ERROR with a request id: never 401/UNAUTHENTICATED
-    const malformed = failures.filter((o) => o.malformed);
-    expect(malformed.slice(0, 5).map((o) => `${o.op}: ${o.malformed}: ${o.text.slice(0, 300)}`)).toEqual([]);
-    expect(outcomes.filter((o) => o.codes.includes("UNAUTHENTICATED") || o.status === 401)).toEqual([]);
-    // the outage was real: the requests made while the database was down all failed, and there were many
-    expect(during.length).toBeGreaterThanOrEqual(CONCURRENCY);
-    expect(during.filter((o) => o.ok)).toEqual([]);
-    // before the outage everything worked
-    const before = outcomes.filter((o) => o.ended < stopping);
-    expect(before.length).toBeGreaterThan(CONCURRENCY);
-    expect(before.filter((o) => !o.ok).map((o) => o.text.slice(0, 300))).toEqual([]);
+    it("answers every request with a clean error during the outage, /readyz 503, no crash, back within 10 s", async () => {
+      const ops: Operation[] = [
+        {
+          name: "viewer (JWT)",
+          credential: org.admin.token,
+          query: "query ViewerJwt { viewer { organization { id } user { id } } }",
+          check: (d) => {
+            if (d.viewer.organization.id !== org.id || d.viewer.user.id !== org.admin.userId)
+              throw new Error("wrong viewer");
+            return {};
+          },
+        },
+        {
+          name: "viewer (API key)",
+          credential: apiKeyToken,
+          query: "query ViewerKey { viewer { organization { id } apiKey { id } } }",
+          check: (d) => {
+            if (d.viewer.organization.id !== org.id || !d.viewer.apiKey?.id) throw new Error("wrong viewer");
+            return {};
+          },
+        },
+        {
+          name: "apiKeys",
+          credential: org.admin.token,
+          query: "query Keys { apiKeys(first: 5) { totalCount nodes { id workspaces { id } } } }",
+          check: (d) => {
+            if (!(d.apiKeys.totalCount >= 1) || d.apiKeys.nodes.length === 0) throw new Error("no keys");
+            return {};
+          },
+        },
+        {
+          name: "createApiKey",
+          credential: org.admin.token,
+          query:
+            "mutation Create($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id description workspaces { id name } createdBy { __typename ... on User { id } } } } }",
+          variables: (n) => ({
+            input: {
+              environment: "SANDBOX",
+              scope: "WORKSPACE",
+              workspaceIds: org.workspaceIds,
+              permission: "READ_ONLY",
+              description: `outage-${n}`,
+            },
+          }),
+          check: (d) => {
+            const key = d.createApiKey.apiKey;
+            if (!/^lk_test_/.test(d.createApiKey.token) || key.workspaces.length !== org.workspaceIds.length)
+              throw new Error("bad key");
+            if (key.createdBy?.id !== org.admin.userId) throw new Error("bad createdBy");
+            return { keyId: key.id };
+          },
+        },
+      ];
 
-    // /readyz: 503 while the database is down, 200 again after; /healthz 200 throughout
-    const probesDown = probes.probes.filter((p) => p.at >= down && p.ended <= restarting);
-    expect(probesDown.length).toBeGreaterThan(5);
-    expect(new Set(probesDown.map((p) => p.readyz))).toEqual(new Set([503]));
-    expect(new Set(probes.probes.map((p) => p.healthz))).toEqual(new Set([200]));
-    const readyAgain = probes.probes.find((p) => p.at >= accepting && p.readyz === 200);
-    expect(readyAgain).toBeDefined();
+      const load = startLoad(server.url, ops);
+      const probes = startProbes(baseOf(server));
+      let stopping = 0;
+      let down = 0;
+      let restarting = 0;
+      let up = 0;
+      let accepting = 0;
+      try {
+        await sleep(1_000);
+        const warm = load.outcomes.length;
 
-    // recovery: after the last failed answer everything succeeds, and that moment is < 10 s after the
-    // database accepts connections again; the server was never restarted
-    const lastFailureEnded = Math.max(...failures.map((o) => o.ended));
-    const firstSuccessAfterUp = outcomes.filter((o) => o.ok && o.started >= accepting).sort((a, b) => a.ended - b.ended)[0];
-    const recoveryMs = Math.max(0, lastFailureEnded - accepting);
-    expect(accepting).toBeGreaterThan(restarting);
-    expect(firstSuccessAfterUp).toBeDefined();
-    expect(recoveryMs).toBeLessThan(RECOVERY_BOUND_MS);
-    const after = outcomes.filter((o) => o.started > lastFailureEnded);
-    expect(after.length).toBeGreaterThan(CONCURRENCY);
-    expect(after.every((o) => o.ok)).toBe(true);
-    for (const op of ops) expect(after.some((o) => o.op === op.name)).toBe(true);
+        stopping = Date.now();
+        await stopPrivateMariadb();
+        down = Date.now();
+        await sleep(OUTAGE_MS);
+        restarting = Date.now();
+        // when the database accepts connections again (the start script returns a little later)
+        [accepting] = await Promise.all([acceptingSince(privateAdminUri, restarting + 60_000), startPrivateMariadb()]);
+        up = Date.now();
 
-    // the process did not crash and the same server object still serves
-    expect(uncaught).toEqual([]);
-    const viewer = await rawGraphql<{ viewer: { organization: { id: string } } }>(server.url, { query: "{ viewer { organization { id } } }" }, org.admin.token);
-    expect(viewer.data?.viewer.organization.id).toBe(org.id);
-    expect((await fetch(`${baseOf(server)}/readyz`)).status).toBe(200);
+        // keep the load going until 2 s of uninterrupted success (bounded)
+        while (Date.now() - up < RECOVERY_BOUND_MS + 5_000) {
+          await sleep(200);
+          const lastFailure = Math.max(0, ...load.outcomes.filter((o) => !o.ok).map((o) => o.ended));
+          if (Date.now() - Math.max(lastFailure, up) > 2_000) break;
+        }
+        expect(warm).toBeGreaterThan(0);
+      } finally {
+        await load.stop();
+        await probes.stop();
+      }
+      const outcomes = load.outcomes;
+      const failures = outcomes.filter((o) => !o.ok);
+      const during = outcomes.filter((o) => o.started >= down && o.ended <= restarting);
 
-    // no createApiKey is half-written: every key row has all its workspace links; every answered key exists
-    const rows = (await server.db.query(
-      `SELECT k.id, k.description, COUNT(l.workspace_id) AS links FROM api_key k
+      // no request hung, outage or not
+      const slowest = Math.max(...outcomes.map((o) => o.ended - o.started));
+      expect(slowest).toBeLessThan(HANG_BOUND_MS);
+      // every failure is a well-formed INTERNAL_SERVER_ERROR with a request id: never 401/UNAUTHENTICATED
+      const malformed = failures.filter((o) => o.malformed);
+      expect(malformed.slice(0, 5).map((o) => `${o.op}: ${o.malformed}: ${o.text.slice(0, 300)}`)).toEqual([]);
+      expect(outcomes.filter((o) => o.codes.includes("UNAUTHENTICATED") || o.status === 401)).toEqual([]);
+      // the outage was real: the requests made while the database was down all failed, and there were many
+      expect(during.length).toBeGreaterThanOrEqual(CONCURRENCY);
+      expect(during.filter((o) => o.ok)).toEqual([]);
+      // before the outage everything worked
+      const before = outcomes.filter((o) => o.ended < stopping);
+      expect(before.length).toBeGreaterThan(CONCURRENCY);
+      expect(before.filter((o) => !o.ok).map((o) => o.text.slice(0, 300))).toEqual([]);
+
+      // /readyz: 503 while the database is down, 200 again after; /healthz 200 throughout
+      const probesDown = probes.probes.filter((p) => p.at >= down && p.ended <= restarting);
+      expect(probesDown.length).toBeGreaterThan(5);
+      expect(new Set(probesDown.map((p) => p.readyz))).toEqual(new Set([503]));
+      expect(new Set(probes.probes.map((p) => p.healthz))).toEqual(new Set([200]));
+      const readyAgain = probes.probes.find((p) => p.at >= accepting && p.readyz === 200);
+      expect(readyAgain).toBeDefined();
+
+      // recovery: after the last failed answer everything succeeds, and that moment is < 10 s after the
+      // database accepts connections again; the server was never restarted
+      const lastFailureEnded = Math.max(...failures.map((o) => o.ended));
+      const firstSuccessAfterUp = outcomes
+        .filter((o) => o.ok && o.started >= accepting)
+        .sort((a, b) => a.ended - b.ended)[0];
+      const recoveryMs = Math.max(0, lastFailureEnded - accepting);
+      expect(accepting).toBeGreaterThan(restarting);
+      expect(firstSuccessAfterUp).toBeDefined();
+      expect(recoveryMs).toBeLessThan(RECOVERY_BOUND_MS);
+      const after = outcomes.filter((o) => o.started > lastFailureEnded);
+      expect(after.length).toBeGreaterThan(CONCURRENCY);
+      expect(after.every((o) => o.ok)).toBe(true);
+      for (const op of ops) expect(after.some((o) => o.op === op.name)).toBe(true);
+
+      // the process did not crash and the same server object still serves
+      expect(uncaught).toEqual([]);
+      const viewer = await rawGraphql<{ viewer: { organization: { id: string } } }>(
+        server.url,
+        { query: "{ viewer { organization { id } } }" },
+        org.admin.token,
+      );
+      expect(viewer.data?.viewer.organization.id).toBe(org.id);
+      expect((await fetch(`${baseOf(server)}/readyz`)).status).toBe(200);
+
+      // no createApiKey is half-written: every key row has all its workspace links; every answered key exists
+      const rows = (await server.db.query(
+        `SELECT k.id, k.description, COUNT(l.workspace_id) AS links FROM api_key k
          LEFT JOIN api_key_workspace l ON l.api_key_id = k.id
         WHERE k.organization_id = ? AND k.description LIKE 'outage-%' GROUP BY k.id, k.description`,
-      [org.id],
-    )) as { id: string; description: string; links: number | string }[];
-    expect(rows.filter((r) => Number(r.links) !== org.workspaceIds.length)).toEqual([]);
-    const creates = outcomes.filter((o) => o.op === "createApiKey");
-    const answered = creates.filter((o) => o.ok);
-    const rowIds = new Set(rows.map((r) => r.id));
-    expect(answered.filter((o) => !rowIds.has(o.keyId!))).toEqual([]);
-    const answeredIds = new Set(answered.map((o) => o.keyId));
-    // a row nobody was told about can only come from a commit whose answer was lost with the connection
-    const unanswered = rows.filter((r) => !answeredIds.has(r.id));
-    const failedDescriptions = new Set(creates.filter((o) => !o.ok).map((o) => o.description));
-    expect(unanswered.filter((r) => !failedDescriptions.has(r.description))).toEqual([]);
-    expect(rows.length).toBe(answered.length + unanswered.length);
-    // and once committed, the answer that carries the token needs no query (workspaces and createdBy are
-    // primed): only a COMMIT whose acknowledgement died with the connection can leave a key unanswered
-    const failedAfterCommit = unanswered
-      .map((r) => creates.find((o) => o.description === r.description)!)
-      .filter((o) => !/"path":\["createApiKey"\]/.test(o.text));
-    expect(failedAfterCommit.map((o) => o.text.slice(0, 300))).toEqual([]);
-    expect(new Set(rows.map((r) => r.description)).size).toBe(rows.length);
+        [org.id],
+      )) as { id: string; description: string; links: number | string }[];
+      expect(rows.filter((r) => Number(r.links) !== org.workspaceIds.length)).toEqual([]);
+      const creates = outcomes.filter((o) => o.op === "createApiKey");
+      const answered = creates.filter((o) => o.ok);
+      const rowIds = new Set(rows.map((r) => r.id));
+      expect(answered.filter((o) => !rowIds.has(o.keyId!))).toEqual([]);
+      const answeredIds = new Set(answered.map((o) => o.keyId));
+      // a row nobody was told about can only come from a commit whose answer was lost with the connection
+      const unanswered = rows.filter((r) => !answeredIds.has(r.id));
+      const failedDescriptions = new Set(creates.filter((o) => !o.ok).map((o) => o.description));
+      expect(unanswered.filter((r) => !failedDescriptions.has(r.description))).toEqual([]);
+      expect(rows.length).toBe(answered.length + unanswered.length);
+      // and once committed, the answer that carries the token needs no query (workspaces and createdBy are
+      // primed): only a COMMIT whose acknowledgement died with the connection can leave a key unanswered
+      const failedAfterCommit = unanswered
+        .map((r) => creates.find((o) => o.description === r.description)!)
+        .filter((o) => !/"path":\["createApiKey"\]/.test(o.text));
+      expect(failedAfterCommit.map((o) => o.text.slice(0, 300))).toEqual([]);
+      expect(new Set(rows.map((r) => r.description)).size).toBe(rows.length);
 
-    const readyDown = probesDown.length;
-    const byKind = failures.reduce<Record<string, number>>((acc, o) => ({ ...acc, [`${o.op} → HTTP ${o.status}`]: (acc[`${o.op} → HTTP ${o.status}`] ?? 0) + 1 }), {});
-    console.log(
-      [
-        `outage: ${outcomes.length} requests (${failures.length} failed, all INTERNAL_SERVER_ERROR with a request id), ${during.length} sent while down`,
-        `failures: ${Object.entries(byKind).map(([kind, n]) => `${kind} ×${n}`).join(", ")}; e.g. ${(failures.find((o) => o.status === 500) ?? failures[0])?.text.trim()}`,
-        `slowest answer ${slowest} ms; db stopped in ${down - stopping} ms, down ${restarting - down} ms, accepting connections ${accepting - restarting} ms after the restart began (script returned at ${up - restarting} ms)`,
-        `/readyz 503 on all ${readyDown} probes while down, 200 again ${readyAgain!.ended - accepting} ms after the db accepted connections; /healthz always 200`,
-        `recovery: last failed answer ${lastFailureEnded - accepting} ms, first success ${firstSuccessAfterUp.ended - accepting} ms after the db accepted connections (bound ${RECOVERY_BOUND_MS} ms)`,
-        `keys: ${answered.length} created and answered, ${unanswered.length} committed but answered with an error, ${creates.length - answered.length} failed; every key row has all its workspace links`,
-      ].join("\n"),
-    );
-  }, 60_000);
-});
+      const readyDown = probesDown.length;
+      const byKind = failures.reduce<Record<string, number>>(
+        (acc, o) => ({ ...acc, [`${o.op} → HTTP ${o.status}`]: (acc[`${o.op} → HTTP ${o.status}`] ?? 0) + 1 }),
+        {},
+      );
+      console.log(
+        [
+          `outage: ${outcomes.length} requests (${failures.length} failed, all INTERNAL_SERVER_ERROR with a request id), ${during.length} sent while down`,
+          `failures: ${Object.entries(byKind)
+            .map(([kind, n]) => `${kind} ×${n}`)
+            .join(", ")}; e.g. ${(failures.find((o) => o.status === 500) ?? failures[0])?.text.trim()}`,
+          `slowest answer ${slowest} ms; db stopped in ${down - stopping} ms, down ${restarting - down} ms, accepting connections ${accepting - restarting} ms after the restart began (script returned at ${up - restarting} ms)`,
+          `/readyz 503 on all ${readyDown} probes while down, 200 again ${readyAgain!.ended - accepting} ms after the db accepted connections; /healthz always 200`,
+          `recovery: last failed answer ${lastFailureEnded - accepting} ms, first success ${firstSuccessAfterUp.ended - accepting} ms after the db accepted connections (bound ${RECOVERY_BOUND_MS} ms)`,
+          `keys: ${answered.length} created and answered, ${unanswered.length} committed but answered with an error, ${creates.length - answered.length} failed; every key row has all its workspace links`,
+        ].join("\n"),
+      );
+    }, 60_000);
+  },
+);
 
 describeMysql(`forced deadlock in createApiKey's quota transaction (shared MariaDB)${skipNote}`, () => {
   let server: TestServer;
@@ -447,18 +494,31 @@ describeMysql(`forced deadlock in createApiKey's quota transaction (shared Maria
     try {
       // ballast the side transaction modifies, so it is the heavier one and InnoDB picks the API's as victim
       await side.query("CREATE TABLE deadlock_ballast (id INT PRIMARY KEY) ENGINE=InnoDB");
-      const [[{ sideThread }]] = (await side.query("SELECT CONNECTION_ID() AS sideThread")) as unknown as [[{ sideThread: number }]];
+      const [[{ sideThread }]] = (await side.query("SELECT CONNECTION_ID() AS sideThread")) as unknown as [
+        [{ sideThread: number }],
+      ];
       await side.beginTransaction();
       sideOpen = true;
-      await side.query(`INSERT INTO deadlock_ballast (id) VALUES ${Array.from({ length: 50 }, (_, i) => `(${i + 1})`).join(",")}`);
+      await side.query(
+        `INSERT INTO deadlock_ballast (id) VALUES ${Array.from({ length: 50 }, (_, i) => `(${i + 1})`).join(",")}`,
+      );
       await side.query("SELECT id FROM workspace WHERE id = ? FOR UPDATE", [workspaceId]);
 
       // the API locks the organization row, then waits for the workspace row the side holds
       const pending = rawGraphql<{ createApiKey: { apiKey: { id: string; workspaces: { id: string }[] } } }>(
         server.url,
         {
-          query: "mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id workspaces { id } } } }",
-          variables: { input: { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [workspaceId], permission: "FULL_ACCESS", description: "deadlocked" } },
+          query:
+            "mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id workspaces { id } } } }",
+          variables: {
+            input: {
+              environment: "SANDBOX",
+              scope: "WORKSPACE",
+              workspaceIds: [workspaceId],
+              permission: "FULL_ACCESS",
+              description: "deadlocked",
+            },
+          },
         },
         org.admin.token,
       );
@@ -478,7 +538,9 @@ describeMysql(`forced deadlock in createApiKey's quota transaction (shared Maria
       const apiThread = waiting[0].thread;
 
       // closing the cycle: the side now wants the organization row the API holds; the side must survive
-      const [locked] = (await side.query("SELECT id FROM organization WHERE id = ? FOR UPDATE", [org.id])) as unknown as [{ id: string }[]];
+      const [locked] = (await side.query("SELECT id FROM organization WHERE id = ? FOR UPDATE", [
+        org.id,
+      ])) as unknown as [{ id: string }[]];
       expect(locked).toEqual([{ id: org.id }]);
 
       const [[status]] = (await observer.query("SHOW ENGINE INNODB STATUS")) as unknown as [[{ Status: string }]];
@@ -505,11 +567,14 @@ describeMysql(`forced deadlock in createApiKey's quota transaction (shared Maria
       expect(result.status).toBe(200);
       expect(result.data?.createApiKey.apiKey.workspaces).toEqual([{ id: workspaceId }]);
 
-      const [[{ keys }]] = (await observer.query("SELECT COUNT(*) AS `keys` FROM api_key WHERE organization_id = ?", [org.id])) as unknown as [[{ keys: number }]];
+      const [[{ keys }]] = (await observer.query("SELECT COUNT(*) AS `keys` FROM api_key WHERE organization_id = ?", [
+        org.id,
+      ])) as unknown as [[{ keys: number }]];
       expect(Number(keys)).toBe(1);
-      const [[{ links }]] = (await observer.query("SELECT COUNT(*) AS links FROM api_key_workspace WHERE api_key_id = ?", [
-        result.data!.createApiKey.apiKey.id,
-      ])) as unknown as [[{ links: number }]];
+      const [[{ links }]] = (await observer.query(
+        "SELECT COUNT(*) AS links FROM api_key_workspace WHERE api_key_id = ?",
+        [result.data!.createApiKey.apiKey.id],
+      )) as unknown as [[{ links: number }]];
       expect(Number(links)).toBe(1);
       const text = await (await fetch(`${baseOf(server)}/metrics`)).text();
       expect(text).toMatch(/^latchkey_transaction_retries_total\{errno="1213"\} [1-9]/m);
@@ -551,14 +616,18 @@ describe("TransactionRunner retries deadlocks and lock-wait timeouts, at most 5 
   it("a lock-wait timeout (1205) is retried the same way", async () => {
     const { dataSource, calls } = flakyDataSource(1, 1205);
     const retries: number[] = [];
-    await expect(new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(async () => 42)).resolves.toBe(42);
+    await expect(new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(async () => 42)).resolves.toBe(
+      42,
+    );
     expect([calls(), retries]).toEqual([2, [1205]]);
   });
 
   it("six deadlocks in a row: gives up after the fifth attempt and the deadlock surfaces", async () => {
     const { dataSource, calls } = flakyDataSource(6);
     const retries: number[] = [];
-    await expect(new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(async () => "never")).rejects.toMatchObject({
+    await expect(
+      new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(async () => "never"),
+    ).rejects.toMatchObject({
       driverError: { errno: 1213 },
     });
     expect(calls()).toBe(5);
@@ -568,7 +637,9 @@ describe("TransactionRunner retries deadlocks and lock-wait timeouts, at most 5 
   it("any other error (a duplicate key, 1062) is not retried", async () => {
     const { dataSource, calls } = flakyDataSource(1, 1062);
     const retries: number[] = [];
-    await expect(new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(async () => "never")).rejects.toMatchObject({
+    await expect(
+      new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(async () => "never"),
+    ).rejects.toMatchObject({
       driverError: { errno: 1062 },
     });
     expect([calls(), retries]).toEqual([1, []]);

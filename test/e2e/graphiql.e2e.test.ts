@@ -110,7 +110,9 @@ describe("GraphiQL in a real browser (Chromium, headless)", () => {
     await queryEditor.waitFor({ state: "visible", timeout: 15_000 });
     await headersEditor.waitFor({ state: "visible", timeout: 5_000 });
     await page.locator(".graphiql-response").waitFor({ state: "visible", timeout: 5_000 });
-    expect(await page.locator(".graphiql-editor-tools button[data-name='headers']").getAttribute("class")).toContain("active");
+    expect(await page.locator(".graphiql-editor-tools button[data-name='headers']").getAttribute("class")).toContain(
+      "active",
+    );
     const prefilled = await headersEditor.evaluate((el) => (el as unknown as CodeMirrorElement).CodeMirror.getValue());
     expect(JSON.parse(prefilled)).toEqual({ Authorization: "Bearer " });
 
@@ -119,7 +121,9 @@ describe("GraphiQL in a real browser (Chromium, headless)", () => {
     await queryEditor.evaluate(setValue, QUERY);
     const headers = JSON.stringify({ Authorization: `Bearer ${org.admin.token}` }, null, 2);
     await headersEditor.evaluate(setValue, headers);
-    const graphqlPost = page.waitForRequest((r) => r.method() === "POST" && r.url() === server.url && r.postData()?.includes("viewer") === true);
+    const graphqlPost = page.waitForRequest(
+      (r) => r.method() === "POST" && r.url() === server.url && r.postData()?.includes("viewer") === true,
+    );
     await page.locator("button.graphiql-execute-button").click();
     const sent = await graphqlPost;
     expect(sent.headers()["authorization"]).toBe(`Bearer ${org.admin.token}`);
@@ -128,10 +132,10 @@ describe("GraphiQL in a real browser (Chromium, headless)", () => {
     // The result pane shows the admin's email.
     const result = page.locator(".graphiql-response .CodeMirror");
     await result.getByText(adminEmail).waitFor({ timeout: 10_000 });
-    const shown = JSON.parse(
-      await result.evaluate((el) => (el as unknown as CodeMirrorElement).CodeMirror.getValue()),
-    );
-    expect(shown).toEqual({ data: { viewer: { user: { email: adminEmail }, organization: { name: expect.stringMatching(/^Org /) } } } });
+    const shown = JSON.parse(await result.evaluate((el) => (el as unknown as CodeMirrorElement).CodeMirror.getValue()));
+    expect(shown).toEqual({
+      data: { viewer: { user: { email: adminEmail }, organization: { name: expect.stringMatching(/^Org /) } } },
+    });
 
     if (process.env.UPDATE_SCREENSHOT === "1") await page.screenshot({ path: SCREENSHOT });
 
@@ -176,7 +180,9 @@ describe("GET /graphql for browsers, without a browser", () => {
         expect(path).toMatch(/^\/graphiql\/assets\/[\w.-]+\.[0-9a-f]{12}\.(js|css)$/);
         const asset = await fetch(new URL(path, server.url), { headers: { "accept-encoding": "gzip" } });
         expect(asset.status).toBe(200);
-        expect(asset.headers.get("content-type")).toBe(path.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
+        expect(asset.headers.get("content-type")).toBe(
+          path.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8",
+        );
         expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
         expect(asset.headers.get("x-content-type-options")).toBe("nosniff");
         expect(asset.headers.get("content-encoding")).toBe("gzip");
@@ -196,7 +202,12 @@ describe("GET /graphql for browsers, without a browser", () => {
     const server = await createTestServer("sqlite");
     try {
       const url = `${server.url}?query=${encodeURIComponent("{ __typename }")}`;
-      for (const accept of ["application/json", "application/graphql-response+json", "*/*", "application/json, text/html;q=0.5"]) {
+      for (const accept of [
+        "application/json",
+        "application/graphql-response+json",
+        "*/*",
+        "application/json, text/html;q=0.5",
+      ]) {
         const get = await getPage(url, accept, { "apollo-require-preflight": "true" });
         expect([accept, get.status, JSON.parse(get.text)]).toEqual([accept, 200, { data: { __typename: "Query" } }]);
       }

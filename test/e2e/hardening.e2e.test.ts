@@ -18,7 +18,9 @@ describe("query limits (graphql-armor)", () => {
     const result = await rawGraphql(server.url, { query }, token);
     expect(result.data ?? null).toBeNull();
     expect(codesOf(result)).toContain(result.errors![0].extensions?.code);
-    expect(["GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_USER_INPUT"]).toContain(result.errors![0].extensions?.code);
+    expect(["GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_USER_INPUT"]).toContain(
+      result.errors![0].extensions?.code,
+    );
     // exposeLimits: false — the answer does not tell the limit
     expect(result.errors!.map((e) => e.message).join(" ")).not.toMatch(/\b(10|15|20|2000|20000)\b/);
     return result;
@@ -34,7 +36,10 @@ describe("query limits (graphql-armor)", () => {
   it("accepts the real dashboard queries", async () => {
     const result = await rawGraphql(
       server.url,
-      { query: "{ apiKeys(first: 100) { totalCount edges { cursor node { id workspaces { id name } createdBy { ... on User { id workspaces { id } } ... on ApiKey { id } } } } } }" },
+      {
+        query:
+          "{ apiKeys(first: 100) { totalCount edges { cursor node { id workspaces { id name } createdBy { ... on User { id workspaces { id } } ... on ApiKey { id } } } } } }",
+      },
       token,
     );
     expect(result.errors).toBeUndefined();
@@ -60,13 +65,16 @@ describe("query limits (graphql-armor)", () => {
   });
 
   it("refuses a too costly query", async () => {
-    const page = "apiKeys(first: 100) { nodes { id description tokenHint workspaces { id name createdAt } createdBy { ... on User { id email workspaces { id name } } } } }";
+    const page =
+      "apiKeys(first: 100) { nodes { id description tokenHint workspaces { id name createdAt } createdBy { ... on User { id email workspaces { id name } } } } }";
     await refused(`{ ${Array.from({ length: 3 }, (_, i) => `p${i}: ${page}`).join(" ")} }`);
   });
 
   it("refuses too many tokens and too many directives", async () => {
     await refused(`{ viewer { organization { ${Array.from({ length: 1100 }, () => "id").join(" ")} } } }`);
-    await refused(`{ viewer { organization { id ${Array.from({ length: 21 }, () => "@include(if: true)").join(" ")} } } }`);
+    await refused(
+      `{ viewer { organization { id ${Array.from({ length: 21 }, () => "@include(if: true)").join(" ")} } } }`,
+    );
   });
 });
 
@@ -91,15 +99,21 @@ describe("HTTP limits", () => {
 
   it("prevents CSRF: simple (form-like) requests and GETs without a preflight header are refused", async () => {
     // Fastify refuses bodies it cannot parse (415) before Apollo's CSRF check (400) would
-    const textPlain = await post(server.url, JSON.stringify({ query: "{ __typename }" }), { "content-type": "text/plain" });
+    const textPlain = await post(server.url, JSON.stringify({ query: "{ __typename }" }), {
+      "content-type": "text/plain",
+    });
     expect([400, 415]).toContain(textPlain.status);
-    const form = await post(server.url, "query=%7B__typename%7D", { "content-type": "application/x-www-form-urlencoded" });
+    const form = await post(server.url, "query=%7B__typename%7D", {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect([400, 415]).toContain(form.status);
     const noType = await post(server.url, JSON.stringify({ query: "{ __typename }" }), {});
     expect([400, 415]).toContain(noType.status);
     const simpleGet = await fetch(`${server.url}?query=${encodeURIComponent("{ __typename }")}`);
     expect(simpleGet.status).toBe(400);
-    const preflighted = await fetch(`${server.url}?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "1" } });
+    const preflighted = await fetch(`${server.url}?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: { "apollo-require-preflight": "1" },
+    });
     expect(preflighted.status).toBe(200);
   });
 
@@ -107,11 +121,16 @@ describe("HTTP limits", () => {
     const org = await createOrganization(server, { workspaces: 0 });
     const get = (query: string) =>
       fetch(`${server.url}?query=${encodeURIComponent(query)}`, {
-        headers: { authorization: `Bearer ${org.admin.token}`, accept: "application/graphql-response+json, application/json" },
+        headers: {
+          authorization: `Bearer ${org.admin.token}`,
+          accept: "application/graphql-response+json, application/json",
+        },
       });
     const query = await get("{ viewer { organization { id } } }");
     expect(query.status).toBe(200);
-    expect(((await query.json()) as { data: { viewer: { organization: { id: string } } } }).data.viewer.organization.id).toBe(org.id);
+    expect(
+      ((await query.json()) as { data: { viewer: { organization: { id: string } } } }).data.viewer.organization.id,
+    ).toBe(org.id);
     const mutation = await get(`mutation { createWorkspace(input: { name: "by GET" }) { id } }`);
     expect(mutation.status).toBe(405);
     expect(await server.db.query(`SELECT id FROM workspace WHERE organization_id = ?`, [org.id])).toEqual([]);
@@ -125,14 +144,20 @@ describe.each([
   const maybe = redisUrl === undefined && _where === "in Redis" ? describe.skip : describe;
   maybe("", () => {
     let server: TestServer;
-    const limits = { RATE_LIMIT_KEY_PER_MINUTE: "5", RATE_LIMIT_ORG_PER_MINUTE: "12", ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
+    const limits = {
+      RATE_LIMIT_KEY_PER_MINUTE: "5",
+      RATE_LIMIT_ORG_PER_MINUTE: "12",
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    };
     beforeAll(async () => {
       server = await createTestServer("sqlite", limits);
     });
     afterAll(() => server.close());
 
     const newKey = async (org: Awaited<ReturnType<typeof createOrganization>>) => {
-      const created = await org.admin.request(CreateApiKeyDocument, { input: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } });
+      const created = await org.admin.request(CreateApiKeyDocument, {
+        input: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
+      });
       return created.data!.createApiKey.token;
     };
 
@@ -161,9 +186,13 @@ describe.each([
       const flooding = await createOrganization(server, { apiPlan: "Scale" });
       const calm = await createOrganization(server);
       const keys = await Promise.all([newKey(flooding), newKey(flooding), newKey(flooding)]);
-      const live = await flooding.admin.request(CreateApiKeyDocument, { input: { environment: "PRODUCTION", scope: "ORGANIZATION", permission: "READ_ONLY" } });
+      const live = await flooding.admin.request(CreateApiKeyDocument, {
+        input: { environment: "PRODUCTION", scope: "ORGANIZATION", permission: "READ_ONLY" },
+      });
       const flood = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => graphql(server.url, ViewerDocument, {}, keys[i % keys.length]).then((r) => r.status)),
+        Array.from({ length: 60 }, (_, i) =>
+          graphql(server.url, ViewerDocument, {}, keys[i % keys.length]).then((r) => r.status),
+        ),
       );
       // the sandbox budget (12) is the keys' own: the admin's four creations counted as production
       expect(flood.filter((s) => s === 200).length).toBe(12);
@@ -171,10 +200,14 @@ describe.each([
       expect(codesOf(await graphql(server.url, ViewerDocument, {}, keys[0]))).toEqual(["RATE_LIMITED"]);
       // production (its keys and the organization's users) still has its own budget: 4 creations spent, 8 left
       expect((await graphql(server.url, ViewerDocument, {}, live.data!.createApiKey.token)).status).toBe(200);
-      const production = await Promise.all(Array.from({ length: 10 }, () => flooding.admin.request(ViewerDocument, {}).then((r) => r.status)));
+      const production = await Promise.all(
+        Array.from({ length: 10 }, () => flooding.admin.request(ViewerDocument, {}).then((r) => r.status)),
+      );
       expect(production.filter((s) => s === 200).length).toBe(7);
       expect(codesOf(await flooding.admin.request(ViewerDocument, {}))).toEqual(["RATE_LIMITED"]);
-      const calmStatuses = await Promise.all(Array.from({ length: 8 }, () => calm.admin.request(ViewerDocument, {}).then((r) => r.status)));
+      const calmStatuses = await Promise.all(
+        Array.from({ length: 8 }, () => calm.admin.request(ViewerDocument, {}).then((r) => r.status)),
+      );
       expect(calmStatuses.every((s) => s === 200)).toBe(true);
     });
 
@@ -186,7 +219,8 @@ describe.each([
           const org = await createOrganization(server);
           const token = await newKey(org);
           const statuses: number[] = [];
-          for (let i = 0; i < 6; i++) statuses.push((await graphql((i % 2 ? second : server).url, ViewerDocument, {}, token)).status);
+          for (let i = 0; i < 6; i++)
+            statuses.push((await graphql((i % 2 ? second : server).url, ViewerDocument, {}, token)).status);
           expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
         } finally {
           await second.close();
@@ -195,7 +229,6 @@ describe.each([
     }
   });
 });
-
 
 describe("the anonymous budget: requests with no credential or a refused one, per client address", () => {
   const servers: TestServer[] = [];
@@ -222,12 +255,18 @@ describe("the anonymous budget: requests with no credential or a refused one, pe
     expect(over.status).toBe(429);
     expect(codesOf(over)).toEqual(["RATE_LIMITED"]);
     expect(await refused(s)).toBe(429);
-    const signedIn = await Promise.all(Array.from({ length: 10 }, () => org.admin.request(ViewerDocument, {}).then((r) => r.status)));
+    const signedIn = await Promise.all(
+      Array.from({ length: 10 }, () => org.admin.request(ViewerDocument, {}).then((r) => r.status)),
+    );
     expect(signedIn.every((status) => status === 200)).toBe(true);
     // each refused request is counted once: two 401s (bad_checksum), then a 429 for the third
     const metrics = await (await fetch(s.metricsUrl)).text();
-    expect(metrics).toMatch(/latchkey_graphql_requests_total\{operation="none",outcome="UNAUTHENTICATED",reason="bad_checksum"\} 2\n/);
-    expect(metrics).toMatch(/latchkey_graphql_requests_total\{operation="none",outcome="RATE_LIMITED",reason="client_address"\} 2\n/);
+    expect(metrics).toMatch(
+      /latchkey_graphql_requests_total\{operation="none",outcome="UNAUTHENTICATED",reason="bad_checksum"\} 2\n/,
+    );
+    expect(metrics).toMatch(
+      /latchkey_graphql_requests_total\{operation="none",outcome="RATE_LIMITED",reason="client_address"\} 2\n/,
+    );
   });
 
   it("X-Forwarded-For is ignored unless TRUST_PROXY says so: then each forwarded address has its own budget", async () => {

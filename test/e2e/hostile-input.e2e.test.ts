@@ -17,7 +17,13 @@ import { rawGraphql, type GraphQLErrorBody } from "../support/client";
 import { databases } from "../support/databases";
 import { databaseDump } from "../support/rows";
 import { SignJWT, type JWTPayload } from "jose";
-import { createOrganization, createTestServer, TEST_JWT_SECRET, type TestOrganization, type TestServer } from "../support/server";
+import {
+  createOrganization,
+  createTestServer,
+  TEST_JWT_SECRET,
+  type TestOrganization,
+  type TestServer,
+} from "../support/server";
 
 const API_KEY_LIMIT = 15;
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
@@ -43,7 +49,8 @@ const TOKEN_ANYWHERE = /lk_(test|live)_[0-9A-Za-z]{36}/;
 // Operations: every mutation, and the list queries with all their arguments
 // ---------------------------------------------------------------------------------------------------------------
 
-const KEY_FIELDS = "id description environment scope permission status tokenHint expiresAt revokedAt lastUsedAt createdAt workspaces { id } createdBy { __typename }";
+const KEY_FIELDS =
+  "id description environment scope permission status tokenHint expiresAt revokedAt lastUsedAt createdAt workspaces { id } createdBy { __typename }";
 const PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }";
 
 interface Operation {
@@ -53,14 +60,26 @@ interface Operation {
 }
 
 const OPS = {
-  createApiKey: { type: "mutation", args: { input: "CreateApiKeyInput!" }, selection: `{ token apiKey { ${KEY_FIELDS} } }` },
+  createApiKey: {
+    type: "mutation",
+    args: { input: "CreateApiKeyInput!" },
+    selection: `{ token apiKey { ${KEY_FIELDS} } }`,
+  },
   updateApiKey: { type: "mutation", args: { input: "UpdateApiKeyInput!" }, selection: `{ ${KEY_FIELDS} }` },
   revokeApiKey: { type: "mutation", args: { id: "ID!" }, selection: "{ id status revokedAt }" },
   createWorkspace: { type: "mutation", args: { input: "CreateWorkspaceInput!" }, selection: "{ id name createdAt }" },
   updateWorkspace: { type: "mutation", args: { input: "UpdateWorkspaceInput!" }, selection: "{ id name }" },
   deleteWorkspace: { type: "mutation", args: { id: "ID!" }, selection: "" },
-  createUser: { type: "mutation", args: { input: "CreateUserInput!" }, selection: "{ id email name role workspaces { id } }" },
-  updateUser: { type: "mutation", args: { input: "UpdateUserInput!" }, selection: "{ id email name role workspaces { id } }" },
+  createUser: {
+    type: "mutation",
+    args: { input: "CreateUserInput!" },
+    selection: "{ id email name role workspaces { id } }",
+  },
+  updateUser: {
+    type: "mutation",
+    args: { input: "UpdateUserInput!" },
+    selection: "{ id email name role workspaces { id } }",
+  },
   deleteUser: { type: "mutation", args: { id: "ID!" }, selection: "" },
   createDocument: {
     type: "mutation",
@@ -71,7 +90,14 @@ const OPS = {
   deleteDocument: { type: "mutation", args: { id: "ID!" }, selection: "" },
   apiKeys: {
     type: "query",
-    args: { filter: "ApiKeyFilter", orderBy: "ApiKeyOrder", first: "Int", after: "String", last: "Int", before: "String" },
+    args: {
+      filter: "ApiKeyFilter",
+      orderBy: "ApiKeyOrder",
+      first: "Int",
+      after: "String",
+      last: "Int",
+      before: "String",
+    },
     selection: `{ totalCount edges { cursor node { ${KEY_FIELDS} } } nodes { id } ${PAGE_INFO} }`,
   },
   workspaces: {
@@ -81,12 +107,27 @@ const OPS = {
   },
   users: {
     type: "query",
-    args: { search: "String", role: "UserRole", workspaceId: "ID", first: "Int", after: "String", last: "Int", before: "String" },
+    args: {
+      search: "String",
+      role: "UserRole",
+      workspaceId: "ID",
+      first: "Int",
+      after: "String",
+      last: "Int",
+      before: "String",
+    },
     selection: `{ totalCount edges { cursor node { id email role workspaces { id } } } ${PAGE_INFO} }`,
   },
   documents: {
     type: "query",
-    args: { workspaceId: "ID", environment: "ApiKeyEnvironment", first: "Int", after: "String", last: "Int", before: "String" },
+    args: {
+      workspaceId: "ID",
+      environment: "ApiKeyEnvironment",
+      first: "Int",
+      after: "String",
+      last: "Int",
+      before: "String",
+    },
     selection: `{ totalCount edges { cursor node { id title environment workspace { id } } } ${PAGE_INFO} }`,
   },
 } satisfies Record<string, Operation>;
@@ -121,7 +162,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * always syntactically valid — it exercises validation and coercion; syntax errors have their own property below.
  */
 function toLiteral(value: unknown): string {
-  if (typeof value === "string") return ENUM_NAMES.has(value) ? value : JSON.stringify(value.replace(LONE_SURROGATE, "\ufffd"));
+  if (typeof value === "string")
+    return ENUM_NAMES.has(value) ? value : JSON.stringify(value.replace(LONE_SURROGATE, "\ufffd"));
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "null";
   if (Array.isArray(value)) return `[${value.map(toLiteral).join(", ")}]`;
   if (value && typeof value === "object") {
@@ -134,7 +176,11 @@ function toLiteral(value: unknown): string {
 }
 
 /** The request for one operation: arguments as variables, or inlined as GraphQL literals. */
-function buildRequest(name: OpName, args: Record<string, unknown>, mode: "variables" | "literal"): { query: string; variables?: unknown } {
+function buildRequest(
+  name: OpName,
+  args: Record<string, unknown>,
+  mode: "variables" | "literal",
+): { query: string; variables?: unknown } {
   const op: Operation = OPS[name];
   const given = Object.keys(args);
   if (mode === "literal") {
@@ -236,7 +282,10 @@ const FRAGMENTS = [
 ];
 
 const lengthBoundaryString = fc
-  .tuple(fc.constantFrom("a", "é", "😀", " ", "%", "x "), fc.constantFrom(1, 99, 100, 101, 127, 128, 199, 200, 201, 253, 254, 255, 256, 257, 1000))
+  .tuple(
+    fc.constantFrom("a", "é", "😀", " ", "%", "x "),
+    fc.constantFrom(1, 99, 100, 101, 127, 128, 199, 200, 201, 253, 254, 255, 256, 257, 1000),
+  )
   .map(([unit, n]) => unit.repeat(n));
 const longString = fc
   .tuple(fc.constantFrom(...FRAGMENTS, "a", "abc"), fc.integer({ min: 256, max: 10_000 }))
@@ -248,7 +297,9 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 30 }),
   fc.string({ unit: "binary", maxLength: 30 }),
   fc.constantFrom(...FRAGMENTS),
-  fc.array(fc.constantFrom(...FRAGMENTS, "a", "Key ", " "), { minLength: 1, maxLength: 8 }).map((parts) => parts.join("")),
+  fc
+    .array(fc.constantFrom(...FRAGMENTS, "a", "Key ", " "), { minLength: 1, maxLength: 8 })
+    .map((parts) => parts.join("")),
   lengthBoundaryString,
   longString,
 );
@@ -257,13 +308,21 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
 const searchValue = () =>
   fc.oneof(
     { weight: 6, arbitrary: textValue },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom("a", "%", "_!", "é"), fc.constantFrom(255, 256, 50_001, 60_000)).map(([u, n]) => u.repeat(n)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom("a", "%", "_!", "é"), fc.constantFrom(255, 256, 50_001, 60_000))
+        .map(([u, n]) => u.repeat(n)),
+    },
     { weight: 1, arbitrary: fc.constantFrom("\u0000", "Integration\u0000", "\u0000%") },
   );
 
 /** Mostly sane text (so creations do succeed and fill the tables), often hostile. */
 const textValue = fc.oneof(
-  { weight: 2, arbitrary: fc.constantFrom("Integration", "  CRM – Sandbox  ", "École", "ÉCOLE 50% off_", "back\\slash") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom("Integration", "  CRM – Sandbox  ", "École", "ÉCOLE 50% off_", "back\\slash"),
+  },
   { weight: 3, arbitrary: hostileString },
 );
 
@@ -285,13 +344,24 @@ const idRef: fc.Arbitrary<IdRef> = fc.record({
 const garbageId = fc.oneof(
   hostileString,
   fc.uuid(),
-  fc.constantFrom("", " ", "0", "-1", "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "1 OR 1=1"),
+  fc.constantFrom(
+    "",
+    " ",
+    "0",
+    "-1",
+    "00000000-0000-0000-0000-000000000000",
+    "ffffffff-ffff-ffff-ffff-ffffffffffff",
+    "1 OR 1=1",
+  ),
 );
 /** Anything an `ID` argument can be sent: own, foreign, UUID-shaped, garbage, and non-strings (ints coerce to ID). */
 const idValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 6, arbitrary: idRef },
   { weight: 3, arbitrary: garbageId },
-  { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({})) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({})),
+  },
 );
 
 const HUGE = "__hostileHuge";
@@ -304,7 +374,10 @@ const idList: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.constant([]) },
   { weight: 6, arbitrary: fc.array(idRef, { minLength: 1, maxLength: 4 }) },
   { weight: 3, arbitrary: fc.array(idValue, { minLength: 1, maxLength: 4 }) },
-  { weight: 2, arbitrary: fc.tuple(idRef, fc.integer({ min: 2, max: 5 })).map(([ref, n]) => Array.from({ length: n }, () => ref)) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(idRef, fc.integer({ min: 2, max: 5 })).map(([ref, n]) => Array.from({ length: n }, () => ref)),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -323,7 +396,14 @@ const enumValue = (valid: string[]) =>
     {
       weight: 2,
       arbitrary: fc.oneof(
-        fc.constantFrom(...valid.map((v) => v.toLowerCase()), ...valid.map((v) => ` ${v}`), "", "ALL", "*", "SANDBOX,PRODUCTION"),
+        fc.constantFrom(
+          ...valid.map((v) => v.toLowerCase()),
+          ...valid.map((v) => ` ${v}`),
+          "",
+          "ALL",
+          "*",
+          "SANDBOX,PRODUCTION",
+        ),
         hostileString,
         fc.integer(),
         fc.constant(null),
@@ -339,7 +419,9 @@ const enumList = (valid: string[]) =>
     fc.constant(null),
     fc.constant([null]),
     // repeated values around the 100-item cap, and the 33,000 that once reached SQLite's variable limit
-    fc.tuple(fc.constantFrom(...valid), fc.constantFrom(2, 99, 100, 101, 1000, 33_000)).map(([v, n]) => Array.from({ length: n }, () => v)),
+    fc
+      .tuple(fc.constantFrom(...valid), fc.constantFrom(2, 99, 100, 101, 1000, 33_000))
+      .map(([v, n]) => Array.from({ length: n }, () => v)),
   );
 
 const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();
@@ -375,7 +457,10 @@ const dateValue: fc.Arbitrary<unknown> = fc.oneof(
       "2099-01-01T00:00:00.123456789Z",
     ),
   },
-  { weight: 2, arbitrary: fc.constantFrom(60_000, 86_400_000, 365 * 86_400_000, 50 * 365 * 86_400_000, -1000).map(isoIn) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(60_000, 86_400_000, 365 * 86_400_000, 50 * 365 * 86_400_000, -1000).map(isoIn),
+  },
   {
     weight: 2,
     arbitrary: fc
@@ -390,7 +475,23 @@ const pageSize: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 5, 20, 99, 100, 101, -1) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom(2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 53, 1e21, 1e308, 0.5, 1.5, -0, "10", "", true, [10], { n: 1 }),
+    arbitrary: fc.constantFrom(
+      2 ** 31 - 1,
+      2 ** 31,
+      -(2 ** 31),
+      -(2 ** 31) - 1,
+      2 ** 53,
+      1e21,
+      1e308,
+      0.5,
+      1.5,
+      -0,
+      "10",
+      "",
+      true,
+      [10],
+      { n: 1 },
+    ),
   },
   { weight: 2, arbitrary: fc.integer() },
   { weight: 1, arbitrary: fc.double() },
@@ -403,7 +504,14 @@ interface CursorRef {
   tamper: { key?: unknown; value?: unknown; id?: unknown; shape?: "short" | "long" | "object" | "flip" | "truncate" };
 }
 const cursorValue: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ [CURSOR]: fc.constantFrom<CursorRef[typeof CURSOR]>("valid", "other"), i: fc.nat(1000), tamper: fc.constant({}) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      [CURSOR]: fc.constantFrom<CursorRef[typeof CURSOR]>("valid", "other"),
+      i: fc.nat(1000),
+      tamper: fc.constant({}),
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -411,7 +519,11 @@ const cursorValue: fc.Arbitrary<unknown> = fc.oneof(
       i: fc.nat(1000),
       tamper: fc.record(
         {
-          key: fc.oneof(fc.constantFrom("CREATED_AT:DESC", "CREATED_AT:ASC", "LAST_USED_AT:DESC", "DESCRIPTION:ASC", ""), hostileString, fc.integer()),
+          key: fc.oneof(
+            fc.constantFrom("CREATED_AT:DESC", "CREATED_AT:ASC", "LAST_USED_AT:DESC", "DESCRIPTION:ASC", ""),
+            hostileString,
+            fc.integer(),
+          ),
           value: fc.oneof(
             hostileString,
             fc.constantFrom("2025-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "not a date", "", "1e400"),
@@ -419,8 +531,20 @@ const cursorValue: fc.Arbitrary<unknown> = fc.oneof(
             fc.double(),
             fc.constantFrom(1e20, -1e20, 8.64e15 + 1, null, true, [], {}),
           ),
-          id: fc.oneof(garbageId, fc.constant("x".repeat(64)), fc.constant("x".repeat(65)), fc.integer(), fc.constant(null)),
-          shape: fc.constantFrom<NonNullable<CursorRef["tamper"]["shape"]>>("short", "long", "object", "flip", "truncate"),
+          id: fc.oneof(
+            garbageId,
+            fc.constant("x".repeat(64)),
+            fc.constant("x".repeat(65)),
+            fc.integer(),
+            fc.constant(null),
+          ),
+          shape: fc.constantFrom<NonNullable<CursorRef["tamper"]["shape"]>>(
+            "short",
+            "long",
+            "object",
+            "flip",
+            "truncate",
+          ),
         },
         { requiredKeys: [] },
       ),
@@ -430,11 +554,12 @@ const cursorValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.oneof(hostileString, fc.integer(), fc.constant(null)) },
 );
 
-
 /** The last instant a DATETIME column (MySQL) or our SQLite text format can hold. */
 const MAX_STORABLE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const beyondYear9999 = (value: unknown) =>
-  typeof value === "string" && /^\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d$/i.test(value) && new Date(value).getTime() > MAX_STORABLE;
+  typeof value === "string" &&
+  /^\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d$/i.test(value) &&
+  new Date(value).getTime() > MAX_STORABLE;
 
 /** encodeURIComponent throws on lone surrogates; a hostile client would send their replacement bytes anyway. */
 const uriEncode = (text: string) => encodeURIComponent(text.replace(LONE_SURROGATE, "\ufffd"));
@@ -446,7 +571,10 @@ const ABSENT = "__hostileAbsent";
 const absent = { [ABSENT]: true };
 /** Usually the value, sometimes absent (a missing required field is part of the attack surface too). */
 const mostly = <T>(arb: fc.Arbitrary<T>, absentWeight = 1) =>
-  fc.oneof({ weight: 8, arbitrary: arb as fc.Arbitrary<unknown> }, { weight: absentWeight, arbitrary: fc.constant(absent) });
+  fc.oneof(
+    { weight: 8, arbitrary: arb as fc.Arbitrary<unknown> },
+    { weight: absentWeight, arbitrary: fc.constant(absent) },
+  );
 const sometimes = <T>(arb: fc.Arbitrary<T>) =>
   fc.oneof({ weight: 1, arbitrary: arb as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: fc.constant(absent) });
 
@@ -457,15 +585,33 @@ const inputObject = (fields: Record<string, fc.Arbitrary<unknown>>) =>
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.record(fields), fc.dictionary(fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom("organizationId", "tokenHash", "revokedAt", "role", "id")), anyJson, { minKeys: 1, maxKeys: 3 }))
+        .tuple(
+          fc.record(fields),
+          fc.dictionary(
+            fc.oneof(
+              fc.string({ minLength: 1, maxLength: 12 }),
+              fc.constantFrom("organizationId", "tokenHash", "revokedAt", "role", "id"),
+            ),
+            anyJson,
+            { minKeys: 1, maxKeys: 3 },
+          ),
+        )
         .map(([known, extra]) => ({ ...extra, ...known })),
     },
     { weight: 1, arbitrary: fc.oneof(anyJson, fc.constant(null)) },
   );
 
 const emailValue = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(fc.constantFrom("user", "Dup", "o'brien", "a+b", "ÉCOLE", "x"), fc.nat(30)).map(([local, n]) => `${local}${n}@example.test`) },
-  { weight: 1, arbitrary: fc.constantFrom("dup@example.test", "DUP@EXAMPLE.TEST", " dup@example.test ", "dup@example.test\u0000") },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.constantFrom("user", "Dup", "o'brien", "a+b", "ÉCOLE", "x"), fc.nat(30))
+      .map(([local, n]) => `${local}${n}@example.test`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom("dup@example.test", "DUP@EXAMPLE.TEST", " dup@example.test ", "dup@example.test\u0000"),
+  },
   { weight: 3, arbitrary: hostileString },
   { weight: 1, arbitrary: hostileString.map((s) => `${s}@example.test`) },
   { weight: 1, arbitrary: fc.emailAddress() },
@@ -483,7 +629,9 @@ const ARGS: Record<OpName, fc.Arbitrary<Record<string, unknown>>> = {
       expiresAt: sometimes(fc.oneof(dateValue, fc.constant(null))),
     }),
   }),
-  updateApiKey: fc.record({ input: inputObject({ id: mostly(idValue), description: sometimes(fc.oneof(textValue, fc.constant(null))) }) }),
+  updateApiKey: fc.record({
+    input: inputObject({ id: mostly(idValue), description: sometimes(fc.oneof(textValue, fc.constant(null))) }),
+  }),
   revokeApiKey: fc.record({ id: mostly(idValue) }),
   createWorkspace: fc.record({ input: inputObject({ name: mostly(textValue) }) }),
   updateWorkspace: fc.record({ input: inputObject({ id: mostly(idValue), name: mostly(textValue) }) }),
@@ -632,25 +780,54 @@ describe.each(databases)("hostile input on %s", (kind) => {
   }
 
   async function createKeyAs(token: string, input: Record<string, unknown>) {
-    const data = await must(token, "mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id } } }", { input });
+    const data = await must(
+      token,
+      "mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id } } }",
+      { input },
+    );
     issuedTokens.push(data.createApiKey.token);
     return { token: data.createApiKey.token as string, id: data.createApiKey.apiKey.id as string };
   }
 
   async function buildWorld(): Promise<World> {
     worldsBuilt++;
-    const org = await createOrganization(server, { apiPlan: worldsBuilt % 2 === 0 ? "Growth" : undefined, workspaces: 3 });
+    const org = await createOrganization(server, {
+      apiPlan: worldsBuilt % 2 === 0 ? "Growth" : undefined,
+      workspaces: 3,
+    });
     const [ws0, ws1] = org.workspaceIds;
     const member = await org.member([ws0]);
-    const of = await createKeyAs(org.admin.token, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" });
-    const wf = await createKeyAs(org.admin.token, { environment: "SANDBOX", scope: "WORKSPACE", permission: "FULL_ACCESS", workspaceIds: [ws0, ws1] });
-    const spare = await createKeyAs(org.admin.token, { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [ws1] });
-    const doc = await must(org.admin.token, "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }", {
-      input: { workspaceId: ws0, title: "Contract", environment: "SANDBOX" },
+    const of = await createKeyAs(org.admin.token, {
+      environment: "SANDBOX",
+      scope: "ORGANIZATION",
+      permission: "FULL_ACCESS",
     });
-    const extra = await must(org.admin.token, "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }", {
-      input: { email: `extra-${worldsBuilt}-${kind}@example.test`, role: "MEMBER", workspaceIds: [ws1] },
+    const wf = await createKeyAs(org.admin.token, {
+      environment: "SANDBOX",
+      scope: "WORKSPACE",
+      permission: "FULL_ACCESS",
+      workspaceIds: [ws0, ws1],
     });
+    const spare = await createKeyAs(org.admin.token, {
+      environment: "SANDBOX",
+      scope: "WORKSPACE",
+      permission: "READ_ONLY",
+      workspaceIds: [ws1],
+    });
+    const doc = await must(
+      org.admin.token,
+      "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }",
+      {
+        input: { workspaceId: ws0, title: "Contract", environment: "SANDBOX" },
+      },
+    );
+    const extra = await must(
+      org.admin.token,
+      "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
+      {
+        input: { email: `extra-${worldsBuilt}-${kind}@example.test`, role: "MEMBER", workspaceIds: [ws1] },
+      },
+    );
     return {
       org,
       tokens: { admin: org.admin.token, member: member.token, OF: of.token, WF: wf.token },
@@ -687,9 +864,14 @@ describe.each(databases)("hostile input on %s", (kind) => {
   }
 
   function resolveCursor(ref: CursorRef): string {
-    const pick = cursors.length ? cursors[ref.i % cursors.length] : Buffer.from('["CREATED_AT:DESC","2025-01-01T00:00:00.000Z","x"]').toString("base64url");
+    const pick = cursors.length
+      ? cursors[ref.i % cursors.length]
+      : Buffer.from('["CREATED_AT:DESC","2025-01-01T00:00:00.000Z","x"]').toString("base64url");
     if (ref[CURSOR] === "valid") return pick;
-    if (ref[CURSOR] === "other") return Buffer.from(JSON.stringify(["CREATED_AT:DESC", new Date().toISOString(), foreignIds.apiKey[0] ?? ""])).toString("base64url");
+    if (ref[CURSOR] === "other")
+      return Buffer.from(
+        JSON.stringify(["CREATED_AT:DESC", new Date().toISOString(), foreignIds.apiKey[0] ?? ""]),
+      ).toString("base64url");
     let parts: unknown[];
     try {
       parts = JSON.parse(Buffer.from(pick, "base64url").toString("utf8"));
@@ -721,7 +903,11 @@ describe.each(databases)("hostile input on %s", (kind) => {
         case "ownRepeated":
           return own[i % own.length];
         default:
-          return i % 3 === 0 ? own[i % own.length] : i % 3 === 1 ? foreignIds.workspace[i % foreignIds.workspace.length] : `x${i}`;
+          return i % 3 === 0
+            ? own[i % own.length]
+            : i % 3 === 1
+              ? foreignIds.workspace[i % foreignIds.workspace.length]
+              : `x${i}`;
       }
     });
   }
@@ -764,12 +950,17 @@ describe.each(databases)("hostile input on %s", (kind) => {
   }
 
   /** No 5xx, no INTERNAL_SERVER_ERROR, every error with a code of SPEC §7. Returns the parsed answer. */
-  function checkAnswer(step: unknown, result: { status: number; text: string; errors?: GraphQLErrorBody[]; data?: unknown }) {
+  function checkAnswer(
+    step: unknown,
+    result: { status: number; text: string; errors?: GraphQLErrorBody[]; data?: unknown },
+  ) {
     if (result.status >= 500) throw new Error(`HTTP ${result.status} for ${describeFailure(step, result)}`);
     for (const error of result.errors ?? []) {
       const code = error.extensions?.code;
-      if (code === "INTERNAL_SERVER_ERROR") throw new Error(`INTERNAL_SERVER_ERROR for ${describeFailure(step, result)}`);
-      if (typeof code !== "string" || !ALLOWED_CODES.has(code)) throw new Error(`error code ${String(code)} outside SPEC §7 for ${describeFailure(step, result)}`);
+      if (code === "INTERNAL_SERVER_ERROR")
+        throw new Error(`INTERNAL_SERVER_ERROR for ${describeFailure(step, result)}`);
+      if (typeof code !== "string" || !ALLOWED_CODES.has(code))
+        throw new Error(`error code ${String(code)} outside SPEC §7 for ${describeFailure(step, result)}`);
     }
     // only a transport-level refusal (413 body too large, 431 headers too large) may answer without a GraphQL body
     if (result.data === undefined && result.errors === undefined && ![413, 431].includes(result.status)) {
@@ -778,14 +969,32 @@ describe.each(databases)("hostile input on %s", (kind) => {
   }
 
   const READ_BACK: Partial<Record<OpName, { query: string; fields: string[] }>> = {
-    createApiKey: { query: "query($id: ID!) { it: apiKey(id: $id) { description expiresAt } }", fields: ["description", "expiresAt"] },
-    updateApiKey: { query: "query($id: ID!) { it: apiKey(id: $id) { description expiresAt } }", fields: ["description", "expiresAt"] },
+    createApiKey: {
+      query: "query($id: ID!) { it: apiKey(id: $id) { description expiresAt } }",
+      fields: ["description", "expiresAt"],
+    },
+    updateApiKey: {
+      query: "query($id: ID!) { it: apiKey(id: $id) { description expiresAt } }",
+      fields: ["description", "expiresAt"],
+    },
     createWorkspace: { query: "query($id: ID!) { it: workspace(id: $id) { name } }", fields: ["name"] },
     updateWorkspace: { query: "query($id: ID!) { it: workspace(id: $id) { name } }", fields: ["name"] },
-    createUser: { query: "query($id: ID!) { it: user(id: $id) { email name role } }", fields: ["email", "name", "role"] },
-    updateUser: { query: "query($id: ID!) { it: user(id: $id) { email name role } }", fields: ["email", "name", "role"] },
-    createDocument: { query: "query($id: ID!) { it: document(id: $id) { title environment } }", fields: ["title", "environment"] },
-    updateDocument: { query: "query($id: ID!) { it: document(id: $id) { title environment } }", fields: ["title", "environment"] },
+    createUser: {
+      query: "query($id: ID!) { it: user(id: $id) { email name role } }",
+      fields: ["email", "name", "role"],
+    },
+    updateUser: {
+      query: "query($id: ID!) { it: user(id: $id) { email name role } }",
+      fields: ["email", "name", "role"],
+    },
+    createDocument: {
+      query: "query($id: ID!) { it: document(id: $id) { title environment } }",
+      fields: ["title", "environment"],
+    },
+    updateDocument: {
+      query: "query($id: ID!) { it: document(id: $id) { title environment } }",
+      fields: ["title", "environment"],
+    },
   };
 
   /** What a mutation answered is what was stored: read it back (as the organization's admin) and compare. */
@@ -803,7 +1012,8 @@ describe.each(databases)("hostile input on %s", (kind) => {
       if (stored[field] !== written[field]) {
         throw new Error(
           `${step.op} answered ${field} = ${JSON.stringify(written[field])} but ${JSON.stringify(stored[field])} was stored, for ` +
-            JSON.stringify({ ...step, args: undefined }) + ` with ${JSON.stringify(step.args).slice(0, 1500)}`,
+            JSON.stringify({ ...step, args: undefined }) +
+            ` with ${JSON.stringify(step.args).slice(0, 1500)}`,
         );
       }
     }
@@ -841,11 +1051,18 @@ describe.each(databases)("hostile input on %s", (kind) => {
         }
     }
     // the world's admin demoted (another admin exists): its calls would all be FORBIDDEN from now on
-    if (step.op === "updateUser" && step.caller !== "foreignAdmin" && payload.id === world.selfIds.admin && payload.role !== "ADMIN") world.broken = true;
+    if (
+      step.op === "updateUser" &&
+      step.caller !== "foreignAdmin" &&
+      payload.id === world.selfIds.admin &&
+      payload.role !== "ADMIN"
+    )
+      world.broken = true;
     if (options.roundTrip) await checkRoundTrip(step, payload);
     // a response never carries a token except the one createApiKey hands out
     const others = issuedTokens.filter((t) => t !== payload?.token);
-    for (const t of others) if (result.text.includes(t)) throw new Error(`a token leaked in ${describeFailure(step, result)}`);
+    for (const t of others)
+      if (result.text.includes(t)) throw new Error(`a token leaked in ${describeFailure(step, result)}`);
     return result;
   }
 
@@ -866,20 +1083,30 @@ describe.each(databases)("hostile input on %s", (kind) => {
   async function invariantViolations(): Promise<string[]> {
     const problems: string[] = [];
     const now = Date.now();
-    const keys = await rows<{ id: string; organization_id: string; scope: string; revoked_at: unknown; expires_at: unknown }>(
-      `SELECT id, organization_id, scope, revoked_at, expires_at FROM ${q("api_key")}`,
-    );
+    const keys = await rows<{
+      id: string;
+      organization_id: string;
+      scope: string;
+      revoked_at: unknown;
+      expires_at: unknown;
+    }>(`SELECT id, organization_id, scope, revoked_at, expires_at FROM ${q("api_key")}`);
     const active = new Map<string, number>();
     for (const k of keys) {
       const expires = asTime(k.expires_at);
-      if (k.revoked_at == null && (expires === null || expires > now)) active.set(k.organization_id, (active.get(k.organization_id) ?? 0) + 1);
+      if (k.revoked_at == null && (expires === null || expires > now))
+        active.set(k.organization_id, (active.get(k.organization_id) ?? 0) + 1);
     }
-    for (const [org, n] of active) if (n > API_KEY_LIMIT) problems.push(`organization ${org} has ${n} active keys > API_KEY_LIMIT ${API_KEY_LIMIT}`);
+    for (const [org, n] of active)
+      if (n > API_KEY_LIMIT) problems.push(`organization ${org} has ${n} active keys > API_KEY_LIMIT ${API_KEY_LIMIT}`);
 
-    const workspaces = await rows<{ id: string; organization_id: string }>(`SELECT id, organization_id FROM ${q("workspace")}`);
+    const workspaces = await rows<{ id: string; organization_id: string }>(
+      `SELECT id, organization_id FROM ${q("workspace")}`,
+    );
     const workspaceOrg = new Map(workspaces.map((w) => [w.id, w.organization_id]));
     const orgOfWorkspace = (id: string) => workspaceOrg.get(id);
-    const links = await rows<{ api_key_id: string; workspace_id: string }>(`SELECT api_key_id, workspace_id FROM ${q("api_key_workspace")}`);
+    const links = await rows<{ api_key_id: string; workspace_id: string }>(
+      `SELECT api_key_id, workspace_id FROM ${q("api_key_workspace")}`,
+    );
     const keyById = new Map(keys.map((k) => [k.id, k]));
     const linkedKeys = new Set<string>();
     for (const l of links) {
@@ -887,12 +1114,15 @@ describe.each(databases)("hostile input on %s", (kind) => {
       linkedKeys.add(l.api_key_id);
       // compared byte for byte: MySQL's case-insensitive collation would also join an upper-cased id
       if (!key) problems.push(`api_key_workspace ${JSON.stringify(l)} points to no key`);
-      else if (orgOfWorkspace(l.workspace_id) === undefined) problems.push(`api_key_workspace ${JSON.stringify(l)} points to no workspace (exact id)`);
-      else if (orgOfWorkspace(l.workspace_id) !== key.organization_id) problems.push(`api_key_workspace ${JSON.stringify(l)} crosses organizations`);
+      else if (orgOfWorkspace(l.workspace_id) === undefined)
+        problems.push(`api_key_workspace ${JSON.stringify(l)} points to no workspace (exact id)`);
+      else if (orgOfWorkspace(l.workspace_id) !== key.organization_id)
+        problems.push(`api_key_workspace ${JSON.stringify(l)} crosses organizations`);
       if (key && key.scope !== "WORKSPACE") problems.push(`ORGANIZATION-scope key ${key.id} has a workspace link`);
     }
     for (const k of keys) {
-      if (k.scope === "WORKSPACE" && k.revoked_at == null && !linkedKeys.has(k.id)) problems.push(`WORKSPACE key ${k.id} is not revoked and has no workspace`);
+      if (k.scope === "WORKSPACE" && k.revoked_at == null && !linkedKeys.has(k.id))
+        problems.push(`WORKSPACE key ${k.id} is not revoked and has no workspace`);
     }
 
     for (const table of ["api_key", "workspace", "user", "document"]) {
@@ -901,36 +1131,51 @@ describe.each(databases)("hostile input on %s", (kind) => {
       );
       if (orphans.length) problems.push(`${orphans.length} ${table} rows without an organization`);
     }
-    const users = await rows<{ id: string; organization_id: string; role: string }>(`SELECT id, organization_id, role FROM ${q("user")}`);
+    const users = await rows<{ id: string; organization_id: string; role: string }>(
+      `SELECT id, organization_id, role FROM ${q("user")}`,
+    );
     const userOrg = new Map(users.map((u) => [u.id, u.organization_id]));
-    for (const m of await rows<{ user_id: string; workspace_id: string }>(`SELECT user_id, workspace_id FROM ${q("user_workspace")}`)) {
-      if (!userOrg.has(m.user_id) || orgOfWorkspace(m.workspace_id) === undefined) problems.push(`user_workspace ${JSON.stringify(m)} dangles (exact ids)`);
-      else if (userOrg.get(m.user_id) !== orgOfWorkspace(m.workspace_id)) problems.push(`user_workspace ${JSON.stringify(m)} crosses organizations`);
+    for (const m of await rows<{ user_id: string; workspace_id: string }>(
+      `SELECT user_id, workspace_id FROM ${q("user_workspace")}`,
+    )) {
+      if (!userOrg.has(m.user_id) || orgOfWorkspace(m.workspace_id) === undefined)
+        problems.push(`user_workspace ${JSON.stringify(m)} dangles (exact ids)`);
+      else if (userOrg.get(m.user_id) !== orgOfWorkspace(m.workspace_id))
+        problems.push(`user_workspace ${JSON.stringify(m)} crosses organizations`);
     }
     for (const d of await rows<{ id: string; organization_id: string; workspace_id: string }>(
       `SELECT id, organization_id, workspace_id FROM ${q("document")}`,
     )) {
-      if (workspaceOrg.get(d.workspace_id) !== d.organization_id) problems.push(`document ${d.id} is not in a workspace of its organization`);
+      if (workspaceOrg.get(d.workspace_id) !== d.organization_id)
+        problems.push(`document ${d.id} is not in a workspace of its organization`);
     }
 
-    const orgs = await rows<{ id: string; api_trial_started_at: unknown }>(`SELECT id, api_trial_started_at FROM ${q("organization")}`);
+    const orgs = await rows<{ id: string; api_trial_started_at: unknown }>(
+      `SELECT id, api_trial_started_at FROM ${q("organization")}`,
+    );
     const admins = new Set(users.filter((u) => u.role === "ADMIN").map((u) => u.organization_id));
     const orgsWithKeys = new Set(keys.map((k) => k.organization_id));
     for (const o of orgs) {
       if (!admins.has(o.id)) problems.push(`organization ${o.id} has no admin`);
       const started = asTime(o.api_trial_started_at);
       const seen = trialStarts.get(o.id);
-      if (seen !== undefined && String(started) !== seen) problems.push(`organization ${o.id}: trial start changed from ${seen} to ${started}`);
+      if (seen !== undefined && String(started) !== seen)
+        problems.push(`organization ${o.id}: trial start changed from ${seen} to ${started}`);
       if (started !== null) trialStarts.set(o.id, String(started));
       if (orgsWithKeys.has(o.id) && started === null) problems.push(`organization ${o.id} has keys but no trial start`);
     }
 
     const dump = await databaseDump(server.db);
     const plaintext = TOKEN_ANYWHERE.exec(dump);
-    if (plaintext) problems.push(`a plaintext token is stored: …${dump.slice(Math.max(0, plaintext.index - 80), plaintext.index + 60)}…`);
-    for (const t of issuedTokens) if (dump.includes(t)) problems.push(`issued token ${t.slice(0, 12)}… is stored in plaintext`);
+    if (plaintext)
+      problems.push(
+        `a plaintext token is stored: …${dump.slice(Math.max(0, plaintext.index - 80), plaintext.index + 60)}…`,
+      );
+    for (const t of issuedTokens)
+      if (dump.includes(t)) problems.push(`issued token ${t.slice(0, 12)}… is stored in plaintext`);
     const logs = server.logs.join("\n");
-    for (const t of issuedTokens) if (logs.includes(t)) problems.push(`issued token ${t.slice(0, 12)}… appears in the logs`);
+    for (const t of issuedTokens)
+      if (logs.includes(t)) problems.push(`issued token ${t.slice(0, 12)}… appears in the logs`);
     return problems;
   }
 
@@ -963,11 +1208,19 @@ describe.each(databases)("hostile input on %s", (kind) => {
     foreign = await createOrganization(server, { apiPlan: "Growth", workspaces: 2 });
     foreignIds.workspace.push(...foreign.workspaceIds);
     foreignIds.user.push(foreign.admin.userId, (await foreign.member([foreign.workspaceIds[0]])).userId);
-    const foreignKey = await createKeyAs(foreign.admin.token, { environment: "PRODUCTION", scope: "ORGANIZATION", permission: "FULL_ACCESS" });
-    foreignIds.apiKey.push(foreignKey.id);
-    const doc = await must(foreign.admin.token, "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }", {
-      input: { workspaceId: foreign.workspaceIds[0], title: "Foreign", environment: "PRODUCTION" },
+    const foreignKey = await createKeyAs(foreign.admin.token, {
+      environment: "PRODUCTION",
+      scope: "ORGANIZATION",
+      permission: "FULL_ACCESS",
     });
+    foreignIds.apiKey.push(foreignKey.id);
+    const doc = await must(
+      foreign.admin.token,
+      "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }",
+      {
+        input: { workspaceId: foreign.workspaceIds[0], title: "Foreign", environment: "PRODUCTION" },
+      },
+    );
     foreignIds.document.push(doc.createDocument.id);
     // a page of the foreign organization's keys gives a cursor of "their" data to replay
     world = await buildWorld();
@@ -981,7 +1234,12 @@ describe.each(databases)("hostile input on %s", (kind) => {
     console.log(
       `hostile input on ${kind}: ${requests} HTTP requests (${total} generated inputs) in ${((Date.now() - startedAt) / 1000).toFixed(1)} s, ` +
         `${worldsBuilt} worlds\n` +
-        propertyStats.map((p) => `  ${p.name}: ${p.runs} runs (shrinking included), ${p.requests} requests, ${(p.ms / 1000).toFixed(1)} s`).join("\n"),
+        propertyStats
+          .map(
+            (p) =>
+              `  ${p.name}: ${p.runs} runs (shrinking included), ${p.requests} requests, ${(p.ms / 1000).toFixed(1)} s`,
+          )
+          .join("\n"),
     );
     await server?.close();
   });
@@ -1020,7 +1278,10 @@ describe.each(databases)("hostile input on %s", (kind) => {
             description: sometimes(textValue),
             environment: fc.constant("SANDBOX"),
             scope: fc.constant("WORKSPACE"),
-            workspaceIds: fc.array(idRef.map((r) => ({ ...r, [REF]: "own" as const, pool: "workspace" as const, mangle: "none" as const })), { minLength: 1, maxLength: 3 }),
+            workspaceIds: fc.array(
+              idRef.map((r) => ({ ...r, [REF]: "own" as const, pool: "workspace" as const, mangle: "none" as const })),
+              { minLength: 1, maxLength: 3 },
+            ),
             permission: fc.constantFrom("FULL_ACCESS", "READ_ONLY"),
           }),
         ),
@@ -1045,14 +1306,20 @@ describe.each(databases)("hostile input on %s", (kind) => {
   });
 
   it("random sequences of mutations and queries by every caller keep the invariants after each sequence", async () => {
-    await property("sequences", RUNS.sequence, fc.array(stepOf(Object.keys(OPS) as OpName[]), { minLength: 2, maxLength: 10 }), async (steps) => {
-      for (const step of steps) {
-        await ensureWorld();
-        await runStep(step);
-      }
-      const problems = await invariantViolations();
-      if (problems.length) throw new Error(`invariants broken after ${JSON.stringify(steps).slice(0, 3000)}:\n${problems.join("\n")}`);
-    });
+    await property(
+      "sequences",
+      RUNS.sequence,
+      fc.array(stepOf(Object.keys(OPS) as OpName[]), { minLength: 2, maxLength: 10 }),
+      async (steps) => {
+        for (const step of steps) {
+          await ensureWorld();
+          await runStep(step);
+        }
+        const problems = await invariantViolations();
+        if (problems.length)
+          throw new Error(`invariants broken after ${JSON.stringify(steps).slice(0, 3000)}:\n${problems.join("\n")}`);
+      },
+    );
   });
 
   it("bursts of concurrent hostile mutations (double submits, races) never break the server or the invariants", async () => {
@@ -1060,7 +1327,10 @@ describe.each(databases)("hostile input on %s", (kind) => {
       // concurrent writes may overwrite each other between a write and its read-back: no round-trip check here
       await Promise.all(steps.map((step) => runStep(step, { roundTrip: false })));
       const problems = await invariantViolations();
-      if (problems.length) throw new Error(`invariants broken after concurrent ${JSON.stringify(steps).slice(0, 3000)}:\n${problems.join("\n")}`);
+      if (problems.length)
+        throw new Error(
+          `invariants broken after concurrent ${JSON.stringify(steps).slice(0, 3000)}:\n${problems.join("\n")}`,
+        );
     });
     await expectInvariants();
   });
@@ -1068,17 +1338,45 @@ describe.each(databases)("hostile input on %s", (kind) => {
   describe("malformed requests", () => {
     const rawRequest = fc.oneof(
       // bodies that are not JSON, or JSON of the wrong shape
-      fc.record({ kind: fc.constant("body" as const), body: fc.oneof(hostileString, fc.constantFrom("{", "{}", "[]", "null", "1", '"query"', '{"query":', "\u0000", '{"query": "{ viewer { organization { id } } }", }')) }),
+      fc.record({
+        kind: fc.constant("body" as const),
+        body: fc.oneof(
+          hostileString,
+          fc.constantFrom(
+            "{",
+            "{}",
+            "[]",
+            "null",
+            "1",
+            '"query"',
+            '{"query":',
+            "\u0000",
+            '{"query": "{ viewer { organization { id } } }", }',
+          ),
+        ),
+      }),
       fc.record({
         kind: fc.constant("json" as const),
         body: fc.oneof(
           fc.jsonValue({ maxDepth: 3 }),
           fc.record(
             {
-              query: fc.oneof(hostileString, fc.constantFrom("{ viewer { organization { id } } }", "mutation { deleteWorkspace(id: 1) }", "{ __typename }", "query Q { apiKeys { totalCount } }"), fc.jsonValue({ maxDepth: 1 })),
+              query: fc.oneof(
+                hostileString,
+                fc.constantFrom(
+                  "{ viewer { organization { id } } }",
+                  "mutation { deleteWorkspace(id: 1) }",
+                  "{ __typename }",
+                  "query Q { apiKeys { totalCount } }",
+                ),
+                fc.jsonValue({ maxDepth: 1 }),
+              ),
               variables: fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostileString, fc.constant(null)),
               operationName: fc.oneof(hostileString, fc.constant(null), fc.integer(), fc.constant("Q")),
-              extensions: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant({ persistedQuery: { version: 1, sha256Hash: "abc" } })),
+              extensions: fc.oneof(
+                fc.jsonValue({ maxDepth: 2 }),
+                fc.constant({ persistedQuery: { version: 1, sha256Hash: "abc" } }),
+              ),
             },
             { requiredKeys: [] },
           ),
@@ -1087,13 +1385,36 @@ describe.each(databases)("hostile input on %s", (kind) => {
       }),
       // deep nesting: JSON arrays, GraphQL selections, lists in variables
       fc.record({ kind: fc.constant("deepJson" as const), depth: fc.integer({ min: 100, max: 100_000 }) }),
-      fc.record({ kind: fc.constant("deepQuery" as const), depth: fc.integer({ min: 10, max: 20_000 }), token: fc.constantFrom("{", "{ viewer ", "[", "(a: ") }),
+      fc.record({
+        kind: fc.constant("deepQuery" as const),
+        depth: fc.integer({ min: 10, max: 20_000 }),
+        token: fc.constantFrom("{", "{ viewer ", "[", "(a: "),
+      }),
       fc.record({ kind: fc.constant("aliases" as const), n: fc.integer({ min: 1, max: 300 }) }),
       // headers: content types, CSRF preflight, authorization
       fc.record({
         kind: fc.constant("headers" as const),
-        contentType: fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=latin1", "application/graphql", "", "application/json\u0000"),
-        authorization: fc.oneof(fc.constant(undefined), hostileString.filter((s) => /^[\t\x20-\x7e\x80-\xff]*$/.test(s)), fc.constantFrom("Bearer", "Bearer ", "Basic abc", "Bearer lk_test_" + "a".repeat(36), "Bearer " + "x".repeat(8000))),
+        contentType: fc.constantFrom(
+          "application/json",
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x",
+          "application/json; charset=latin1",
+          "application/graphql",
+          "",
+          "application/json\u0000",
+        ),
+        authorization: fc.oneof(
+          fc.constant(undefined),
+          hostileString.filter((s) => /^[\t\x20-\x7e\x80-\xff]*$/.test(s)),
+          fc.constantFrom(
+            "Bearer",
+            "Bearer ",
+            "Basic abc",
+            "Bearer lk_test_" + "a".repeat(36),
+            "Bearer " + "x".repeat(8000),
+          ),
+        ),
       }),
       fc.record({ kind: fc.constant("get" as const), query: hostileString, variables: hostileString }),
       fc.record({ kind: fc.constant("huge" as const), mb: fc.constantFrom(0.9, 1.1, 3) }),
@@ -1114,14 +1435,20 @@ describe.each(databases)("hostile input on %s", (kind) => {
             response = await post(JSON.stringify(r.body), { authorization: `Bearer ${world.tokens.admin}` });
             break;
           case "deepJson":
-            response = await post(`{"query":"{ __typename }","variables":{"a":${"[".repeat(r.depth)}${"]".repeat(r.depth)}}}`);
+            response = await post(
+              `{"query":"{ __typename }","variables":{"a":${"[".repeat(r.depth)}${"]".repeat(r.depth)}}}`,
+            );
             break;
           case "deepQuery":
-            response = await post(JSON.stringify({ query: r.token.repeat(r.depth) }), { authorization: `Bearer ${world.tokens.admin}` });
+            response = await post(JSON.stringify({ query: r.token.repeat(r.depth) }), {
+              authorization: `Bearer ${world.tokens.admin}`,
+            });
             break;
           case "aliases":
             response = await post(
-              JSON.stringify({ query: `{ ${Array.from({ length: r.n }, (_, i) => `a${i}: apiKeys(first: 100) { totalCount }`).join(" ")} }` }),
+              JSON.stringify({
+                query: `{ ${Array.from({ length: r.n }, (_, i) => `a${i}: apiKeys(first: 100) { totalCount }`).join(" ")} }`,
+              }),
               { authorization: `Bearer ${world.tokens.admin}` },
             );
             break;
@@ -1129,7 +1456,11 @@ describe.each(databases)("hostile input on %s", (kind) => {
             const headers: Record<string, string> = { "content-type": r.contentType };
             if (r.authorization !== undefined) headers.authorization = r.authorization;
             try {
-              response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query: "{ viewer { organization { id } } }" }) });
+              response = await fetch(url, {
+                method: "POST",
+                headers,
+                body: JSON.stringify({ query: "{ viewer { organization { id } } }" }),
+              });
             } catch (error) {
               // fetch itself refuses some header values: nothing reached the server
               if ((error as Error)?.name === "TypeError") return;
@@ -1143,11 +1474,17 @@ describe.each(databases)("hostile input on %s", (kind) => {
             });
             break;
           case "huge":
-            response = await post(JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(Math.floor(r.mb * 1024 * 1024)) } }));
+            response = await post(
+              JSON.stringify({
+                query: "{ __typename }",
+                variables: { pad: "x".repeat(Math.floor(r.mb * 1024 * 1024)) },
+              }),
+            );
             break;
         }
         const text = await response.text();
-        if (response.status >= 500) throw new Error(`HTTP ${response.status} for ${JSON.stringify(r).slice(0, 500)}: ${text.slice(0, 1000)}`);
+        if (response.status >= 500)
+          throw new Error(`HTTP ${response.status} for ${JSON.stringify(r).slice(0, 500)}: ${text.slice(0, 1000)}`);
         let parsed: { errors?: GraphQLErrorBody[] } | undefined;
         try {
           parsed = JSON.parse(text);
@@ -1170,7 +1507,15 @@ describe.each(databases)("hostile input on %s", (kind) => {
       {
         sub: fc.oneof(idValue, hostileString, fc.constant(""), fc.integer(), fc.constant(null), fc.constant(["x"])),
         exp: fc.oneof(
-          fc.constantFrom(Math.floor(Date.now() / 1000) + 3600, Math.floor(Date.now() / 1000) - 10, 1e20, 8.64e12, 0, -1, 1.5),
+          fc.constantFrom(
+            Math.floor(Date.now() / 1000) + 3600,
+            Math.floor(Date.now() / 1000) - 10,
+            1e20,
+            8.64e12,
+            0,
+            -1,
+            1.5,
+          ),
           fc.oneof(hostileString, fc.constant(null), fc.constant({})),
         ),
         nbf: fc.oneof(fc.constantFrom(Math.floor(Date.now() / 1000) + 3600, 0), hostileString),
@@ -1180,11 +1525,17 @@ describe.each(databases)("hostile input on %s", (kind) => {
       },
       { requiredKeys: [] },
     );
-    const header = fc.record({ alg: fc.constantFrom("HS256", "HS256", "HS384", "HS512"), typ: fc.oneof(fc.constant("JWT"), hostileString), kid: fc.option(hostileString) });
+    const header = fc.record({
+      alg: fc.constantFrom("HS256", "HS256", "HS384", "HS512"),
+      typ: fc.oneof(fc.constant("JWT"), hostileString),
+      kid: fc.option(hostileString),
+    });
     await property("hostile JWT claims", 40, fc.tuple(claims, header), async ([rawClaims, rawHeader]) => {
       const payload = resolve(rawClaims, "admin") as Record<string, unknown>;
       const { kid, ...rest } = rawHeader;
-      const jwt = await new SignJWT(payload as JWTPayload).setProtectedHeader({ ...rest, ...(kid === null ? {} : { kid }) }).sign(secret);
+      const jwt = await new SignJWT(payload as JWTPayload)
+        .setProtectedHeader({ ...rest, ...(kid === null ? {} : { kid }) })
+        .sign(secret);
       const result = await send({ query: "{ viewer { organization { id } user { id } } }" }, jwt);
       checkAnswer({ payload, header: rawHeader }, result);
     });
@@ -1200,19 +1551,32 @@ describe.each(databases)("hostile input on %s", (kind) => {
       lifetime: fc.constantFrom(3600, 3600, 25 * 3600, 86_400 * 365, Math.floor(Date.UTC(2200, 0, 1) / 1000) - now),
       iatShift: fc.constantFrom(0, 0, -2 * 86_400, 10 * 86_400, null),
     });
-    await property("JWT spellings and lifetimes", 60, spelling, async ({ suffix, insertAt, inserted, lifetime, iatShift }) => {
-      let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(world.selfIds.admin).setExpirationTime(now + lifetime);
-      if (iatShift !== null) jwt = jwt.setIssuedAt(now + iatShift);
-      const token = await jwt.sign(secret);
-      const spelt = insertAt === null ? token + suffix : token.slice(0, insertAt % token.length) + inserted + token.slice(insertAt % token.length) + suffix;
-      const result = await send({ query: "{ viewer { user { id } } }" }, spelt);
-      checkAnswer({ suffix, insertAt, inserted, lifetime, iatShift }, result);
-      const from = Math.min(iatShift === null ? Infinity : now + iatShift, now);
-      const canonical = spelt === token && now + lifetime - from <= 24 * 3600;
-      if (result.status !== (canonical ? 200 : 401) && result.status !== 429) {
-        throw new Error(`expected ${canonical ? 200 : 401} for ${JSON.stringify({ suffix, insertAt, inserted, lifetime, iatShift })}, got ${result.status}`);
-      }
-    });
+    await property(
+      "JWT spellings and lifetimes",
+      60,
+      spelling,
+      async ({ suffix, insertAt, inserted, lifetime, iatShift }) => {
+        let jwt = new SignJWT({})
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(world.selfIds.admin)
+          .setExpirationTime(now + lifetime);
+        if (iatShift !== null) jwt = jwt.setIssuedAt(now + iatShift);
+        const token = await jwt.sign(secret);
+        const spelt =
+          insertAt === null
+            ? token + suffix
+            : token.slice(0, insertAt % token.length) + inserted + token.slice(insertAt % token.length) + suffix;
+        const result = await send({ query: "{ viewer { user { id } } }" }, spelt);
+        checkAnswer({ suffix, insertAt, inserted, lifetime, iatShift }, result);
+        const from = Math.min(iatShift === null ? Infinity : now + iatShift, now);
+        const canonical = spelt === token && now + lifetime - from <= 24 * 3600;
+        if (result.status !== (canonical ? 200 : 401) && result.status !== 429) {
+          throw new Error(
+            `expected ${canonical ? 200 : 401} for ${JSON.stringify({ suffix, insertAt, inserted, lifetime, iatShift })}, got ${result.status}`,
+          );
+        }
+      },
+    );
   });
 
   /**
@@ -1224,16 +1588,31 @@ describe.each(databases)("hostile input on %s", (kind) => {
    */
   it("regression: a GraphQL syntax error or a document over the token limit answers HTTP 500 instead of 400 GRAPHQL_PARSE_FAILED", async () => {
     const brokenQuery = fc.oneof(
-      fc.constantFrom("{", "}", "{ viewer {", "query {", "mutation { createApiKey(input: { : 1 }) { token } }", "{ viewer { organization { id } } } }", "\u0000"),
-      fc.tuple(fc.constantFrom("{", "[", "(a: ", "{ viewer "), fc.integer({ min: 1, max: 5000 })).map(([t, n]) => t.repeat(n)),
+      fc.constantFrom(
+        "{",
+        "}",
+        "{ viewer {",
+        "query {",
+        "mutation { createApiKey(input: { : 1 }) { token } }",
+        "{ viewer { organization { id } } } }",
+        "\u0000",
+      ),
+      fc
+        .tuple(fc.constantFrom("{", "[", "(a: ", "{ viewer "), fc.integer({ min: 1, max: 5000 }))
+        .map(([t, n]) => t.repeat(n)),
       hostileString.filter((s) => s.trim() !== "" && !/^[_A-Za-z]/.test(s.trim())).map((s) => `{ ${s}`),
       // syntactically valid, but over the 2,000-token limit
       fc.integer({ min: 2001, max: 4000 }).map((n) => `{ viewer { organization { ${"id ".repeat(n)} } } }`),
     );
     await property("syntax errors", 30, brokenQuery, async (query) => {
       const result = await send({ query }, world.tokens.admin);
-      if (result.status !== 400 || !["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"].includes(String(result.errors?.[0]?.extensions?.code))) {
-        throw new Error(`HTTP ${result.status} for the query ${JSON.stringify(query.slice(0, 200))}: ${result.text.slice(0, 500)}`);
+      if (
+        result.status !== 400 ||
+        !["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"].includes(String(result.errors?.[0]?.extensions?.code))
+      ) {
+        throw new Error(
+          `HTTP ${result.status} for the query ${JSON.stringify(query.slice(0, 200))}: ${result.text.slice(0, 500)}`,
+        );
       }
     });
   });
@@ -1250,8 +1629,16 @@ describe.each(databases)("hostile input on %s", (kind) => {
   it("regression: createApiKey with expiresAt after year 9999 in UTC (9999-12-31T23:59:59-23:59): 500 on MySQL, a dead key on SQLite", async () => {
     const org = await createOrganization(server);
     const beyond = fc
-      .record({ h: fc.integer({ min: 1, max: 23 }), m: fc.integer({ min: 0, max: 59 }), hh: fc.integer({ min: 0, max: 23 }), mm: fc.integer({ min: 0, max: 59 }) })
-      .map(({ h, m, hh, mm }) => `9999-12-31T${String(hh).padStart(2, "0")}:${String(mm).padStart(2, "0")}:59.999-${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`)
+      .record({
+        h: fc.integer({ min: 1, max: 23 }),
+        m: fc.integer({ min: 0, max: 59 }),
+        hh: fc.integer({ min: 0, max: 23 }),
+        mm: fc.integer({ min: 0, max: 59 }),
+      })
+      .map(
+        ({ h, m, hh, mm }) =>
+          `9999-12-31T${String(hh).padStart(2, "0")}:${String(mm).padStart(2, "0")}:59.999-${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`,
+      )
       .filter(beyondYear9999);
     await property("expiresAt beyond 9999", 10, beyond, async (expiresAt) => {
       const result = await send(
@@ -1261,18 +1648,31 @@ describe.each(databases)("hostile input on %s", (kind) => {
         },
         org.admin.token,
       );
-      const created = (result.data as { createApiKey?: { token: string; apiKey: { id: string; status: string; expiresAt: string } } } | null)?.createApiKey;
+      const created = (
+        result.data as {
+          createApiKey?: { token: string; apiKey: { id: string; status: string; expiresAt: string } };
+        } | null
+      )?.createApiKey;
       if (created) {
         issuedTokens.push(created.token);
-        const back = await send({ query: "query($id: ID!) { apiKey(id: $id) { status expiresAt } }", variables: { id: created.apiKey.id } }, org.admin.token);
+        const back = await send(
+          { query: "query($id: ID!) { apiKey(id: $id) { status expiresAt } }", variables: { id: created.apiKey.id } },
+          org.admin.token,
+        );
         const stored = (back.data as { apiKey: { status: string; expiresAt: string } }).apiKey;
         if (stored.status !== "ACTIVE" || stored.expiresAt !== created.apiKey.expiresAt) {
-          throw new Error(`expiresAt ${expiresAt}: answered ${JSON.stringify(created.apiKey)}, stored ${JSON.stringify(stored)}`);
+          throw new Error(
+            `expiresAt ${expiresAt}: answered ${JSON.stringify(created.apiKey)}, stored ${JSON.stringify(stored)}`,
+          );
         }
         return;
       }
       const error = result.errors?.[0];
-      if (result.status >= 500 || error?.extensions?.code !== "BAD_USER_INPUT" || error.extensions.field !== "expiresAt") {
+      if (
+        result.status >= 500 ||
+        error?.extensions?.code !== "BAD_USER_INPUT" ||
+        error.extensions.field !== "expiresAt"
+      ) {
         throw new Error(`expiresAt ${expiresAt}: HTTP ${result.status} ${result.text.slice(0, 400)}`);
       }
     });
@@ -1289,18 +1689,41 @@ describe.each(databases)("hostile input on %s", (kind) => {
   it("regression: text with lone surrogates is accepted but stored altered (SQLite: 1 → 3 U+FFFD, past the length limits)", async () => {
     const org = await createOrganization(server, { workspaces: 1 });
     const withLoneSurrogate = fc
-      .tuple(fc.string({ maxLength: 10 }), fc.constantFrom("\ud800", "\udbff", "\udc00", "\udfff"), fc.string({ maxLength: 10 }), fc.constantFrom(1, 2, 33, 66, 85))
+      .tuple(
+        fc.string({ maxLength: 10 }),
+        fc.constantFrom("\ud800", "\udbff", "\udc00", "\udfff"),
+        fc.string({ maxLength: 10 }),
+        fc.constantFrom(1, 2, 33, 66, 85),
+      )
       .map(([a, lone, b, n]) => `${a.trim()}x${lone.repeat(n)}${b}`.slice(0, 100));
     const target = fc.constantFrom("createApiKey", "createWorkspace", "createUser", "createDocument");
     await property("lone surrogates", 12, fc.tuple(target, withLoneSurrogate), async ([op, text]) => {
       const inputs: Record<string, [string, Record<string, unknown>, string, string]> = {
-        createApiKey: ["CreateApiKeyInput", { description: text, environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" }, "apiKey { id description }", "apiKey(id: $id) { text: description }"],
+        createApiKey: [
+          "CreateApiKeyInput",
+          { description: text, environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
+          "apiKey { id description }",
+          "apiKey(id: $id) { text: description }",
+        ],
         createWorkspace: ["CreateWorkspaceInput", { name: text }, "id name", "workspace(id: $id) { text: name }"],
-        createUser: ["CreateUserInput", { email: `u${Date.now()}${Math.random()}@example.test`, name: text, role: "MEMBER" }, "id name", "user(id: $id) { text: name }"],
-        createDocument: ["CreateDocumentInput", { workspaceId: org.workspaceIds[0], title: text, environment: "SANDBOX" }, "id title", "document(id: $id) { text: title }"],
+        createUser: [
+          "CreateUserInput",
+          { email: `u${Date.now()}${Math.random()}@example.test`, name: text, role: "MEMBER" },
+          "id name",
+          "user(id: $id) { text: name }",
+        ],
+        createDocument: [
+          "CreateDocumentInput",
+          { workspaceId: org.workspaceIds[0], title: text, environment: "SANDBOX" },
+          "id title",
+          "document(id: $id) { text: title }",
+        ],
       };
       const [type, input, selection, readBack] = inputs[op];
-      const result = await send({ query: `mutation($input: ${type}!) { it: ${op}(input: $input) { ${selection} } }`, variables: { input } }, org.admin.token);
+      const result = await send(
+        { query: `mutation($input: ${type}!) { it: ${op}(input: $input) { ${selection} } }`, variables: { input } },
+        org.admin.token,
+      );
       if (result.status >= 500) throw new Error(`HTTP ${result.status} ${result.text.slice(0, 300)}`);
       const created = (result.data as { it?: Record<string, any> } | null)?.it;
       if (!created) {
@@ -1312,7 +1735,9 @@ describe.each(databases)("hostile input on %s", (kind) => {
       const stored = Object.values(back.data as Record<string, { text: string }>)[0].text;
       const answered = op === "createApiKey" ? created.apiKey.description : (created.name ?? created.title);
       if (stored !== answered) {
-        throw new Error(`${op} answered ${JSON.stringify(answered)} (${answered.length} chars) but stored ${JSON.stringify(stored)} (${stored.length} chars)`);
+        throw new Error(
+          `${op} answered ${JSON.stringify(answered)} (${answered.length} chars) but stored ${JSON.stringify(stored)} (${stored.length} chars)`,
+        );
       }
     });
   });
@@ -1340,19 +1765,25 @@ describe.each(databases)("hostile input on %s", (kind) => {
       const wanted = org.workspaceIds[i];
       const id = spell(wanted);
       if (id === wanted) return;
-      const requests: Record<string, { query: string; variables: Record<string, unknown>; workspaces: (d: any) => { id: string }[] }> = {
+      const requests: Record<
+        string,
+        { query: string; variables: Record<string, unknown>; workspaces: (d: any) => { id: string }[] }
+      > = {
         createApiKey: {
-          query: "mutation($w: [ID!]) { it: createApiKey(input: { environment: SANDBOX, scope: WORKSPACE, permission: READ_ONLY, workspaceIds: $w }) { apiKey { id workspaces { id } } } }",
+          query:
+            "mutation($w: [ID!]) { it: createApiKey(input: { environment: SANDBOX, scope: WORKSPACE, permission: READ_ONLY, workspaceIds: $w }) { apiKey { id workspaces { id } } } }",
           variables: { w: [id] },
           workspaces: (d) => d.apiKey.workspaces,
         },
         createUser: {
-          query: "mutation($w: [ID!], $e: String!) { it: createUser(input: { email: $e, role: MEMBER, workspaceIds: $w }) { id workspaces { id } } }",
+          query:
+            "mutation($w: [ID!], $e: String!) { it: createUser(input: { email: $e, role: MEMBER, workspaceIds: $w }) { id workspaces { id } } }",
           variables: { w: [id], e: `case-${Date.now()}-${Math.random()}@example.test` },
           workspaces: (d) => d.workspaces,
         },
         updateUser: {
-          query: "mutation($w: [ID!], $id: ID!) { it: updateUser(input: { id: $id, workspaceIds: $w }) { id workspaces { id } } }",
+          query:
+            "mutation($w: [ID!], $id: ID!) { it: updateUser(input: { id: $id, workspaceIds: $w }) { id workspaces { id } } }",
           variables: { w: [id], id: member.userId },
           workspaces: (d) => d.workspaces,
         },
@@ -1365,7 +1796,11 @@ describe.each(databases)("hostile input on %s", (kind) => {
         expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "workspaceIds" });
         return;
       }
-      if (op === "createApiKey") await send({ query: "mutation($id: ID!) { revokeApiKey(id: $id) { id } }", variables: { id: (it as any).apiKey.id } }, org.admin.token);
+      if (op === "createApiKey")
+        await send(
+          { query: "mutation($id: ID!) { revokeApiKey(id: $id) { id } }", variables: { id: (it as any).apiKey.id } },
+          org.admin.token,
+        );
       // accepted: then it must be the workspace itself — answered back, and stored under its exact id
       expect({ op, id, answered: r.workspaces(it).map((w) => w.id) }).toEqual({ op, id, answered: [wanted] });
       expect(await invariantViolations()).toEqual([]);
@@ -1389,31 +1824,65 @@ describe.each(databases)("hostile input on %s", (kind) => {
   it("regression: races on MySQL — duplicate email, workspace deleted under createUser/updateUser/createDocument, creator deleted under createApiKey — answer INTERNAL_SERVER_ERROR", async () => {
     const org = await createOrganization(server, { apiPlan: "Growth", workspaces: 1 });
     let round = 0;
-    const race = fc.record({ kind: fc.constantFrom("duplicateEmail", "workspaceDeleted", "creatorDeleted"), width: fc.integer({ min: 2, max: 4 }) });
+    const race = fc.record({
+      kind: fc.constantFrom("duplicateEmail", "workspaceDeleted", "creatorDeleted"),
+      width: fc.integer({ min: 2, max: 4 }),
+    });
     await property("races", 12, race, async ({ kind: raceKind, width }) => {
       round++;
       const calls: Promise<Awaited<ReturnType<typeof send>>>[] = [];
-      const m = (query: string, variables: Record<string, unknown>, token: string) => calls.push(send({ query, variables }, token));
+      const m = (query: string, variables: Record<string, unknown>, token: string) =>
+        calls.push(send({ query, variables }, token));
       if (raceKind === "duplicateEmail") {
-        for (let i = 0; i < width; i++) m("mutation($e: String!) { createUser(input: { email: $e, role: MEMBER }) { id } }", { e: `race-${round}-${kind}@example.test` }, org.admin.token);
+        for (let i = 0; i < width; i++)
+          m(
+            "mutation($e: String!) { createUser(input: { email: $e, role: MEMBER }) { id } }",
+            { e: `race-${round}-${kind}@example.test` },
+            org.admin.token,
+          );
       } else if (raceKind === "workspaceDeleted") {
-        const ws = await must(org.admin.token, "mutation { createWorkspace(input: { name: \"race\" }) { id } }", {});
+        const ws = await must(org.admin.token, 'mutation { createWorkspace(input: { name: "race" }) { id } }', {});
         const w = ws.createWorkspace.id;
         const member = await org.member([]);
-        m("mutation($w: [ID!], $e: String!) { createUser(input: { email: $e, role: MEMBER, workspaceIds: $w }) { id } }", { w: [w], e: `race-ws-${round}@example.test` }, org.admin.token);
-        m("mutation($w: [ID!], $id: ID!) { updateUser(input: { id: $id, workspaceIds: $w }) { id } }", { w: [w], id: member.userId }, org.admin.token);
-        for (let i = 2; i < width; i++) m("mutation($w: ID!) { createDocument(input: { workspaceId: $w, title: \"t\", environment: SANDBOX }) { id } }", { w }, org.admin.token);
+        m(
+          "mutation($w: [ID!], $e: String!) { createUser(input: { email: $e, role: MEMBER, workspaceIds: $w }) { id } }",
+          { w: [w], e: `race-ws-${round}@example.test` },
+          org.admin.token,
+        );
+        m(
+          "mutation($w: [ID!], $id: ID!) { updateUser(input: { id: $id, workspaceIds: $w }) { id } }",
+          { w: [w], id: member.userId },
+          org.admin.token,
+        );
+        for (let i = 2; i < width; i++)
+          m(
+            'mutation($w: ID!) { createDocument(input: { workspaceId: $w, title: "t", environment: SANDBOX }) { id } }',
+            { w },
+            org.admin.token,
+          );
         m("mutation($w: ID!) { deleteWorkspace(id: $w) }", { w }, org.admin.token);
       } else {
         const victim = await org.member([org.workspaceIds[0]]);
-        await must(org.admin.token, "mutation($id: ID!) { updateUser(input: { id: $id, role: ADMIN }) { id } }", { id: victim.userId });
-        for (let i = 1; i < width; i++) m("mutation { createApiKey(input: { environment: SANDBOX, scope: ORGANIZATION, permission: READ_ONLY }) { token apiKey { id } } }", {}, victim.token);
-        m("mutation($w: ID!) { createDocument(input: { workspaceId: $w, title: \"t\", environment: SANDBOX }) { id } }", { w: org.workspaceIds[0] }, victim.token);
+        await must(org.admin.token, "mutation($id: ID!) { updateUser(input: { id: $id, role: ADMIN }) { id } }", {
+          id: victim.userId,
+        });
+        for (let i = 1; i < width; i++)
+          m(
+            "mutation { createApiKey(input: { environment: SANDBOX, scope: ORGANIZATION, permission: READ_ONLY }) { token apiKey { id } } }",
+            {},
+            victim.token,
+          );
+        m(
+          'mutation($w: ID!) { createDocument(input: { workspaceId: $w, title: "t", environment: SANDBOX }) { id } }',
+          { w: org.workspaceIds[0] },
+          victim.token,
+        );
         m("mutation($id: ID!) { deleteUser(id: $id) }", { id: victim.userId }, org.admin.token);
       }
       const results = await Promise.all(calls);
       for (const result of results) {
-        const created = (result.data as { createApiKey?: { token: string; apiKey: { id: string } } } | null)?.createApiKey;
+        const created = (result.data as { createApiKey?: { token: string; apiKey: { id: string } } } | null)
+          ?.createApiKey;
         if (created) {
           issuedTokens.push(created.token);
           await must(org.admin.token, "mutation($id: ID!) { revokeApiKey(id: $id) { id } }", { id: created.apiKey.id });
@@ -1436,10 +1905,21 @@ describe.each(databases)("hostile input on %s", (kind) => {
    * subscription operations with a validation rule (→ GRAPHQL_VALIDATION_FAILED), e.g. in `validationRules`.
    */
   it("regression: Apollo's own request errors (APQ, operationName, subscription) answer INTERNAL_SERVER_ERROR and are logged as internal errors", async () => {
-    const operationName = fc.oneof(fc.constantFrom("B", "Q", "query", ""), hostileString.filter((name) => name !== "A"));
+    const operationName = fc.oneof(
+      fc.constantFrom("B", "Q", "query", ""),
+      hostileString.filter((name) => name !== "A"),
+    );
     const body = fc.oneof(
       fc.constant({ extensions: { persistedQuery: { version: 1, sha256Hash: "abc" } } }),
-      fc.record({ query: fc.constant("{ __typename }"), extensions: fc.record({ persistedQuery: fc.record({ version: fc.constantFrom(1, 2, 0), sha256Hash: fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), maxLength: 64 }) }) }) }),
+      fc.record({
+        query: fc.constant("{ __typename }"),
+        extensions: fc.record({
+          persistedQuery: fc.record({
+            version: fc.constantFrom(1, 2, 0),
+            sha256Hash: fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), maxLength: 64 }),
+          }),
+        }),
+      }),
       fc.record({ query: fc.constant("query A { __typename }"), operationName }),
       fc.constant({ query: "query A { __typename } query B { __typename }" }),
       fc.constant({ query: "subscription S { viewer { organization { id } } }" }),

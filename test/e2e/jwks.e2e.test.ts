@@ -13,9 +13,16 @@ describe("JWTs verified against a JWKS (JWT_JWKS_URL)", () => {
   const keys: Record<"es" | "rs" | "stranger", { privateKey: CryptoKey; jwk: JWK }> = {} as never;
 
   beforeAll(async () => {
-    for (const [name, alg] of [["es", "ES256"], ["rs", "RS256"], ["stranger", "ES256"]] as const) {
+    for (const [name, alg] of [
+      ["es", "ES256"],
+      ["rs", "RS256"],
+      ["stranger", "ES256"],
+    ] as const) {
       const { privateKey, publicKey } = await generateKeyPair(alg);
-      keys[name] = { privateKey: privateKey as CryptoKey, jwk: { ...(await exportJWK(publicKey)), kid: name, alg, use: "sig" } };
+      keys[name] = {
+        privateKey: privateKey as CryptoKey,
+        jwk: { ...(await exportJWK(publicKey)), kid: name, alg, use: "sig" },
+      };
     }
     // the identity provider's JWKS, on loopback; the stranger's key is not published
     jwks = createServer((_req, res) => {
@@ -41,7 +48,10 @@ describe("JWTs verified against a JWKS (JWT_JWKS_URL)", () => {
       .sign(keys[key].privateKey);
 
   it("accepts ES256 and RS256 tokens signed by a published key", async () => {
-    for (const [key, alg] of [["es", "ES256"], ["rs", "RS256"]] as const) {
+    for (const [key, alg] of [
+      ["es", "ES256"],
+      ["rs", "RS256"],
+    ] as const) {
       const result = await graphql(server.url, ViewerDocument, {}, await sign(key, alg));
       expect([alg, result.status, result.data?.viewer.user?.id]).toEqual([alg, 200, userId]);
     }
@@ -52,7 +62,11 @@ describe("JWTs verified against a JWKS (JWT_JWKS_URL)", () => {
       await sign("stranger", "ES256"),
       await sign("es", "ES256", { iss: "https://evil.example.test" }),
       await sign("es", "ES256", { exp: "-1m" }),
-      await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(userId).setExpirationTime("5m").sign(new TextEncoder().encode("s".repeat(40))),
+      await new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(userId)
+        .setExpirationTime("5m")
+        .sign(new TextEncoder().encode("s".repeat(40))),
     ];
     for (const token of refused) {
       const result = await graphql(server.url, ViewerDocument, {}, token);

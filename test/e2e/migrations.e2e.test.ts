@@ -41,7 +41,11 @@ describe.each(databases)("migrations on %s", (kind) => {
         expect.arrayContaining([
           { name: "UQ_api_key_token_hash", columns: ["token_hash"], unique: true },
           { name: "IDX_api_key_org_created", columns: ["organization_id", "created_at", "id"], unique: false },
-          { name: "IDX_api_key_org_revoked_created", columns: ["organization_id", "revoked_at", "created_at", "id"], unique: false },
+          {
+            name: "IDX_api_key_org_revoked_created",
+            columns: ["organization_id", "revoked_at", "created_at", "id"],
+            unique: false,
+          },
         ]),
       );
     } finally {

@@ -62,17 +62,29 @@ describe("/metrics", () => {
 
   it("labels requests by their root field, never by the client's operationName: 300 names make no new series", async () => {
     for (let i = 0; i < 300; i++) {
-      const result = await rawGraphql(server.url, { query: `query TenantSecret${i} { viewer { organization { id } } }` }, org.admin.token);
+      const result = await rawGraphql(
+        server.url,
+        { query: `query TenantSecret${i} { viewer { organization { id } } }` },
+        org.admin.token,
+      );
       expect(result.status).toBe(200);
     }
-    await rawGraphql(server.url, { query: `query Two { viewer { user { id } } organization { id } }` }, org.admin.token);
+    await rawGraphql(
+      server.url,
+      { query: `query Two { viewer { user { id } } organization { id } }` },
+      org.admin.token,
+    );
     await rawGraphql(server.url, { query: `{ __schema { queryType { name } } }` }, org.admin.token);
     await rawGraphql(server.url, { query: `{ nope }` }, org.admin.token);
     const text = await metrics();
     expect(text).not.toContain("TenantSecret");
     const requests = series(text, "latchkey_graphql_requests_total");
-    expect(requests).toContainEqual(expect.stringMatching(/^latchkey_graphql_requests_total\{operation="viewer",outcome="ok"\} (\d+)$/));
-    const viewer = requests.find((line) => line.startsWith(`latchkey_graphql_requests_total{operation="viewer",outcome="ok"}`))!;
+    expect(requests).toContainEqual(
+      expect.stringMatching(/^latchkey_graphql_requests_total\{operation="viewer",outcome="ok"\} (\d+)$/),
+    );
+    const viewer = requests.find((line) =>
+      line.startsWith(`latchkey_graphql_requests_total{operation="viewer",outcome="ok"}`),
+    )!;
     expect(Number(viewer.split(" ")[1])).toBeGreaterThanOrEqual(300);
     const labels = new Set(requests.map((line) => /operation="([^"]*)"/.exec(line)![1]));
     expect(labels).toEqual(new Set(["viewer", "multiple", "introspection", "invalid"]));
@@ -81,11 +93,16 @@ describe("/metrics", () => {
   it("counts requests refused with 401, by reason", async () => {
     const revoked = await rawGraphql<{ createApiKey: { token: string; apiKey: { id: string } } }>(
       server.url,
-      { query: `mutation { createApiKey(input: { environment: SANDBOX, scope: ORGANIZATION, permission: READ_ONLY }) { token apiKey { id } } }` },
+      {
+        query: `mutation { createApiKey(input: { environment: SANDBOX, scope: ORGANIZATION, permission: READ_ONLY }) { token apiKey { id } } }`,
+      },
       org.admin.token,
     );
-    await server.db.getRepository(ApiKey).update({ id: revoked.data!.createApiKey.apiKey.id }, { revokedAt: new Date() });
-    const send = (authorization: string) => rawGraphql(server.url, { query: "{ __typename }" }, null, { authorization }).then((r) => r.status);
+    await server.db
+      .getRepository(ApiKey)
+      .update({ id: revoked.data!.createApiKey.apiKey.id }, { revokedAt: new Date() });
+    const send = (authorization: string) =>
+      rawGraphql(server.url, { query: "{ __typename }" }, null, { authorization }).then((r) => r.status);
     const statuses = [
       await send(`Bearer lk_test_${"0".repeat(36)}`),
       await send(`Bearer ${generateToken("SANDBOX")}`),
@@ -95,10 +112,18 @@ describe("/metrics", () => {
       await send(`Basic dXNlcjpwYXNz`),
     ];
     expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
-    const refused = series(await metrics(), "latchkey_graphql_requests_total").filter((line) => line.includes('outcome="UNAUTHENTICATED"'));
-    const count = (reason: string) => Number(refused.find((line) => line.includes(`reason="${reason}"`))?.split(" ")[1] ?? 0);
-    expect({ bad_checksum: count("bad_checksum"), unknown: count("unknown"), revoked: count("revoked"), invalid_jwt: count("invalid_jwt"), malformed_header: count("malformed_header") })
-      .toEqual({ bad_checksum: 1, unknown: 2, revoked: 1, invalid_jwt: 1, malformed_header: 1 });
+    const refused = series(await metrics(), "latchkey_graphql_requests_total").filter((line) =>
+      line.includes('outcome="UNAUTHENTICATED"'),
+    );
+    const count = (reason: string) =>
+      Number(refused.find((line) => line.includes(`reason="${reason}"`))?.split(" ")[1] ?? 0);
+    expect({
+      bad_checksum: count("bad_checksum"),
+      unknown: count("unknown"),
+      revoked: count("revoked"),
+      invalid_jwt: count("invalid_jwt"),
+      malformed_header: count("malformed_header"),
+    }).toEqual({ bad_checksum: 1, unknown: 2, revoked: 1, invalid_jwt: 1, malformed_header: 1 });
   });
 });
 

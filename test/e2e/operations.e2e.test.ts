@@ -23,7 +23,9 @@ describe.each(databases)("operational routes on %s", (kind) => {
   it("/metrics exposes requests by operation and outcome, latency, key authentications and the pool", async () => {
     const org = await createOrganization(server);
     await org.admin.request(ViewerDocument, {});
-    const created = await org.admin.request(CreateApiKeyDocument, { input: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } });
+    const created = await org.admin.request(CreateApiKeyDocument, {
+      input: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
+    });
     const token = created.data!.createApiKey.token;
     await graphql(server.url, ViewerDocument, {}, token);
     await graphql(server.url, ViewerDocument, {}, token.slice(0, -1) + (token.endsWith("a") ? "b" : "a"));
@@ -37,7 +39,9 @@ describe.each(databases)("operational routes on %s", (kind) => {
     expect(text).toMatch(/latchkey_graphql_requests_total\{operation="viewer",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/latchkey_graphql_requests_total\{operation="createApiKey",outcome="ok"\} 1/);
     expect(text).toMatch(/latchkey_graphql_requests_total\{operation="apiKeys",outcome="UNAUTHENTICATED"\} 1/);
-    expect(text).toMatch(/latchkey_graphql_requests_total\{operation="none",outcome="UNAUTHENTICATED",reason="bad_checksum"\} 1/);
+    expect(text).toMatch(
+      /latchkey_graphql_requests_total\{operation="none",outcome="UNAUTHENTICATED",reason="bad_checksum"\} 1/,
+    );
     expect(text).not.toContain("Nope");
     expect(text).toMatch(/latchkey_graphql_request_duration_seconds_bucket\{le="0\.1",operation="viewer"\} [1-9]/);
     expect(text).toMatch(/latchkey_api_key_authentications_total\{outcome="success"\} 1/);
@@ -52,7 +56,9 @@ describe.each(databases)("operational routes on %s", (kind) => {
     expect(given.headers.get("x-request-id")).toBe("trace-123.abc");
     const hostile = await fetch(`${base(server)}/healthz`, { headers: { "x-request-id": "bad id\twith spaces" } });
     expect(hostile.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    const logged = server.logs.map((l) => JSON.parse(l) as { reqId?: string }).filter((l) => l.reqId === "trace-123.abc");
+    const logged = server.logs
+      .map((l) => JSON.parse(l) as { reqId?: string })
+      .filter((l) => l.reqId === "trace-123.abc");
     expect(logged.length).toBeGreaterThan(0);
   });
 
@@ -67,7 +73,11 @@ describe.each(databases)("operational routes on %s", (kind) => {
 
       const response = await fetch(doomed.url, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-request-id": "db-down-1", authorization: `Bearer ${org.admin.token}` },
+        headers: {
+          "content-type": "application/json",
+          "x-request-id": "db-down-1",
+          authorization: `Bearer ${org.admin.token}`,
+        },
         body: JSON.stringify({ query: "{ viewer { organization { name } } }" }),
       });
       const text = await response.text();
@@ -102,7 +112,9 @@ describe("production mode", () => {
   });
 
   it("does not seed anything", async () => {
-    const [row] = (await server.db.query("SELECT COUNT(*) AS n FROM organization WHERE name = 'Demo Organization'")) as { n: number }[];
+    const [row] = (await server.db.query(
+      "SELECT COUNT(*) AS n FROM organization WHERE name = 'Demo Organization'",
+    )) as { n: number }[];
     expect(Number(row.n)).toBe(0);
   });
 });

@@ -29,14 +29,19 @@ import { createOrganization, createTestServer, type TestServer } from "../suppor
 
 type Who = "A" | "M" | "OF" | "OR" | "WF" | "WR" | "P" | "X" | "N";
 const CALLERS: readonly Who[] = ["A", "M", "OF", "OR", "WF", "WR", "P", "X", "N"];
-const KEY_ENV: Partial<Record<Who, "SANDBOX" | "PRODUCTION">> = { OF: "SANDBOX", OR: "SANDBOX", WF: "SANDBOX", WR: "SANDBOX", P: "PRODUCTION" };
+const KEY_ENV: Partial<Record<Who, "SANDBOX" | "PRODUCTION">> = {
+  OF: "SANDBOX",
+  OR: "SANDBOX",
+  WF: "SANDBOX",
+  WR: "SANDBOX",
+  P: "PRODUCTION",
+};
 const isKey = (who: Who) => KEY_ENV[who] !== undefined;
 
 type Code = "FORBIDDEN" | "NOT_FOUND" | "UNAUTHENTICATED";
 type Outcome = "allowed" | "null" | Code | `BAD_USER_INPUT(${string})` | { ids: () => string[] };
 /** One row of the table: an outcome for every caller (anonymous defaults to UNAUTHENTICATED). */
 type Expect = Partial<Record<Who, Outcome>>;
-
 
 // ---------------------------------------------------------------------------------------------
 // GraphQL documents (untyped: 22 operations, read by no one but this file)
@@ -62,7 +67,9 @@ const Q = {
 
 /** The 12 mutations, by name. */
 const MUTATIONS: Record<string, string> = Object.fromEntries(
-  Object.entries(Q).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].startsWith("mutation")),
+  Object.entries(Q).filter(
+    (entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].startsWith("mutation"),
+  ),
 );
 
 const ACTOR = `createdBy { __typename ... on User { id } ... on ApiKey { id } }`;
@@ -113,7 +120,11 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     );
 
   /** A request that must succeed (fixtures and fresh targets). */
-  async function ok(who: Who | string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  async function ok(
+    who: Who | string,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<Record<string, any>> {
     const result = await gql(who, query, variables);
     if (result.errors?.length || !result.data) throw new Error(`setup request failed: ${result.text}`);
     return result.data;
@@ -122,16 +133,33 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   const createKey = async (who: Who | string, input: Record<string, unknown>) =>
     (await ok(who, Q.createApiKey, { input })).createApiKey as { token: string; apiKey: { id: string } };
   const createDoc = async (who: Who | string, input: Record<string, unknown>) =>
-    (await ok(who, Q.createDocument, { input: { title: `Doc ${randomUUID().slice(0, 8)}`, ...input } })).createDocument.id as string;
+    (await ok(who, Q.createDocument, { input: { title: `Doc ${randomUUID().slice(0, 8)}`, ...input } })).createDocument
+      .id as string;
 
   // fresh targets, made by the admin through the API
   const freshKey = async (environment: string, scope = "WORKSPACE", workspaceIds: string[] | undefined = [W1]) =>
-    (await createKey("A", { environment, scope, permission: "FULL_ACCESS", ...(scope === "WORKSPACE" ? { workspaceIds } : {}), description: "fresh" })).apiKey.id;
+    (
+      await createKey("A", {
+        environment,
+        scope,
+        permission: "FULL_ACCESS",
+        ...(scope === "WORKSPACE" ? { workspaceIds } : {}),
+        description: "fresh",
+      })
+    ).apiKey.id;
   const freshDoc = (workspaceId: string, environment: string) => createDoc("A", { workspaceId, environment });
   const freshUser = async () =>
-    (await ok("A", Q.createUser, { input: { email: uniqueEmail(), name: "Fresh", role: "MEMBER", workspaceIds: [W1] } })).createUser.id as string;
+    (
+      await ok("A", Q.createUser, {
+        input: { email: uniqueEmail(), name: "Fresh", role: "MEMBER", workspaceIds: [W1] },
+      })
+    ).createUser.id as string;
   const freshAdmin = async () =>
-    (await ok("A", Q.createUser, { input: { email: uniqueEmail(), name: "Fresh admin", role: "ADMIN", workspaceIds: [] } })).createUser.id as string;
+    (
+      await ok("A", Q.createUser, {
+        input: { email: uniqueEmail(), name: "Fresh admin", role: "ADMIN", workspaceIds: [] },
+      })
+    ).createUser.id as string;
 
   // ---- database ----
   const esc = (name: string) => server.db.driver.escape(name);
@@ -140,7 +168,10 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     return JSON.parse(JSON.stringify(rest));
   };
   async function rowsWhere(table: string, column: string, value: string): Promise<Record<string, any>[]> {
-    const rows = (await server.db.query(`SELECT * FROM ${esc(table)} WHERE ${esc(column)} = ?`, [value])) as Record<string, unknown>[];
+    const rows = (await server.db.query(`SELECT * FROM ${esc(table)} WHERE ${esc(column)} = ?`, [value])) as Record<
+      string,
+      unknown
+    >[];
     return rows.map(clean);
   }
   const rowOf = async (table: string, id: string) => (await rowsWhere(table, "id", id))[0];
@@ -153,12 +184,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     }
     return out;
   }
-  const linksOfKey = async (keyId: string) => sorted((await rowsWhere("api_key_workspace", "api_key_id", keyId)).map((l) => l.workspace_id));
-  const linksOfUser = async (userId: string) => sorted((await rowsWhere("user_workspace", "user_id", userId)).map((l) => l.workspace_id));
+  const linksOfKey = async (keyId: string) =>
+    sorted((await rowsWhere("api_key_workspace", "api_key_id", keyId)).map((l) => l.workspace_id));
+  const linksOfUser = async (userId: string) =>
+    sorted((await rowsWhere("user_workspace", "user_id", userId)).map((l) => l.workspace_id));
 
   /** The creator columns a row made by `who` must carry. */
   const creatorOf = (who: Who) =>
-    isKey(who) ? { created_by_user_id: null, created_by_api_key_id: principal[who] } : { created_by_user_id: principal[who], created_by_api_key_id: null };
+    isKey(who)
+      ? { created_by_user_id: null, created_by_api_key_id: principal[who] }
+      : { created_by_user_id: principal[who], created_by_api_key_id: null };
 
   beforeAll(async () => {
     server = await createTestServer(kind);
@@ -173,7 +208,14 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     const m12 = await home.member([W1, W2]);
     const u2 = await home.member([W2]);
     const u0 = await home.member([]);
-    Object.assign(users, { A: home.admin.userId, M: m.userId, M12: m12.userId, U2: u2.userId, U0: u0.userId, X: other.admin.userId });
+    Object.assign(users, {
+      A: home.admin.userId,
+      M: m.userId,
+      M12: m12.userId,
+      U2: u2.userId,
+      U0: u0.userId,
+      X: other.admin.userId,
+    });
     Object.assign(token, { A: home.admin.token, M: m.token, X: other.admin.token, N: null });
     Object.assign(principal, { A: users.A, M: users.M, X: users.X, N: "" });
 
@@ -188,10 +230,35 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     await asCaller("WF", { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [W1], permission: "FULL_ACCESS" });
     await asCaller("WR", { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [W1], permission: "READ_ONLY" });
     await asCaller("P", { environment: "PRODUCTION", scope: "ORGANIZATION", permission: "FULL_ACCESS" });
-    keys.KS = (await createKey("A", { description: "target", environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [W1], permission: "READ_ONLY" })).apiKey.id;
-    keys.KP = (await createKey("A", { description: "target prod", environment: "PRODUCTION", scope: "ORGANIZATION", permission: "READ_ONLY" })).apiKey.id;
-    keys.KS12 = (await createKey("A", { description: "W1+W2", environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [W1, W2], permission: "FULL_ACCESS" })).apiKey.id;
-    keys.XK = (await createKey("X", { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" })).apiKey.id;
+    keys.KS = (
+      await createKey("A", {
+        description: "target",
+        environment: "SANDBOX",
+        scope: "WORKSPACE",
+        workspaceIds: [W1],
+        permission: "READ_ONLY",
+      })
+    ).apiKey.id;
+    keys.KP = (
+      await createKey("A", {
+        description: "target prod",
+        environment: "PRODUCTION",
+        scope: "ORGANIZATION",
+        permission: "READ_ONLY",
+      })
+    ).apiKey.id;
+    keys.KS12 = (
+      await createKey("A", {
+        description: "W1+W2",
+        environment: "SANDBOX",
+        scope: "WORKSPACE",
+        workspaceIds: [W1, W2],
+        permission: "FULL_ACCESS",
+      })
+    ).apiKey.id;
+    keys.XK = (
+      await createKey("X", { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" })
+    ).apiKey.id;
 
     docs.DS1 = await createDoc("A", { workspaceId: W1, environment: "SANDBOX" });
     docs.DS2 = await createDoc("A", { workspaceId: W2, environment: "SANDBOX" });
@@ -219,7 +286,9 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
 
   afterAll(async () => {
     // eslint-disable-next-line no-console
-    console.log(`[permissions-matrix on ${kind}] matrix cells run: ${matrixCellsRun}; extra checks run: ${extraChecksRun}`);
+    console.log(
+      `[permissions-matrix on ${kind}] matrix cells run: ${matrixCellsRun}; extra checks run: ${extraChecksRun}`,
+    );
     await server?.close();
   });
 
@@ -244,13 +313,21 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     expect: outcomes,
     check: (_who, value) => expect(value.id).toBe(id()),
   });
-  const list = (op: string, label: string, args: string, outcomes: Expect): QueryRow => ({ op, label, query: Q.list(op, args), expect: outcomes });
+  const list = (op: string, label: string, args: string, outcomes: Expect): QueryRow => ({
+    op,
+    label,
+    query: Q.list(op, args),
+    expect: outcomes,
+  });
   const ids = (f: () => string[]): Outcome => ({ ids: f });
   const NONE = ids(() => []);
 
   const homeUsers = () => [users.A, users.M, users.M12, users.U2, users.U0];
   const homeWorkspaces = () => [W1, W2, W3];
-  const allHomeKeys = () => Object.entries(keys).filter(([k]) => k !== "XK").map(([, id]) => id);
+  const allHomeKeys = () =>
+    Object.entries(keys)
+      .filter(([k]) => k !== "XK")
+      .map(([, id]) => id);
   const sandboxHomeKeys = () => [keys.OF, keys.OR, keys.WF, keys.WR, keys.KS, keys.KS12];
   const productionHomeKeys = () => [keys.P, keys.KP];
   const allHomeDocs = () => [docs.DS1, docs.DS2, docs.DP1, docs.DP2, docs.DOF, docs.DPP, docs.DANOM];
@@ -260,7 +337,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       op: "viewer",
       label: "the caller itself",
       query: Q.viewer,
-      expect: { A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "allowed", X: "allowed" },
+      expect: {
+        A: "allowed",
+        M: "allowed",
+        OF: "allowed",
+        OR: "allowed",
+        WF: "allowed",
+        WR: "allowed",
+        P: "allowed",
+        X: "allowed",
+      },
       check: (who, v) => {
         expect(v.organization.id).toBe(orgOf(who));
         expect(isKey(who) ? v.apiKey?.id : v.user?.id).toBe(principal[who]);
@@ -271,45 +357,127 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       op: "organization",
       label: "the caller's own",
       query: Q.organization,
-      expect: { A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "allowed", X: "allowed" },
+      expect: {
+        A: "allowed",
+        M: "allowed",
+        OF: "allowed",
+        OR: "allowed",
+        WF: "allowed",
+        WR: "allowed",
+        P: "allowed",
+        X: "allowed",
+      },
       check: (who, v) => expect(v.id).toBe(orgOf(who)),
     },
     list("workspaces", "all the caller reaches", "", {
-      A: ids(homeWorkspaces), M: ids(() => [W1]), OF: ids(homeWorkspaces), OR: ids(homeWorkspaces),
-      WF: ids(() => [W1]), WR: ids(() => [W1]), P: ids(homeWorkspaces), X: ids(() => [XW1]),
+      A: ids(homeWorkspaces),
+      M: ids(() => [W1]),
+      OF: ids(homeWorkspaces),
+      OR: ids(homeWorkspaces),
+      WF: ids(() => [W1]),
+      WR: ids(() => [W1]),
+      P: ids(homeWorkspaces),
+      X: ids(() => [XW1]),
     }),
     single("workspace", "W1", () => W1, {
-      A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "allowed", X: "null",
+      A: "allowed",
+      M: "allowed",
+      OF: "allowed",
+      OR: "allowed",
+      WF: "allowed",
+      WR: "allowed",
+      P: "allowed",
+      X: "null",
     }),
     single("workspace", "W2 (out of M's, WF's, WR's reach)", () => W2, {
-      A: "allowed", M: "null", OF: "allowed", OR: "allowed", WF: "null", WR: "null", P: "allowed", X: "null",
+      A: "allowed",
+      M: "null",
+      OF: "allowed",
+      OR: "allowed",
+      WF: "null",
+      WR: "null",
+      P: "allowed",
+      X: "null",
     }),
     list("users", "all the caller reaches", "", {
-      A: ids(homeUsers), M: ids(homeUsers), OF: ids(homeUsers), OR: ids(homeUsers),
-      WF: ids(() => [users.A, users.M, users.M12]), WR: ids(() => [users.A, users.M, users.M12]), P: ids(homeUsers), X: ids(() => [users.X]),
+      A: ids(homeUsers),
+      M: ids(homeUsers),
+      OF: ids(homeUsers),
+      OR: ids(homeUsers),
+      WF: ids(() => [users.A, users.M, users.M12]),
+      WR: ids(() => [users.A, users.M, users.M12]),
+      P: ids(homeUsers),
+      X: ids(() => [users.X]),
     }),
     list("users", "filtered by workspaceId W2", `workspaceId: "__W2__"`, {
-      A: ids(() => [users.A, users.M12, users.U2]), M: NONE, OF: ids(() => [users.A, users.M12, users.U2]), OR: ids(() => [users.A, users.M12, users.U2]),
-      WF: NONE, WR: NONE, P: ids(() => [users.A, users.M12, users.U2]), X: NONE,
+      A: ids(() => [users.A, users.M12, users.U2]),
+      M: NONE,
+      OF: ids(() => [users.A, users.M12, users.U2]),
+      OR: ids(() => [users.A, users.M12, users.U2]),
+      WF: NONE,
+      WR: NONE,
+      P: ids(() => [users.A, users.M12, users.U2]),
+      X: NONE,
     }),
     single("user", "a member of W1", () => users.M, {
-      A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "allowed", X: "null",
+      A: "allowed",
+      M: "allowed",
+      OF: "allowed",
+      OR: "allowed",
+      WF: "allowed",
+      WR: "allowed",
+      P: "allowed",
+      X: "null",
     }),
     single("user", "a member of W2 only", () => users.U2, {
-      A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "null", WR: "null", P: "allowed", X: "null",
+      A: "allowed",
+      M: "allowed",
+      OF: "allowed",
+      OR: "allowed",
+      WF: "null",
+      WR: "null",
+      P: "allowed",
+      X: "null",
     }),
     list("apiKeys", "all the caller may see", "", {
-      A: ids(allHomeKeys), M: "FORBIDDEN", OF: ids(sandboxHomeKeys), OR: ids(sandboxHomeKeys),
-      WF: "FORBIDDEN", WR: "FORBIDDEN", P: ids(productionHomeKeys), X: ids(() => [keys.XK]),
+      A: ids(allHomeKeys),
+      M: "FORBIDDEN",
+      OF: ids(sandboxHomeKeys),
+      OR: ids(sandboxHomeKeys),
+      WF: "FORBIDDEN",
+      WR: "FORBIDDEN",
+      P: ids(productionHomeKeys),
+      X: ids(() => [keys.XK]),
     }),
     list("apiKeys", "filter environment PRODUCTION", "filter: { environment: [PRODUCTION] }", {
-      A: ids(productionHomeKeys), M: "FORBIDDEN", OF: NONE, OR: NONE, WF: "FORBIDDEN", WR: "FORBIDDEN", P: ids(productionHomeKeys), X: NONE,
+      A: ids(productionHomeKeys),
+      M: "FORBIDDEN",
+      OF: NONE,
+      OR: NONE,
+      WF: "FORBIDDEN",
+      WR: "FORBIDDEN",
+      P: ids(productionHomeKeys),
+      X: NONE,
     }),
     single("apiKey", "a SANDBOX key scoped to W1", () => keys.KS, {
-      A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "allowed", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "null", X: "null",
+      A: "allowed",
+      M: "FORBIDDEN",
+      OF: "allowed",
+      OR: "allowed",
+      WF: "FORBIDDEN",
+      WR: "FORBIDDEN",
+      P: "null",
+      X: "null",
     }),
     single("apiKey", "a PRODUCTION key", () => keys.KP, {
-      A: "allowed", M: "FORBIDDEN", OF: "null", OR: "null", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "null",
+      A: "allowed",
+      M: "FORBIDDEN",
+      OF: "null",
+      OR: "null",
+      WF: "FORBIDDEN",
+      WR: "FORBIDDEN",
+      P: "allowed",
+      X: "null",
     }),
     list("documents", "all the caller reaches", "", {
       A: ids(allHomeDocs),
@@ -322,21 +490,54 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       X: ids(() => [docs.XD]),
     }),
     list("documents", "filter environment PRODUCTION", "environment: PRODUCTION", {
-      A: ids(() => [docs.DP1, docs.DP2, docs.DPP]), M: ids(() => [docs.DP1, docs.DPP]), OF: NONE, OR: NONE, WF: NONE, WR: NONE,
-      P: ids(() => [docs.DP1, docs.DP2, docs.DPP]), X: NONE,
+      A: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
+      M: ids(() => [docs.DP1, docs.DPP]),
+      OF: NONE,
+      OR: NONE,
+      WF: NONE,
+      WR: NONE,
+      P: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
+      X: NONE,
     }),
     list("documents", "filter workspaceId W2", `workspaceId: "__W2__"`, {
-      A: ids(() => [docs.DS2, docs.DP2]), M: NONE, OF: ids(() => [docs.DS2]), OR: ids(() => [docs.DS2]), WF: NONE, WR: NONE,
-      P: ids(() => [docs.DP2]), X: NONE,
+      A: ids(() => [docs.DS2, docs.DP2]),
+      M: NONE,
+      OF: ids(() => [docs.DS2]),
+      OR: ids(() => [docs.DS2]),
+      WF: NONE,
+      WR: NONE,
+      P: ids(() => [docs.DP2]),
+      X: NONE,
     }),
     single("document", "a SANDBOX document in W1", () => docs.DS1, {
-      A: "allowed", M: "allowed", OF: "allowed", OR: "allowed", WF: "allowed", WR: "allowed", P: "null", X: "null",
+      A: "allowed",
+      M: "allowed",
+      OF: "allowed",
+      OR: "allowed",
+      WF: "allowed",
+      WR: "allowed",
+      P: "null",
+      X: "null",
     }),
     single("document", "a SANDBOX document in W2", () => docs.DS2, {
-      A: "allowed", M: "null", OF: "allowed", OR: "allowed", WF: "null", WR: "null", P: "null", X: "null",
+      A: "allowed",
+      M: "null",
+      OF: "allowed",
+      OR: "allowed",
+      WF: "null",
+      WR: "null",
+      P: "null",
+      X: "null",
     }),
     single("document", "a PRODUCTION document in W1", () => docs.DP1, {
-      A: "allowed", M: "allowed", OF: "null", OR: "null", WF: "null", WR: "null", P: "allowed", X: "null",
+      A: "allowed",
+      M: "allowed",
+      OF: "null",
+      OR: "null",
+      WF: "null",
+      WR: "null",
+      P: "allowed",
+      X: "null",
     }),
   ];
 
@@ -392,21 +593,37 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
 
   /** A fresh workspace that the caller reaches (so FORBIDDEN comes from the rule, not from scoping). */
   async function freshWorkspaceFor(who: Who): Promise<string> {
-    const id = (await ok("A", Q.createWorkspace, { input: { name: `Fresh ${randomUUID().slice(0, 8)}` } })).createWorkspace.id as string;
+    const id = (await ok("A", Q.createWorkspace, { input: { name: `Fresh ${randomUUID().slice(0, 8)}` } }))
+      .createWorkspace.id as string;
     if (who === "M") {
-      await server.db.query(`INSERT INTO ${esc("user_workspace")} (user_id, workspace_id) VALUES (?, ?)`, [users.M, id]);
-      cellCleanups.push(() => server.db.query(`DELETE FROM ${esc("user_workspace")} WHERE user_id = ? AND workspace_id = ?`, [users.M, id]));
+      await server.db.query(`INSERT INTO ${esc("user_workspace")} (user_id, workspace_id) VALUES (?, ?)`, [
+        users.M,
+        id,
+      ]);
+      cellCleanups.push(() =>
+        server.db.query(`DELETE FROM ${esc("user_workspace")} WHERE user_id = ? AND workspace_id = ?`, [users.M, id]),
+      );
     }
     if (who === "WF" || who === "WR") {
-      await server.db.query(`INSERT INTO ${esc("api_key_workspace")} (api_key_id, workspace_id) VALUES (?, ?)`, [keys[who], id]);
-      cellCleanups.push(() => server.db.query(`DELETE FROM ${esc("api_key_workspace")} WHERE api_key_id = ? AND workspace_id = ?`, [keys[who], id]));
+      await server.db.query(`INSERT INTO ${esc("api_key_workspace")} (api_key_id, workspace_id) VALUES (?, ?)`, [
+        keys[who],
+        id,
+      ]);
+      cellCleanups.push(() =>
+        server.db.query(`DELETE FROM ${esc("api_key_workspace")} WHERE api_key_id = ? AND workspace_id = ?`, [
+          keys[who],
+          id,
+        ]),
+      );
     }
     return id;
   }
 
   const createdKeyEffect = async (who: Who, _t: string, value: any, vars: Record<string, any>) => {
     const input = vars.input;
-    expect(value.token).toMatch(input.environment === "SANDBOX" ? /^lk_test_[0-9A-Za-z]{36}$/ : /^lk_live_[0-9A-Za-z]{36}$/);
+    expect(value.token).toMatch(
+      input.environment === "SANDBOX" ? /^lk_test_[0-9A-Za-z]{36}$/ : /^lk_live_[0-9A-Za-z]{36}$/,
+    );
     const row = await rowOf("api_key", value.apiKey.id);
     expect(row).toMatchObject({
       organization_id: orgOf(who),
@@ -419,23 +636,34 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     expect(await linksOfKey(value.apiKey.id)).toEqual(sorted(input.workspaceIds ?? []));
   };
   const keyInput = (environment: string, scope: string, permission: string, workspaceIds?: () => string[]) => () => ({
-    input: { environment, scope, permission, ...(workspaceIds ? { workspaceIds: workspaceIds() } : {}), description: "matrix" },
+    input: {
+      environment,
+      scope,
+      permission,
+      ...(workspaceIds ? { workspaceIds: workspaceIds() } : {}),
+      description: "matrix",
+    },
   });
 
-  const createdDocEffect = (defaultEnv: (who: Who) => string) => async (who: Who, _t: string, value: any, vars: Record<string, any>) => {
-    const row = await rowOf("document", value.id);
-    expect(row).toMatchObject({
-      organization_id: orgOf(who),
-      workspace_id: vars.input.workspaceId,
-      environment: vars.input.environment ?? defaultEnv(who),
-      title: vars.input.title,
-      ...creatorOf(who),
-    });
-    expect(value.environment).toBe(row.environment);
-  };
+  const createdDocEffect =
+    (defaultEnv: (who: Who) => string) => async (who: Who, _t: string, value: any, vars: Record<string, any>) => {
+      const row = await rowOf("document", value.id);
+      expect(row).toMatchObject({
+        organization_id: orgOf(who),
+        workspace_id: vars.input.workspaceId,
+        environment: vars.input.environment ?? defaultEnv(who),
+        title: vars.input.title,
+        ...creatorOf(who),
+      });
+      expect(value.environment).toBe(row.environment);
+    };
   /** Users name the environment given; keys omit it. */
   const docInput = (workspaceId: () => string, environment: string | null) => (who: Who) => ({
-    input: { workspaceId: workspaceId(), title: `Matrix ${randomUUID().slice(0, 8)}`, ...(environment ? { environment } : {}) },
+    input: {
+      workspaceId: workspaceId(),
+      title: `Matrix ${randomUUID().slice(0, 8)}`,
+      ...(environment ? { environment } : {}),
+    },
   });
 
   const FOREIGN_OR_OUT_OF_SCOPE = "BAD_USER_INPUT(workspaceId)";
@@ -444,28 +672,130 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     // ---- createApiKey ----
     ...(
       [
-        ["SANDBOX WORKSPACE [W1] READ_ONLY", keyInput("SANDBOX", "WORKSPACE", "READ_ONLY", () => [W1]),
-          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "BAD_USER_INPUT(workspaceIds)" }],
-        ["SANDBOX ORGANIZATION FULL_ACCESS", keyInput("SANDBOX", "ORGANIZATION", "FULL_ACCESS"),
-          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "allowed" }],
-        ["SANDBOX ORGANIZATION READ_ONLY", keyInput("SANDBOX", "ORGANIZATION", "READ_ONLY"),
-          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "allowed" }],
-        ["SANDBOX WORKSPACE [W1, W2] FULL_ACCESS", keyInput("SANDBOX", "WORKSPACE", "FULL_ACCESS", () => [W1, W2]),
-          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "BAD_USER_INPUT(workspaceIds)" }],
-        ["PRODUCTION ORGANIZATION READ_ONLY", keyInput("PRODUCTION", "ORGANIZATION", "READ_ONLY"),
-          { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" }],
-        ["PRODUCTION WORKSPACE [W2] FULL_ACCESS", keyInput("PRODUCTION", "WORKSPACE", "FULL_ACCESS", () => [W2]),
-          { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "BAD_USER_INPUT(workspaceIds)" }],
+        [
+          "SANDBOX WORKSPACE [W1] READ_ONLY",
+          keyInput("SANDBOX", "WORKSPACE", "READ_ONLY", () => [W1]),
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "FORBIDDEN",
+            X: "BAD_USER_INPUT(workspaceIds)",
+          },
+        ],
+        [
+          "SANDBOX ORGANIZATION FULL_ACCESS",
+          keyInput("SANDBOX", "ORGANIZATION", "FULL_ACCESS"),
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "FORBIDDEN",
+            X: "allowed",
+          },
+        ],
+        [
+          "SANDBOX ORGANIZATION READ_ONLY",
+          keyInput("SANDBOX", "ORGANIZATION", "READ_ONLY"),
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "FORBIDDEN",
+            X: "allowed",
+          },
+        ],
+        [
+          "SANDBOX WORKSPACE [W1, W2] FULL_ACCESS",
+          keyInput("SANDBOX", "WORKSPACE", "FULL_ACCESS", () => [W1, W2]),
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "FORBIDDEN",
+            X: "BAD_USER_INPUT(workspaceIds)",
+          },
+        ],
+        [
+          "PRODUCTION ORGANIZATION READ_ONLY",
+          keyInput("PRODUCTION", "ORGANIZATION", "READ_ONLY"),
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "FORBIDDEN",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "allowed",
+            X: "allowed",
+          },
+        ],
+        [
+          "PRODUCTION WORKSPACE [W2] FULL_ACCESS",
+          keyInput("PRODUCTION", "WORKSPACE", "FULL_ACCESS", () => [W2]),
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "FORBIDDEN",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "allowed",
+            X: "BAD_USER_INPUT(workspaceIds)",
+          },
+        ],
       ] as [string, () => Record<string, unknown>, Expect][]
-    ).map(([label, variables, outcomes]): MutationRow => ({ op: "createApiKey", label, variables, effect: createdKeyEffect, expect: outcomes })),
+    ).map(([label, variables, outcomes]): MutationRow => ({
+      op: "createApiKey",
+      label,
+      variables,
+      effect: createdKeyEffect,
+      expect: outcomes,
+    })),
 
     // ---- updateApiKey / revokeApiKey ----
     ...(
       [
-        ["a fresh SANDBOX key scoped to W1", () => freshKey("SANDBOX"),
-          { A: "allowed", M: "FORBIDDEN", OF: "allowed", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "NOT_FOUND", X: "NOT_FOUND" }],
-        ["a fresh PRODUCTION key", () => freshKey("PRODUCTION", "ORGANIZATION"),
-          { A: "allowed", M: "FORBIDDEN", OF: "NOT_FOUND", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" }],
+        [
+          "a fresh SANDBOX key scoped to W1",
+          () => freshKey("SANDBOX"),
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "NOT_FOUND",
+            X: "NOT_FOUND",
+          },
+        ],
+        [
+          "a fresh PRODUCTION key",
+          () => freshKey("PRODUCTION", "ORGANIZATION"),
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "NOT_FOUND",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "allowed",
+            X: "NOT_FOUND",
+          },
+        ],
       ] as [string, () => Promise<string>, Expect][]
     ).flatMap(([label, fresh, outcomes]): MutationRow[] => [
       {
@@ -500,9 +830,21 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       label: "a new workspace",
       variables: () => ({ input: { name: `Matrix ${randomUUID().slice(0, 8)}` } }),
       effect: async (who, _t, value, vars) => {
-        expect(await rowOf("workspace", value.id)).toMatchObject({ organization_id: orgOf(who), name: vars.input.name });
+        expect(await rowOf("workspace", value.id)).toMatchObject({
+          organization_id: orgOf(who),
+          name: vars.input.name,
+        });
       },
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "allowed",
+        X: "allowed",
+      },
     },
     {
       op: "updateWorkspace",
@@ -511,7 +853,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
       row: (_who, id) => rowOf("workspace", id),
       effect: async (_who, id) => expect((await rowOf("workspace", id)).name).toBe("Renamed by the matrix"),
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "allowed",
+        X: "NOT_FOUND",
+      },
     },
     {
       op: "deleteWorkspace",
@@ -523,23 +874,62 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         expect(value).toBe(id);
         expect(await rowOf("workspace", id)).toBeUndefined();
       },
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "allowed",
+        X: "NOT_FOUND",
+      },
     },
 
     // ---- users ----
     ...(
       [
-        ["a MEMBER of W1", () => [W1],
-          { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "BAD_USER_INPUT(workspaceIds)" }],
-        ["a MEMBER of no workspace", () => [],
-          { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "allowed" }],
+        [
+          "a MEMBER of W1",
+          () => [W1],
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "FORBIDDEN",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "allowed",
+            X: "BAD_USER_INPUT(workspaceIds)",
+          },
+        ],
+        [
+          "a MEMBER of no workspace",
+          () => [],
+          {
+            A: "allowed",
+            M: "FORBIDDEN",
+            OF: "FORBIDDEN",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "allowed",
+            X: "allowed",
+          },
+        ],
       ] as [string, () => string[], Expect][]
     ).map(([label, workspaceIds, outcomes]): MutationRow => ({
       op: "createUser",
       label,
-      variables: () => ({ input: { email: uniqueEmail(), name: "Matrix", role: "MEMBER", workspaceIds: workspaceIds() } }),
+      variables: () => ({
+        input: { email: uniqueEmail(), name: "Matrix", role: "MEMBER", workspaceIds: workspaceIds() },
+      }),
       effect: async (who, _t, value, vars) => {
-        expect(await rowOf("user", value.id)).toMatchObject({ organization_id: orgOf(who), email: vars.input.email, role: "MEMBER" });
+        expect(await rowOf("user", value.id)).toMatchObject({
+          organization_id: orgOf(who),
+          email: vars.input.email,
+          role: "MEMBER",
+        });
         expect(await linksOfUser(value.id)).toEqual(sorted(vars.input.workspaceIds));
       },
       expect: outcomes,
@@ -551,7 +941,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
       row: (_who, id) => rowOf("user", id),
       effect: async (_who, id) => expect((await rowOf("user", id)).name).toBe("Renamed by the matrix"),
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "allowed",
+        X: "NOT_FOUND",
+      },
     },
     {
       op: "deleteUser",
@@ -564,7 +963,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         expect(await rowOf("user", id)).toBeUndefined();
         expect(await linksOfUser(id)).toEqual([]);
       },
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "allowed",
+        X: "NOT_FOUND",
+      },
     },
 
     // ---- admins: no key creates, promotes, changes or deletes one (SPEC §5 note ³) ----
@@ -573,9 +981,22 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       label: "an ADMIN",
       variables: () => ({ input: { email: uniqueEmail(), name: "Matrix admin", role: "ADMIN", workspaceIds: [] } }),
       effect: async (who, _t, value, vars) => {
-        expect(await rowOf("user", value.id)).toMatchObject({ organization_id: orgOf(who), email: vars.input.email, role: "ADMIN" });
+        expect(await rowOf("user", value.id)).toMatchObject({
+          organization_id: orgOf(who),
+          email: vars.input.email,
+          role: "ADMIN",
+        });
       },
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "allowed" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "allowed",
+      },
     },
     {
       op: "updateUser",
@@ -584,7 +1005,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       variables: (_who, id) => ({ input: { id, role: "ADMIN" } }),
       row: (_who, id) => rowOf("user", id),
       effect: async (_who, id) => expect((await rowOf("user", id)).role).toBe("ADMIN"),
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "NOT_FOUND" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "NOT_FOUND",
+      },
     },
     {
       op: "updateUser",
@@ -593,7 +1023,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
       row: (_who, id) => rowOf("user", id),
       effect: async (_who, id) => expect((await rowOf("user", id)).name).toBe("Renamed by the matrix"),
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "NOT_FOUND" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "NOT_FOUND",
+      },
     },
     {
       op: "updateUser",
@@ -602,7 +1041,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       variables: (_who, id) => ({ input: { id, role: "MEMBER" } }),
       row: (_who, id) => rowOf("user", id),
       effect: async (_who, id) => expect((await rowOf("user", id)).role).toBe("MEMBER"),
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "NOT_FOUND" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "NOT_FOUND",
+      },
     },
     {
       op: "deleteUser",
@@ -614,22 +1062,91 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         expect(value).toBe(id);
         expect(await rowOf("user", id)).toBeUndefined();
       },
-      expect: { A: "allowed", M: "FORBIDDEN", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "FORBIDDEN", X: "NOT_FOUND" },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "NOT_FOUND",
+      },
     },
 
     // ---- createDocument ----
     ...(
       [
-        ["in W1, environment omitted", docInput(() => W1, null),
-          { A: "BAD_USER_INPUT(environment)", M: "BAD_USER_INPUT(environment)", OF: "allowed", OR: "FORBIDDEN", WF: "allowed", WR: "FORBIDDEN", P: "allowed", X: "BAD_USER_INPUT(environment)" }],
-        ["in W1, environment SANDBOX", docInput(() => W1, "SANDBOX"),
-          { A: "allowed", M: "allowed", OF: "allowed", OR: "FORBIDDEN", WF: "allowed", WR: "FORBIDDEN", P: "FORBIDDEN", X: FOREIGN_OR_OUT_OF_SCOPE }],
-        ["in W1, environment PRODUCTION", docInput(() => W1, "PRODUCTION"),
-          { A: "allowed", M: "allowed", OF: "FORBIDDEN", OR: "FORBIDDEN", WF: "FORBIDDEN", WR: "FORBIDDEN", P: "allowed", X: FOREIGN_OR_OUT_OF_SCOPE }],
-        ["in W2 (users: SANDBOX; keys: environment omitted)", (who: Who) => docInput(() => W2, isKey(who) ? null : "SANDBOX")(who),
-          { A: "allowed", M: FOREIGN_OR_OUT_OF_SCOPE, OF: "allowed", OR: "FORBIDDEN", WF: FOREIGN_OR_OUT_OF_SCOPE, WR: "FORBIDDEN", P: "allowed", X: FOREIGN_OR_OUT_OF_SCOPE }],
-        ["in the other organization's workspace (users: SANDBOX; keys: omitted)", (who: Who) => docInput(() => XW1, isKey(who) ? null : "SANDBOX")(who),
-          { A: FOREIGN_OR_OUT_OF_SCOPE, M: FOREIGN_OR_OUT_OF_SCOPE, OF: FOREIGN_OR_OUT_OF_SCOPE, OR: "FORBIDDEN", WF: FOREIGN_OR_OUT_OF_SCOPE, WR: "FORBIDDEN", P: FOREIGN_OR_OUT_OF_SCOPE, X: "allowed" }],
+        [
+          "in W1, environment omitted",
+          docInput(() => W1, null),
+          {
+            A: "BAD_USER_INPUT(environment)",
+            M: "BAD_USER_INPUT(environment)",
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: "allowed",
+            WR: "FORBIDDEN",
+            P: "allowed",
+            X: "BAD_USER_INPUT(environment)",
+          },
+        ],
+        [
+          "in W1, environment SANDBOX",
+          docInput(() => W1, "SANDBOX"),
+          {
+            A: "allowed",
+            M: "allowed",
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: "allowed",
+            WR: "FORBIDDEN",
+            P: "FORBIDDEN",
+            X: FOREIGN_OR_OUT_OF_SCOPE,
+          },
+        ],
+        [
+          "in W1, environment PRODUCTION",
+          docInput(() => W1, "PRODUCTION"),
+          {
+            A: "allowed",
+            M: "allowed",
+            OF: "FORBIDDEN",
+            OR: "FORBIDDEN",
+            WF: "FORBIDDEN",
+            WR: "FORBIDDEN",
+            P: "allowed",
+            X: FOREIGN_OR_OUT_OF_SCOPE,
+          },
+        ],
+        [
+          "in W2 (users: SANDBOX; keys: environment omitted)",
+          (who: Who) => docInput(() => W2, isKey(who) ? null : "SANDBOX")(who),
+          {
+            A: "allowed",
+            M: FOREIGN_OR_OUT_OF_SCOPE,
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: FOREIGN_OR_OUT_OF_SCOPE,
+            WR: "FORBIDDEN",
+            P: "allowed",
+            X: FOREIGN_OR_OUT_OF_SCOPE,
+          },
+        ],
+        [
+          "in the other organization's workspace (users: SANDBOX; keys: omitted)",
+          (who: Who) => docInput(() => XW1, isKey(who) ? null : "SANDBOX")(who),
+          {
+            A: FOREIGN_OR_OUT_OF_SCOPE,
+            M: FOREIGN_OR_OUT_OF_SCOPE,
+            OF: FOREIGN_OR_OUT_OF_SCOPE,
+            OR: "FORBIDDEN",
+            WF: FOREIGN_OR_OUT_OF_SCOPE,
+            WR: "FORBIDDEN",
+            P: FOREIGN_OR_OUT_OF_SCOPE,
+            X: "allowed",
+          },
+        ],
       ] as [string, (who: Who) => Record<string, unknown>, Expect][]
     ).map(([label, variables, outcomes]): MutationRow => ({
       op: "createDocument",
@@ -642,12 +1159,48 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     // ---- updateDocument / deleteDocument ----
     ...(
       [
-        ["a fresh SANDBOX document in W1", () => freshDoc(W1, "SANDBOX"),
-          { A: "allowed", M: "allowed", OF: "allowed", OR: "FORBIDDEN", WF: "allowed", WR: "FORBIDDEN", P: "NOT_FOUND", X: "NOT_FOUND" }],
-        ["a fresh SANDBOX document in W2", () => freshDoc(W2, "SANDBOX"),
-          { A: "allowed", M: "NOT_FOUND", OF: "allowed", OR: "FORBIDDEN", WF: "NOT_FOUND", WR: "FORBIDDEN", P: "NOT_FOUND", X: "NOT_FOUND" }],
-        ["a fresh PRODUCTION document in W1", () => freshDoc(W1, "PRODUCTION"),
-          { A: "allowed", M: "allowed", OF: "NOT_FOUND", OR: "FORBIDDEN", WF: "NOT_FOUND", WR: "FORBIDDEN", P: "allowed", X: "NOT_FOUND" }],
+        [
+          "a fresh SANDBOX document in W1",
+          () => freshDoc(W1, "SANDBOX"),
+          {
+            A: "allowed",
+            M: "allowed",
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: "allowed",
+            WR: "FORBIDDEN",
+            P: "NOT_FOUND",
+            X: "NOT_FOUND",
+          },
+        ],
+        [
+          "a fresh SANDBOX document in W2",
+          () => freshDoc(W2, "SANDBOX"),
+          {
+            A: "allowed",
+            M: "NOT_FOUND",
+            OF: "allowed",
+            OR: "FORBIDDEN",
+            WF: "NOT_FOUND",
+            WR: "FORBIDDEN",
+            P: "NOT_FOUND",
+            X: "NOT_FOUND",
+          },
+        ],
+        [
+          "a fresh PRODUCTION document in W1",
+          () => freshDoc(W1, "PRODUCTION"),
+          {
+            A: "allowed",
+            M: "allowed",
+            OF: "NOT_FOUND",
+            OR: "FORBIDDEN",
+            WF: "NOT_FOUND",
+            WR: "FORBIDDEN",
+            P: "allowed",
+            X: "NOT_FOUND",
+          },
+        ],
       ] as [string, () => Promise<string>, Expect][]
     ).flatMap(([label, fresh, outcomes]): MutationRow[] => [
       {
@@ -693,7 +1246,11 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       matrixCellsRun++;
       const target = row.fresh ? await row.fresh(who) : "";
       const targetRow = () => (row.row ? row.row(who, target) : rowOf("organization", homeId));
-      const state = async () => ({ counts: await tableCounts(server.db), target: await targetRow(), rows: await snapshot() });
+      const state = async () => ({
+        counts: await tableCounts(server.db),
+        target: await targetRow(),
+        rows: await snapshot(),
+      });
       const before = expected === "allowed" ? null : await state();
 
       const variables = row.variables(who, target);
@@ -729,21 +1286,47 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       extraChecksRun++;
       const theirs = await gql("X", ALIASED, { k: keys.KS, w: W1, u: users.M, d: docs.DS1 });
       const missing = await gql("X", ALIASED, random());
-      expect(comparable(theirs)).toEqual({ status: 200, data: { a: null, b: null, c: null, d: null }, errors: undefined });
+      expect(comparable(theirs)).toEqual({
+        status: 200,
+        data: { a: null, b: null, c: null, d: null },
+        errors: undefined,
+      });
       expect(comparable(theirs)).toEqual(comparable(missing));
     });
 
     it.each([
-      ["OF", "a PRODUCTION key and document", () => ({ k: keys.KP, d: docs.DP1 }), `a: apiKey(id: $k) { id } d: document(id: $d) { id }`],
-      ["P", "a SANDBOX key and document", () => ({ k: keys.KS, d: docs.DS1 }), `a: apiKey(id: $k) { id } d: document(id: $d) { id }`],
-      ["WF", "W2, a member of W2 only, a document in W2", () => ({ w: W2, u: users.U2, d: docs.DS2 }), `b: workspace(id: $w) { id } c: user(id: $u) { id } d: document(id: $d) { id }`],
-      ["M", "W2 and a document in W2", () => ({ w: W2, d: docs.DS2 }), `b: workspace(id: $w) { id } d: document(id: $d) { id }`],
+      [
+        "OF",
+        "a PRODUCTION key and document",
+        () => ({ k: keys.KP, d: docs.DP1 }),
+        `a: apiKey(id: $k) { id } d: document(id: $d) { id }`,
+      ],
+      [
+        "P",
+        "a SANDBOX key and document",
+        () => ({ k: keys.KS, d: docs.DS1 }),
+        `a: apiKey(id: $k) { id } d: document(id: $d) { id }`,
+      ],
+      [
+        "WF",
+        "W2, a member of W2 only, a document in W2",
+        () => ({ w: W2, u: users.U2, d: docs.DS2 }),
+        `b: workspace(id: $w) { id } c: user(id: $u) { id } d: document(id: $d) { id }`,
+      ],
+      [
+        "M",
+        "W2 and a document in W2",
+        () => ({ w: W2, d: docs.DS2 }),
+        `b: workspace(id: $w) { id } d: document(id: $d) { id }`,
+      ],
     ] as [Who, string, () => Record<string, string>, string][])(
       "%s fetching %s (aliased) gets nulls, exactly as for random ids",
       async (who, _what, vars, selection) => {
         extraChecksRun++;
         const v = vars();
-        const decl = Object.keys(v).map((k) => `$${k}: ID!`).join(", ");
+        const decl = Object.keys(v)
+          .map((k) => `$${k}: ID!`)
+          .join(", ");
         const query = `query(${decl}) { ${selection} }`;
         const theirs = await gql(who, query, v);
         const missing = await gql(who, query, Object.fromEntries(Object.keys(v).map((k) => [k, randomUUID()])));
@@ -763,30 +1346,60 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       ["X", "deleteUser", freshUser, (id) => ({ id })],
       ["X", "updateDocument", () => freshDoc(W1, "SANDBOX"), (id) => ({ input: { id, title: "x" } })],
       ["X", "deleteDocument", () => freshDoc(W1, "SANDBOX"), (id) => ({ id })],
-      ["X", "createDocument", async () => W1, (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } })],
-      ["X", "createApiKey", async () => W1, (id) => ({ input: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [id] } })],
-      ["X", "createUser", async () => W1, (id) => ({ input: { email: uniqueEmail(), role: "MEMBER", workspaceIds: [id] } })],
-      ["OF", "updateApiKey", () => freshKey("PRODUCTION", "ORGANIZATION"), (id) => ({ input: { id, description: "x" } })],
+      [
+        "X",
+        "createDocument",
+        async () => W1,
+        (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } }),
+      ],
+      [
+        "X",
+        "createApiKey",
+        async () => W1,
+        (id) => ({
+          input: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [id] },
+        }),
+      ],
+      [
+        "X",
+        "createUser",
+        async () => W1,
+        (id) => ({ input: { email: uniqueEmail(), role: "MEMBER", workspaceIds: [id] } }),
+      ],
+      [
+        "OF",
+        "updateApiKey",
+        () => freshKey("PRODUCTION", "ORGANIZATION"),
+        (id) => ({ input: { id, description: "x" } }),
+      ],
       ["OF", "revokeApiKey", () => freshKey("PRODUCTION", "ORGANIZATION"), (id) => ({ id })],
       ["OF", "deleteDocument", () => freshDoc(W1, "PRODUCTION"), (id) => ({ id })],
       ["P", "updateDocument", () => freshDoc(W1, "SANDBOX"), (id) => ({ input: { id, title: "x" } })],
       ["WF", "updateDocument", () => freshDoc(W2, "SANDBOX"), (id) => ({ input: { id, title: "x" } })],
       ["WF", "createDocument", async () => W2, (id) => ({ input: { workspaceId: id, title: "x" } })],
       ["M", "deleteDocument", () => freshDoc(W2, "SANDBOX"), (id) => ({ id })],
-      ["M", "createDocument", async () => W2, (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } })],
+      [
+        "M",
+        "createDocument",
+        async () => W2,
+        (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } }),
+      ],
     ];
 
-    it.each(idMutations)("%s calling %s on an object out of its reach gets the same error (message and code) as on a random id, and nothing changes", async (who, op, fresh, vars) => {
-      extraChecksRun++;
-      const id = await fresh();
-      const before = { counts: await tableCounts(server.db), rows: await snapshot() };
-      const theirs = await gql(who, MUTATIONS[op], vars(id));
-      const missing = await gql(who, MUTATIONS[op], vars(randomUUID()));
-      expect(theirs.errors?.length).toBe(1);
-      expect(["NOT_FOUND", "BAD_USER_INPUT"]).toContain(theirs.errors![0].extensions?.code);
-      expect(comparable(theirs)).toEqual(comparable(missing));
-      expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
-    });
+    it.each(idMutations)(
+      "%s calling %s on an object out of its reach gets the same error (message and code) as on a random id, and nothing changes",
+      async (who, op, fresh, vars) => {
+        extraChecksRun++;
+        const id = await fresh();
+        const before = { counts: await tableCounts(server.db), rows: await snapshot() };
+        const theirs = await gql(who, MUTATIONS[op], vars(id));
+        const missing = await gql(who, MUTATIONS[op], vars(randomUUID()));
+        expect(theirs.errors?.length).toBe(1);
+        expect(["NOT_FOUND", "BAD_USER_INPUT"]).toContain(theirs.errors![0].extensions?.code);
+        expect(comparable(theirs)).toEqual(comparable(missing));
+        expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
+      },
+    );
   });
 
   // =============================================================================================
@@ -807,11 +1420,14 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       ["M", "null: a member cannot see keys"],
       ["WF", "null: a workspace-scope key cannot see keys"],
       ["WR", "null: a workspace-scope key cannot see keys"],
-    ] as [Who, string][])("a SANDBOX document in W1 created by the OF key: %s reading createdBy sees %s", async (who) => {
-      extraChecksRun++;
-      const expected = who === "A" || who === "OR" ? { __typename: "ApiKey", id: keys.OF } : null;
-      expect(await creatorSeenBy(who, docs.DOF)).toEqual(expected);
-    });
+    ] as [Who, string][])(
+      "a SANDBOX document in W1 created by the OF key: %s reading createdBy sees %s",
+      async (who) => {
+        extraChecksRun++;
+        const expected = who === "A" || who === "OR" ? { __typename: "ApiKey", id: keys.OF } : null;
+        expect(await creatorSeenBy(who, docs.DOF)).toEqual(expected);
+      },
+    );
 
     it("a document created by the PRODUCTION key: P sees its own key, M (member of W1) sees createdBy null", async () => {
       extraChecksRun++;
@@ -844,12 +1460,15 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       ["M", () => [W1]],
       ["WF", () => [W1]],
       ["WR", () => [W1]],
-    ] as [Who, () => string[]][])("User.workspaces of a member of W1 and W2, read by %s, lists only what the caller reaches", async (who, expected) => {
-      extraChecksRun++;
-      const result = await gql(who, `query($id: ID!) { user(id: $id) { workspaces { id } } }`, { id: users.M12 });
-      expect(result.errors).toBeUndefined();
-      expect(sorted(result.data!.user.workspaces.map((w: { id: string }) => w.id))).toEqual(sorted(expected()));
-    });
+    ] as [Who, () => string[]][])(
+      "User.workspaces of a member of W1 and W2, read by %s, lists only what the caller reaches",
+      async (who, expected) => {
+        extraChecksRun++;
+        const result = await gql(who, `query($id: ID!) { user(id: $id) { workspaces { id } } }`, { id: users.M12 });
+        expect(result.errors).toBeUndefined();
+        expect(sorted(result.data!.user.workspaces.map((w: { id: string }) => w.id))).toEqual(sorted(expected()));
+      },
+    );
 
     it("viewer.user.workspaces of M is [W1]; viewer.apiKey.workspaces of WF is [W1]; OF sees both workspaces of a [W1, W2] key", async () => {
       extraChecksRun++;
@@ -864,10 +1483,18 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     it("a member cannot promote themselves to ADMIN (FORBIDDEN, nothing changed)", async () => {
       extraChecksRun++;
       const me = await extraMember([W1]);
-      const before = { counts: await tableCounts(server.db), me: await rowOf("user", me.userId), rows: await snapshot() };
+      const before = {
+        counts: await tableCounts(server.db),
+        me: await rowOf("user", me.userId),
+        rows: await snapshot(),
+      };
       const result = await gql(me.token, Q.updateUser, { input: { id: me.userId, role: "ADMIN" } });
       expect(outcomeOf(result, "updateUser")).toBe("FORBIDDEN");
-      expect({ counts: await tableCounts(server.db), me: await rowOf("user", me.userId), rows: await snapshot() }).toEqual(before);
+      expect({
+        counts: await tableCounts(server.db),
+        me: await rowOf("user", me.userId),
+        rows: await snapshot(),
+      }).toEqual(before);
     });
   });
 
@@ -876,9 +1503,18 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     const now = new Date();
     const id = randomUUID();
     await server.db.getRepository(User).insert({
-      id, organizationId: homeId, email: uniqueEmail(), name: "Extra", role: UserRole.MEMBER, createdAt: now, updatedAt: now,
+      id,
+      organizationId: homeId,
+      email: uniqueEmail(),
+      name: "Extra",
+      role: UserRole.MEMBER,
+      createdAt: now,
+      updatedAt: now,
     });
-    if (workspaceIds.length) await server.db.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: id, workspaceId })));
+    if (workspaceIds.length)
+      await server.db
+        .getRepository(UserWorkspace)
+        .insert(workspaceIds.map((workspaceId) => ({ userId: id, workspaceId })));
     return { userId: id, token: await server.services.jwt.sign(id, "1h") };
   }
 
@@ -890,7 +1526,14 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       extraChecksRun++;
       const solo = await createOrganization(server, { workspaces: 1 });
       const a1 = solo.admin;
-      const denied = async (credential: string, query: string, variables: Record<string, unknown>, op: string, field: string, outcome = `BAD_USER_INPUT(${field})`) => {
+      const denied = async (
+        credential: string,
+        query: string,
+        variables: Record<string, unknown>,
+        op: string,
+        field: string,
+        outcome = `BAD_USER_INPUT(${field})`,
+      ) => {
         const before = { counts: await tableCounts(server.db), rows: await snapshot() };
         const result = await gql(credential, query, variables);
         expect(outcomeOf(result, op)).toBe(outcome);
@@ -900,11 +1543,14 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       await denied(a1.token, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } }, "updateUser", "role");
       await denied(a1.token, Q.deleteUser, { id: a1.userId }, "deleteUser", "id");
       // no key may touch an admin at all (SPEC §5 note ³), the last one least of all
-      const of = (await createKey(a1.token, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" })).token;
+      const of = (
+        await createKey(a1.token, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" })
+      ).token;
       await denied(of, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } }, "updateUser", "role", "FORBIDDEN");
       await denied(of, Q.deleteUser, { id: a1.userId }, "deleteUser", "id", "FORBIDDEN");
 
-      const a2 = (await ok(a1.token, Q.createUser, { input: { email: uniqueEmail(), role: "ADMIN" } })).createUser.id as string;
+      const a2 = (await ok(a1.token, Q.createUser, { input: { email: uniqueEmail(), role: "ADMIN" } })).createUser
+        .id as string;
       const demoted = await gql(a1.token, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } });
       expect(outcomeOf(demoted, "updateUser")).toBe("allowed");
       expect((await rowOf("user", a1.userId)).role).toBe("MEMBER");
@@ -913,7 +1559,9 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       await denied(a2Token, Q.deleteUser, { id: a2 }, "deleteUser", "id");
       await denied(a2Token, Q.updateUser, { input: { id: a2, role: "MEMBER" } }, "updateUser", "role");
 
-      expect(outcomeOf(await gql(a2Token, Q.updateUser, { input: { id: a1.userId, role: "ADMIN" } }), "updateUser")).toBe("allowed");
+      expect(
+        outcomeOf(await gql(a2Token, Q.updateUser, { input: { id: a1.userId, role: "ADMIN" } }), "updateUser"),
+      ).toBe("allowed");
       const deleted = await gql(a1.token, Q.deleteUser, { id: a1.userId });
       expect(outcomeOf(deleted, "deleteUser")).toBe("allowed");
       expect(await rowOf("user", a1.userId)).toBeUndefined();
@@ -927,30 +1575,46 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   describe("a key created by an expiring key", () => {
     it.each([
       ["no expiry", () => undefined, "BAD_USER_INPUT(expiresAt)"],
-      ["an expiry one hour after its creator's", (creator: number) => new Date(creator + 3_600_000).toISOString(), "BAD_USER_INPUT(expiresAt)"],
-      ["an expiry one second after its creator's", (creator: number) => new Date(creator + 1_000).toISOString(), "BAD_USER_INPUT(expiresAt)"],
+      [
+        "an expiry one hour after its creator's",
+        (creator: number) => new Date(creator + 3_600_000).toISOString(),
+        "BAD_USER_INPUT(expiresAt)",
+      ],
+      [
+        "an expiry one second after its creator's",
+        (creator: number) => new Date(creator + 1_000).toISOString(),
+        "BAD_USER_INPUT(expiresAt)",
+      ],
       ["exactly its creator's expiry", (creator: number) => new Date(creator).toISOString(), "allowed"],
       ["an expiry before its creator's", (creator: number) => new Date(creator - 600_000).toISOString(), "allowed"],
-    ] as [string, (creator: number) => string | undefined, string][])("with %s → %s (a denied call changes nothing)", async (_label, expiresAt, expected) => {
-      extraChecksRun++;
-      const creatorExpiry = Math.floor(Date.now() / 1000) * 1000 + 3_600_000;
-      for (const environment of ["SANDBOX", "PRODUCTION"]) {
-        const creator = await createKey("A", {
-          environment, scope: "ORGANIZATION", permission: "FULL_ACCESS", expiresAt: new Date(creatorExpiry).toISOString(),
-        });
-        const before = { counts: await tableCounts(server.db), rows: await snapshot() };
-        const at = expiresAt(creatorExpiry);
-        const result = await gql(creator.token, Q.createApiKey, {
-          input: { environment, scope: "ORGANIZATION", permission: "READ_ONLY", ...(at ? { expiresAt: at } : {}) },
-        });
-        expect(outcomeOf(result, "createApiKey")).toBe(expected);
-        if (expected === "allowed") {
-          expect(new Date((await rowOf("api_key", result.data!.createApiKey.apiKey.id)).expires_at).getTime()).toBe(new Date(at!).getTime());
-        } else {
-          expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
+    ] as [string, (creator: number) => string | undefined, string][])(
+      "with %s → %s (a denied call changes nothing)",
+      async (_label, expiresAt, expected) => {
+        extraChecksRun++;
+        const creatorExpiry = Math.floor(Date.now() / 1000) * 1000 + 3_600_000;
+        for (const environment of ["SANDBOX", "PRODUCTION"]) {
+          const creator = await createKey("A", {
+            environment,
+            scope: "ORGANIZATION",
+            permission: "FULL_ACCESS",
+            expiresAt: new Date(creatorExpiry).toISOString(),
+          });
+          const before = { counts: await tableCounts(server.db), rows: await snapshot() };
+          const at = expiresAt(creatorExpiry);
+          const result = await gql(creator.token, Q.createApiKey, {
+            input: { environment, scope: "ORGANIZATION", permission: "READ_ONLY", ...(at ? { expiresAt: at } : {}) },
+          });
+          expect(outcomeOf(result, "createApiKey")).toBe(expected);
+          if (expected === "allowed") {
+            expect(new Date((await rowOf("api_key", result.data!.createApiKey.apiKey.id)).expires_at).getTime()).toBe(
+              new Date(at!).getTime(),
+            );
+          } else {
+            expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
+          }
         }
-      }
-    });
+      },
+    );
   });
 
   // =============================================================================================
@@ -962,9 +1626,23 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       const org = await createOrganization(server, { apiPlan: "Scale", workspaces: 2 });
       const [Wa, Wd] = org.workspaceIds;
       const admin = org.admin.token;
-      const onlyWd = await createKey(admin, { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [Wd], permission: "FULL_ACCESS" });
-      const both = await createKey(admin, { environment: "PRODUCTION", scope: "WORKSPACE", workspaceIds: [Wa, Wd], permission: "READ_ONLY" });
-      const orgKey = await createKey(admin, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" });
+      const onlyWd = await createKey(admin, {
+        environment: "SANDBOX",
+        scope: "WORKSPACE",
+        workspaceIds: [Wd],
+        permission: "FULL_ACCESS",
+      });
+      const both = await createKey(admin, {
+        environment: "PRODUCTION",
+        scope: "WORKSPACE",
+        workspaceIds: [Wa, Wd],
+        permission: "READ_ONLY",
+      });
+      const orgKey = await createKey(admin, {
+        environment: "SANDBOX",
+        scope: "ORGANIZATION",
+        permission: "FULL_ACCESS",
+      });
       const inWd = [
         await createDoc(admin, { workspaceId: Wd, environment: "SANDBOX" }),
         await createDoc(admin, { workspaceId: Wd, environment: "PRODUCTION" }),
@@ -1018,6 +1696,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     // the matrix: every (operation row × caller) cell above
     expect(queryCells.length + mutationCells.length).toBeGreaterThan(0);
     // eslint-disable-next-line no-console
-    console.log(`[permissions-matrix on ${kind}] ${queryCells.length} query cells + ${mutationCells.length} mutation cells = ${queryCells.length + mutationCells.length}`);
+    console.log(
+      `[permissions-matrix on ${kind}] ${queryCells.length} query cells + ${mutationCells.length} mutation cells = ${queryCells.length + mutationCells.length}`,
+    );
   });
 });

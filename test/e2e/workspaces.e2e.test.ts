@@ -98,14 +98,17 @@ describe.each(databases)("workspaces on %s", (kind) => {
       expect((await workspaceRow(result.data!.createWorkspace.id))?.name).toBe(name);
     });
 
-    it.each(INVALID_NAMES)("is refused a createWorkspace with %s: BAD_USER_INPUT on field name, no row (else bad names get stored)", async (_what, name) => {
-      const org = await createOrganization(server, { workspaces: 0 });
-      const countBefore = await countWorkspaces();
-      const result = await org.admin.request(CreateWorkspaceDocument, { input: { name } });
-      expectOneError(result, "BAD_USER_INPUT", "name");
-      expect(await countWorkspaces()).toBe(countBefore);
-      expect(await workspaceRowsOf(org.id)).toEqual([]);
-    });
+    it.each(INVALID_NAMES)(
+      "is refused a createWorkspace with %s: BAD_USER_INPUT on field name, no row (else bad names get stored)",
+      async (_what, name) => {
+        const org = await createOrganization(server, { workspaces: 0 });
+        const countBefore = await countWorkspaces();
+        const result = await org.admin.request(CreateWorkspaceDocument, { input: { name } });
+        expectOneError(result, "BAD_USER_INPUT", "name");
+        expect(await countWorkspaces()).toBe(countBefore);
+        expect(await workspaceRowsOf(org.id)).toEqual([]);
+      },
+    );
 
     it("renames a workspace, trimmed, and the row changes (else updateWorkspace does not persist)", async () => {
       const org = await createOrganization(server, { workspaces: 1 });
@@ -118,14 +121,17 @@ describe.each(databases)("workspaces on %s", (kind) => {
       expect(fetched.data!.workspace).toEqual({ id, name: "Renamed" });
     });
 
-    it.each(INVALID_NAMES)("is refused an updateWorkspace with %s: BAD_USER_INPUT on field name, row unchanged", async (_what, name) => {
-      const org = await createOrganization(server, { workspaces: 1 });
-      const [id] = org.workspaceIds;
-      const rowBefore = await workspaceRow(id);
-      const result = await org.admin.request(UpdateWorkspaceDocument, { input: { id, name } });
-      expectOneError(result, "BAD_USER_INPUT", "name");
-      expect(await workspaceRow(id)).toEqual(rowBefore);
-    });
+    it.each(INVALID_NAMES)(
+      "is refused an updateWorkspace with %s: BAD_USER_INPUT on field name, row unchanged",
+      async (_what, name) => {
+        const org = await createOrganization(server, { workspaces: 1 });
+        const [id] = org.workspaceIds;
+        const rowBefore = await workspaceRow(id);
+        const result = await org.admin.request(UpdateWorkspaceDocument, { input: { id, name } });
+        expectOneError(result, "BAD_USER_INPUT", "name");
+        expect(await workspaceRow(id)).toEqual(rowBefore);
+      },
+    );
 
     it("gets one of its workspaces by id (else workspace(id) hides the caller's own data)", async () => {
       const org = await createOrganization(server, { workspaces: 2 });
@@ -187,7 +193,11 @@ describe.each(databases)("workspaces on %s", (kind) => {
       const id = created.data!.createWorkspace.id;
       for (const term of ["École", "école", "ÉCOLE", "zürich", "ZÜRICH", "École Zürich"]) {
         const r = await org.admin.request(WorkspacesDocument, { search: term });
-        expect({ term, ids: r.data!.workspaces.nodes.map((n) => n.id), totalCount: r.data!.workspaces.totalCount }).toEqual({
+        expect({
+          term,
+          ids: r.data!.workspaces.nodes.map((n) => n.id),
+          totalCount: r.data!.workspaces.totalCount,
+        }).toEqual({
           term,
           ids: [id],
           totalCount: 1,
@@ -253,9 +263,15 @@ describe.each(databases)("workspaces on %s", (kind) => {
       const org = await createOrganization(server, { workspaces: 6 });
       const expected = await listAll(org.admin);
       const first = await org.admin.request(WorkspacesDocument, { first: 2 });
-      const second = await org.admin.request(WorkspacesDocument, { first: 2, after: first.data!.workspaces.pageInfo.endCursor });
+      const second = await org.admin.request(WorkspacesDocument, {
+        first: 2,
+        after: first.data!.workspaces.pageInfo.endCursor,
+      });
       expect(second.data!.workspaces.nodes.map((n) => n.id)).toEqual(expected.slice(2, 4));
-      const back = await org.admin.request(WorkspacesDocument, { last: 2, before: second.data!.workspaces.pageInfo.startCursor });
+      const back = await org.admin.request(WorkspacesDocument, {
+        last: 2,
+        before: second.data!.workspaces.pageInfo.startCursor,
+      });
       expect(back.data!.workspaces.nodes.map((n) => n.id)).toEqual(expected.slice(0, 2));
       expect(back.data!.workspaces.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
     });
@@ -311,7 +327,11 @@ describe.each(databases)("workspaces on %s", (kind) => {
       const member = await org.member([]);
       const list = await member.request(WorkspacesDocument, {});
       expect(list.errors).toBeUndefined();
-      expect(list.data!.workspaces).toMatchObject({ nodes: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false } });
+      expect(list.data!.workspaces).toMatchObject({
+        nodes: [],
+        totalCount: 0,
+        pageInfo: { hasNextPage: false, hasPreviousPage: false },
+      });
       expect((await member.request(WorkspaceDocument, { id: org.workspaceIds[0] })).data!.workspace).toBeNull();
     });
 
@@ -354,11 +374,14 @@ describe.each(databases)("workspaces on %s", (kind) => {
       foreignId = (await createOrganization(server, { workspaces: 1 })).workspaceIds[0];
     });
 
-    it.each(FOREIGN_IDS)("workspace(id) with %s is null without an error (else other tenants' workspaces leak or are told apart)", async (_what, idOf) => {
-      const result = await admin.request(WorkspaceDocument, { id: idOf(foreignId) });
-      expect(result.errors).toBeUndefined();
-      expect(result.data).toEqual({ workspace: null });
-    });
+    it.each(FOREIGN_IDS)(
+      "workspace(id) with %s is null without an error (else other tenants' workspaces leak or are told apart)",
+      async (_what, idOf) => {
+        const result = await admin.request(WorkspaceDocument, { id: idOf(foreignId) });
+        expect(result.errors).toBeUndefined();
+        expect(result.data).toEqual({ workspace: null });
+      },
+    );
 
     it("a foreign workspace is absent from the list and from search (else the list crosses organizations)", async () => {
       const all = await listAll(admin);
@@ -370,21 +393,29 @@ describe.each(databases)("workspaces on %s", (kind) => {
       expect(searched.data!.workspaces.totalCount).toBe(1);
     });
 
-    it.each(FOREIGN_IDS)("updateWorkspace with %s is NOT_FOUND and changes no row (else one tenant can rename another's workspace)", async (_what, idOf) => {
-      const rowBefore = await workspaceRow(foreignId);
-      const result = await admin.request(UpdateWorkspaceDocument, { input: { id: idOf(foreignId), name: "Taken over" } });
-      expectOneError(result, "NOT_FOUND");
-      expect(await workspaceRow(foreignId)).toEqual(rowBefore);
-      expect(await server.db.getRepository(Workspace).countBy({ name: "Taken over" })).toBe(0);
-    });
+    it.each(FOREIGN_IDS)(
+      "updateWorkspace with %s is NOT_FOUND and changes no row (else one tenant can rename another's workspace)",
+      async (_what, idOf) => {
+        const rowBefore = await workspaceRow(foreignId);
+        const result = await admin.request(UpdateWorkspaceDocument, {
+          input: { id: idOf(foreignId), name: "Taken over" },
+        });
+        expectOneError(result, "NOT_FOUND");
+        expect(await workspaceRow(foreignId)).toEqual(rowBefore);
+        expect(await server.db.getRepository(Workspace).countBy({ name: "Taken over" })).toBe(0);
+      },
+    );
 
-    it.each(FOREIGN_IDS)("deleteWorkspace with %s is NOT_FOUND and deletes nothing (else one tenant can delete another's workspace)", async (_what, idOf) => {
-      const countBefore = await countWorkspaces();
-      const result = await admin.request(DeleteWorkspaceDocument, { id: idOf(foreignId) });
-      expectOneError(result, "NOT_FOUND");
-      expect(await workspaceRow(foreignId)).not.toBeNull();
-      expect(await countWorkspaces()).toBe(countBefore);
-    });
+    it.each(FOREIGN_IDS)(
+      "deleteWorkspace with %s is NOT_FOUND and deletes nothing (else one tenant can delete another's workspace)",
+      async (_what, idOf) => {
+        const countBefore = await countWorkspaces();
+        const result = await admin.request(DeleteWorkspaceDocument, { id: idOf(foreignId) });
+        expectOneError(result, "NOT_FOUND");
+        expect(await workspaceRow(foreignId)).not.toBeNull();
+        expect(await countWorkspaces()).toBe(countBefore);
+      },
+    );
   });
 
   describe("deleting a workspace", () => {
@@ -447,9 +478,13 @@ describe.each(databases)("workspaces on %s", (kind) => {
       // the database agrees: no link and no membership points at the deleted workspace
       expect(await server.db.getRepository(ApiKeyWorkspace).countBy({ workspaceId: doomed })).toBe(0);
       expect(await server.db.getRepository(UserWorkspace).countBy({ workspaceId: doomed })).toBe(0);
-      const memberships = await server.db.getRepository(UserWorkspace).findBy({ userId: In([member.userId, onlyDoomedMember.userId]) });
+      const memberships = await server.db
+        .getRepository(UserWorkspace)
+        .findBy({ userId: In([member.userId, onlyDoomedMember.userId]) });
       expect(memberships.map((m) => [m.userId, m.workspaceId])).toEqual([[member.userId, other]]);
-      const rows = await server.db.getRepository(ApiKey).findBy({ id: In([orgKey.apiKey.id, onlyDoomed.apiKey.id, twoWorkspaces.apiKey.id]) });
+      const rows = await server.db
+        .getRepository(ApiKey)
+        .findBy({ id: In([orgKey.apiKey.id, onlyDoomed.apiKey.id, twoWorkspaces.apiKey.id]) });
       const byId = new Map(rows.map((k) => [k.id, k]));
       expect(byId.get(orgKey.apiKey.id)!.revokedAt).toBeNull();
       expect(byId.get(onlyDoomed.apiKey.id)!.revokedAt).toBeInstanceOf(Date);

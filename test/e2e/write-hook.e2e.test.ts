@@ -21,7 +21,13 @@ describe.each(databases)("the write hook on %s", (kind) => {
   let unsubscribe: () => void;
   const gql = (query: string, variables: Record<string, unknown> = {}, token = org.admin.token) =>
     rawGraphql<Record<string, any>>(server.url, { query, variables }, token);
-  const strip = (changes: Change[]) => changes.map(({ action, target, actor, changes: fields }) => ({ action, target, actor, ...(fields ? { changes: fields } : {}) }));
+  const strip = (changes: Change[]) =>
+    changes.map(({ action, target, actor, changes: fields }) => ({
+      action,
+      target,
+      actor,
+      ...(fields ? { changes: fields } : {}),
+    }));
 
   beforeAll(async () => {
     server = await createTestServer(kind, { API_KEY_LIMIT: "3" });
@@ -41,36 +47,83 @@ describe.each(databases)("the write hook on %s", (kind) => {
   });
 
   it("records a key's creation (and the trial it starts) with its actor, after the commit", async () => {
-    const created = await gql(CREATE, { i: { description: "hooked", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } });
+    const created = await gql(CREATE, {
+      i: { description: "hooked", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
+    });
     const id = created.data!.createApiKey.apiKey.id;
     expect(committed).toHaveLength(1);
     expect(strip(committed[0])).toEqual([
       { action: "api_key.created", target: { type: "api_key", id }, actor: { kind: "user", id: org.admin.userId } },
-      { action: "organization.trial_started", target: { type: "organization", id: org.id }, actor: { kind: "user", id: org.admin.userId }, changes: expect.objectContaining({ apiTrialStartedAt: { from: null, to: expect.any(String) } }) },
+      {
+        action: "organization.trial_started",
+        target: { type: "organization", id: org.id },
+        actor: { kind: "user", id: org.admin.userId },
+        changes: expect.objectContaining({ apiTrialStartedAt: { from: null, to: expect.any(String) } }),
+      },
     ]);
     expect(committed[0].every((c) => c.organizationId === org.id)).toBe(true);
     expect(JSON.stringify(committed)).not.toContain(created.data!.createApiKey.token);
   });
 
   it("records only what changed, old → new; an update that changes nothing records nothing", async () => {
-    const id = (await gql(CREATE, { i: { description: "before", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } })).data!.createApiKey.apiKey.id;
+    const id = (
+      await gql(CREATE, {
+        i: { description: "before", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
+      })
+    ).data!.createApiKey.apiKey.id;
     committed = [];
-    await gql(`mutation($i: UpdateApiKeyInput!) { updateApiKey(input: $i) { id } }`, { i: { id, description: "after" } });
-    await gql(`mutation($i: UpdateApiKeyInput!) { updateApiKey(input: $i) { id } }`, { i: { id, description: "after" } });
+    await gql(`mutation($i: UpdateApiKeyInput!) { updateApiKey(input: $i) { id } }`, {
+      i: { id, description: "after" },
+    });
+    await gql(`mutation($i: UpdateApiKeyInput!) { updateApiKey(input: $i) { id } }`, {
+      i: { id, description: "after" },
+    });
     await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id });
     await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id });
     expect(committed.map(strip)).toEqual([
-      [{ action: "api_key.updated", target: { type: "api_key", id }, actor: { kind: "user", id: org.admin.userId }, changes: { description: { from: "before", to: "after" } } }],
-      [{ action: "api_key.revoked", target: { type: "api_key", id }, actor: { kind: "user", id: org.admin.userId }, changes: { revokedAt: { from: null, to: expect.any(String) } } }],
+      [
+        {
+          action: "api_key.updated",
+          target: { type: "api_key", id },
+          actor: { kind: "user", id: org.admin.userId },
+          changes: { description: { from: "before", to: "after" } },
+        },
+      ],
+      [
+        {
+          action: "api_key.revoked",
+          target: { type: "api_key", id },
+          actor: { kind: "user", id: org.admin.userId },
+          changes: { revokedAt: { from: null, to: expect.any(String) } },
+        },
+      ],
     ]);
   });
 
   it("deleting a workspace records it and the revocation of each key it leaves with none (not of keys already revoked)", async () => {
     const limited = await createOrganization(server, { workspaces: 2 });
     const [a, b] = limited.workspaceIds;
-    const only = (await gql(CREATE, { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [b] } }, limited.admin.token)).data!.createApiKey.apiKey.id;
-    const both = (await gql(CREATE, { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [a, b] } }, limited.admin.token)).data!.createApiKey.apiKey.id;
-    const before = (await gql(CREATE, { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [b] } }, limited.admin.token)).data!.createApiKey.apiKey.id;
+    const only = (
+      await gql(
+        CREATE,
+        { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [b] } },
+        limited.admin.token,
+      )
+    ).data!.createApiKey.apiKey.id;
+    const both = (
+      await gql(
+        CREATE,
+        { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [a, b] } },
+        limited.admin.token,
+      )
+    ).data!.createApiKey.apiKey.id;
+    const before = (
+      await gql(
+        CREATE,
+        { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [b] } },
+        limited.admin.token,
+      )
+    ).data!.createApiKey.apiKey.id;
     await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: before }, limited.admin.token);
     committed = [];
     await gql(`mutation($id: ID!) { deleteWorkspace(id: $id) }`, { id: b }, limited.admin.token);
@@ -91,7 +144,14 @@ describe.each(databases)("the write hook on %s", (kind) => {
       if (seen === "refused by a subscriber") throw new Error("a subscriber refused this write");
     };
     const keysBefore = (await tableCounts(server.db)).api_key;
-    const refused = await gql(CREATE, { i: { description: "refused by a subscriber", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } });
+    const refused = await gql(CREATE, {
+      i: {
+        description: "refused by a subscriber",
+        environment: "SANDBOX",
+        scope: "ORGANIZATION",
+        permission: "READ_ONLY",
+      },
+    });
     expect(refused.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
     expect(seen).toBe("refused by a subscriber");
     expect((await tableCounts(server.db)).api_key).toBe(keysBefore);
@@ -100,17 +160,34 @@ describe.each(databases)("the write hook on %s", (kind) => {
 
   it("a refused write (API_KEY_LIMIT_REACHED) records nothing; an after-commit subscriber's failure never fails the write", async () => {
     const small = await createOrganization(server, { workspaces: 0 });
-    const make = () => gql(CREATE, { i: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } }, small.admin.token);
+    const make = () =>
+      gql(CREATE, { i: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } }, small.admin.token);
     for (let i = 0; i < 3; i++) expect((await make()).errors).toBeUndefined();
     committed = [];
     expect((await make()).errors?.[0]?.extensions?.code).toBe("API_KEY_LIMIT_REACHED");
     expect(committed).toEqual([]);
 
-    const failing = server.services.tx.subscribe({ afterCommit: () => { throw new Error("cache down"); } });
+    const failing = server.services.tx.subscribe({
+      afterCommit: () => {
+        throw new Error("cache down");
+      },
+    });
     try {
-      const renamed = await gql(`mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`, { i: { name: "after a failing subscriber" } }, small.admin.token);
+      const renamed = await gql(
+        `mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`,
+        { i: { name: "after a failing subscriber" } },
+        small.admin.token,
+      );
       expect(renamed.errors).toBeUndefined();
-      expect(committed.map(strip)).toEqual([[{ action: "workspace.created", target: { type: "workspace", id: renamed.data!.createWorkspace.id }, actor: { kind: "user", id: small.admin.userId } }]]);
+      expect(committed.map(strip)).toEqual([
+        [
+          {
+            action: "workspace.created",
+            target: { type: "workspace", id: renamed.data!.createWorkspace.id },
+            actor: { kind: "user", id: small.admin.userId },
+          },
+        ],
+      ]);
       expect(await (await fetch(server.metricsUrl)).text()).toMatch(/^latchkey_after_commit_failures_total 1$/m);
     } finally {
       failing();

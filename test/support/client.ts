@@ -57,4 +57,5 @@ export async function rawGraphql<TData = Record<string, unknown>>(
 }
 
 /** The codes of a result's errors, in order (what a client would branch on). */
-export const codesOf = (result: { errors?: GraphQLErrorBody[] }) => (result.errors ?? []).map((e) => e.extensions?.code);
+export const codesOf = (result: { errors?: GraphQLErrorBody[] }) =>
+  (result.errors ?? []).map((e) => e.extensions?.code);

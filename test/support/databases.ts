@@ -18,7 +18,10 @@ export interface ScratchDatabase {
 export async function scratchDatabase(kind: DatabaseKind): Promise<ScratchDatabase> {
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "latchkey-test-"));
-    return { url: `sqlite:${join(dir, "test.sqlite")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, "test.sqlite")}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const base = new URL(process.env.TEST_MYSQL_URL!);
   const name = `latchkey_t_${randomBytes(6).toString("hex")}`;

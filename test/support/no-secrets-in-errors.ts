@@ -48,6 +48,8 @@ globalThis.fetch = checkedFetch;
 afterEach(() => {
   const found = leaks.splice(0);
   if (found.length > 0) {
-    throw new Error(`${found.length} response(s) during this test had a secret in their errors; the first: ${found[0].message}`);
+    throw new Error(
+      `${found.length} response(s) during this test had a secret in their errors; the first: ${found[0].message}`,
+    );
   }
 });

@@ -44,7 +44,9 @@ export async function createTestServer(kind: DatabaseKind, env: Record<string, s
   });
   const db = await openDataSource(config.databaseUrl);
   const logs: string[] = [];
-  const { app, services, metricsApp } = await createServer(config, db, { logStream: { write: (line) => void logs.push(line) } });
+  const { app, services, metricsApp } = await createServer(config, db, {
+    logStream: { write: (line) => void logs.push(line) },
+  });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   // METRICS_PORT's listener, on a free port here (its own port number is main.ts's business)
   const metricsAddress = metricsApp ? await metricsApp.listen({ port: 0, host: "127.0.0.1" }) : undefined;
@@ -116,7 +118,9 @@ export async function createOrganization(
       });
       await server.db.getRepository(User).insert(user);
       if (workspaceIds.length) {
-        await server.db.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
+        await server.db
+          .getRepository(UserWorkspace)
+          .insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
       }
       return callerWith(server, await server.services.jwt.sign(user.id, "1h"), user.id);
     },

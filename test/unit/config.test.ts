@@ -52,7 +52,13 @@ describe("configuration", () => {
     expect(messageOf({ NODE_ENV: "production" })).toContain("JWT_SECRET");
     const config = loadConfig({ NODE_ENV: "production", JWT_SECRET: "s".repeat(32) });
     expect(config.introspection).toBe(false);
-    expect(loadConfig({ NODE_ENV: "production", JWT_JWKS_URL: "https://id.example/jwks.json", GRAPHQL_INTROSPECTION: "true" }).introspection).toBe(true);
+    expect(
+      loadConfig({
+        NODE_ENV: "production",
+        JWT_JWKS_URL: "https://id.example/jwks.json",
+        GRAPHQL_INTROSPECTION: "true",
+      }).introspection,
+    ).toBe(true);
   });
 
   it("accepts mysql:// and mariadb:// URLs", () => {
@@ -74,13 +80,24 @@ describe("documentation of the configuration", () => {
 
 describe("durations (JWT_MAX_TTL, --expires-in)", () => {
   it("parse s, m, h, d, w and write back as people write them", () => {
-    expect(["30s", "30m", "24h", "7d", "2w", " 1h "].map(parseDuration)).toEqual([30, 1800, 86_400, 604_800, 1_209_600, 3600]);
+    expect(["30s", "30m", "24h", "7d", "2w", " 1h "].map(parseDuration)).toEqual([
+      30, 1800, 86_400, 604_800, 1_209_600, 3600,
+    ]);
     expect(["", "0h", "1y", "-1h", "1.5h", "h"].map(parseDuration)).toEqual([null, null, null, null, null, null]);
-    expect([86_400, 604_800, 3 * 86_400, 4 * 86_400, 5400, 90].map(formatDuration)).toEqual(["24h", "7d", "72h", "4d", "90m", "90s"]);
+    expect([86_400, 604_800, 3 * 86_400, 4 * 86_400, 5400, 90].map(formatDuration)).toEqual([
+      "24h",
+      "7d",
+      "72h",
+      "4d",
+      "90m",
+      "90s",
+    ]);
   });
 
   it("JWT_MAX_TTL defaults to 24h and refuses what is not a duration", () => {
     expect(loadConfig({ JWT_SECRET: "x".repeat(32) }).jwt.maxTtlSeconds).toBe(86_400);
-    expect(() => loadConfig({ JWT_MAX_TTL: "forever" })).toThrow("Invalid configuration: JWT_MAX_TTL must be a duration");
+    expect(() => loadConfig({ JWT_MAX_TTL: "forever" })).toThrow(
+      "Invalid configuration: JWT_MAX_TTL must be a duration",
+    );
   });
 });

@@ -12,7 +12,11 @@ const codeAndField = (fn: () => unknown) => {
 
 describe("cursors", () => {
   it("round-trip a position and are opaque base64url", () => {
-    const position = { key: "CREATED_AT:DESC", value: "2026-01-01T00:00:00.000Z", id: "6f1c1d5e-1111-4222-8333-944445555666" };
+    const position = {
+      key: "CREATED_AT:DESC",
+      value: "2026-01-01T00:00:00.000Z",
+      id: "6f1c1d5e-1111-4222-8333-944445555666",
+    };
     const cursor = encodeCursor(position);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeCursor(cursor, "after", "CREATED_AT:DESC")).toEqual(position);
@@ -51,7 +55,13 @@ describe("reading datetimes from rows", () => {
   it("reads SQLite's UTC text and MySQL's Date the same way, over the whole range", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { toDate } = require("../../src/db/rows") as typeof import("../../src/db/rows");
-    for (const text of ["2026-11-28 09:42:15.123", "0001-01-01 00:00:00.000", "0099-12-31 23:59:59.999", "9999-12-31 23:59:59.999", "1970-01-01 00:00:00.000"]) {
+    for (const text of [
+      "2026-11-28 09:42:15.123",
+      "0001-01-01 00:00:00.000",
+      "0099-12-31 23:59:59.999",
+      "9999-12-31 23:59:59.999",
+      "1970-01-01 00:00:00.000",
+    ]) {
       expect(toDate(text)!.toISOString()).toBe(new Date(`${text.replace(" ", "T")}Z`).toISOString());
     }
     const now = new Date();

@@ -25,25 +25,37 @@ describe("deny by default (graphql-shield)", () => {
     const stale = Object.entries(permissionMap).flatMap(([typeName, rules]) => {
       const type = schema.getType(typeName);
       if (!isObjectType(type)) return [typeName];
-      return Object.keys(rules).filter((f) => !(f in type.getFields())).map((f) => `${typeName}.${f}`);
+      return Object.keys(rules)
+        .filter((f) => !(f in type.getFields()))
+        .map((f) => `${typeName}.${f}`);
     });
     expect(stale).toEqual([]);
   });
 
   it("catches a field added without a rule, and the served schema answers it FORBIDDEN even for an admin", async () => {
     // the served path (applyPermissions, which leaves `allow` fields unwrapped) still denies what it does not list
-    const extended = extendSchema(await buildBareSchema(), parse("extend type Query { debugDump: String } extend type ApiKey { internalNote: String }"));
+    const extended = extendSchema(
+      await buildBareSchema(),
+      parse("extend type Query { debugDump: String } extend type ApiKey { internalNote: String }"),
+    );
     expect(unruledFields(extended, permissionMap)).toEqual(["Query.debugDump", "ApiKey.internalNote"]);
 
     const served = applyPermissions(extended);
     const admin = { principal: { kind: "user", role: "ADMIN", organizationId: "o", workspaceIds: [] } };
-    const result = await execute({ schema: served, document: parse("{ debugDump }"), rootValue: { debugDump: "secrets" }, contextValue: admin });
+    const result = await execute({
+      schema: served,
+      document: parse("{ debugDump }"),
+      rootValue: { debugDump: "secrets" },
+      contextValue: admin,
+    });
     expect(result.data).toEqual({ debugDump: null });
     expect(result.errors?.map((e) => e.extensions.code)).toEqual(["FORBIDDEN"]);
   });
 
   it("the served schema is the bare schema behind shield", async () => {
     const served = await buildAppSchema();
-    expect(Object.keys(served.getQueryType()!.getFields()).sort()).toEqual(Object.keys((await buildBareSchema()).getQueryType()!.getFields()).sort());
+    expect(Object.keys(served.getQueryType()!.getFields()).sort()).toEqual(
+      Object.keys((await buildBareSchema()).getQueryType()!.getFields()).sort(),
+    );
   });
 });

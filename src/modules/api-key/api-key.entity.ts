@@ -27,7 +27,10 @@ registerEnumType(ApiKeyScope, { name: "ApiKeyScope" });
 registerEnumType(ApiKeyPermission, { name: "ApiKeyPermission" });
 registerEnumType(ApiKeyStatus, { name: "ApiKeyStatus" });
 
-@ObjectType({ simpleResolvers: true, description: "An API key. Its plaintext token is shown once, by createApiKey; only a hash is stored." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "An API key. Its plaintext token is shown once, by createApiKey; only a hash is stored.",
+})
 @Entity("api_key")
 @Index("IDX_api_key_org_created", ["organizationId", "createdAt", "id"])
 @Index("IDX_api_key_org_revoked_created", ["organizationId", "revokedAt", "createdAt", "id"])

@@ -23,10 +23,16 @@ export class ApiKeyFilter {
   @Field(() => [ApiKeyStatus], { nullable: true })
   status?: ApiKeyStatus[] | null;
 
-  @Field(() => ID, { nullable: true, description: "Keys that can access this workspace (organization-scope keys included)." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Keys that can access this workspace (organization-scope keys included).",
+  })
   workspaceId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Case-insensitive substring of the description; at most 255 characters." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Case-insensitive substring of the description; at most 255 characters.",
+  })
   search?: string | null;
 }
 
@@ -41,7 +47,10 @@ export class ApiKeyOrder {
 
 @InputType()
 export class CreateApiKeyInput {
-  @Field(() => String, { nullable: true, description: "Optional; trimmed; at most 255 characters, no control characters." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Optional; trimmed; at most 255 characters, no control characters.",
+  })
   description?: string | null;
 
   @Field(() => ApiKeyEnvironment, { description: "PRODUCTION needs an API plan." })
@@ -50,7 +59,10 @@ export class CreateApiKeyInput {
   @Field(() => ApiKeyScope)
   scope: ApiKeyScope;
 
-  @Field(() => [ID], { nullable: true, description: "One or more workspaces of the organization; WORKSPACE scope only." })
+  @Field(() => [ID], {
+    nullable: true,
+    description: "One or more workspaces of the organization; WORKSPACE scope only.",
+  })
   @ArrayMaxSize(100)
   workspaceIds?: string[] | null;
 

@@ -10,11 +10,20 @@ import { Actor, loadActor } from "../actor/actor";
 import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
 import { ApiKey, ApiKeyStatus, statusOf } from "./api-key.entity";
-import { ApiKeyConnection, ApiKeyFilter, ApiKeyOrder, CreateApiKeyInput, CreateApiKeyPayload, UpdateApiKeyInput } from "./api-key.inputs";
+import {
+  ApiKeyConnection,
+  ApiKeyFilter,
+  ApiKeyOrder,
+  CreateApiKeyInput,
+  CreateApiKeyPayload,
+  UpdateApiKeyInput,
+} from "./api-key.inputs";
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
-  @Query(() => ApiKeyConnection, { description: "The organization's keys; default order CREATED_AT DESC; first ≤ 100." })
+  @Query(() => ApiKeyConnection, {
+    description: "The organization's keys; default order CREATED_AT DESC; first ≤ 100.",
+  })
   async apiKeys(
     @Ctx() ctx: Context,
     @CurrentPrincipal() principal: Principal,
@@ -39,29 +48,48 @@ export class ApiKeyResolver {
   }
 
   @Query(() => ApiKey, { nullable: true })
-  apiKey(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<ApiKey | null> {
+  apiKey(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+  ): Promise<ApiKey | null> {
     return ctx.services.apiKeys.get(principal, id);
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: "Creates a key; the payload's token is shown this once." })
-  async createApiKey(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => CreateApiKeyInput) input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
+  async createApiKey(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("input", () => CreateApiKeyInput) input: CreateApiKeyInput,
+  ): Promise<CreateApiKeyPayload> {
     const created = await ctx.services.apiKeys.create(principal, input);
     // This answer carries the only copy of the token, so once the key is committed it must not fail on a
     // database hiccup: its workspaces and creator come from what the transaction locked and from the
     // principal (offered to the loaders, which judge them by their own rules), not from queries run after the commit.
-    ctx.loaders.workspacesOfApiKey.offer(created.apiKey.id, created.apiKey.scope === "WORKSPACE" ? created.workspaces : []);
+    ctx.loaders.workspacesOfApiKey.offer(
+      created.apiKey.id,
+      created.apiKey.scope === "WORKSPACE" ? created.workspaces : [],
+    );
     if (principal.kind === "user") ctx.loaders.user.offer(principal.user.id, principal.user);
     else ctx.loaders.apiKey.offer(principal.apiKey.id, principal.apiKey);
     return created;
   }
 
   @Mutation(() => ApiKey)
-  updateApiKey(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => UpdateApiKeyInput) input: UpdateApiKeyInput): Promise<ApiKey> {
+  updateApiKey(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("input", () => UpdateApiKeyInput) input: UpdateApiKeyInput,
+  ): Promise<ApiKey> {
     return ctx.services.apiKeys.update(principal, input);
   }
 
   @Mutation(() => ApiKey, { description: "Idempotent: revoking a revoked key returns it unchanged." })
-  revokeApiKey(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<ApiKey> {
+  revokeApiKey(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+  ): Promise<ApiKey> {
     return ctx.services.apiKeys.revoke(principal, id);
   }
 
@@ -75,7 +103,10 @@ export class ApiKeyResolver {
     return key.scope === "WORKSPACE" ? ctx.loaders.workspacesOfApiKey.load(key.id) : [];
   }
 
-  @FieldResolver(() => Actor, { nullable: true, description: "Null once the creator is deleted, or when the caller may not see it." })
+  @FieldResolver(() => Actor, {
+    nullable: true,
+    description: "Null once the creator is deleted, or when the caller may not see it.",
+  })
   createdBy(@Root() key: ApiKey, @Ctx() ctx: Context): User | ApiKey | null | Promise<User | ApiKey | null> {
     return loadActor(ctx, key);
   }

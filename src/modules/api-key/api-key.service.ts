@@ -2,7 +2,14 @@ import { DataSource, EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import { actorOf, canSeeApiKey, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
-import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
+import {
+  applyKeyset,
+  parsePageArgs,
+  toConnection,
+  type Connection,
+  type PageArgs,
+  type SortSpec,
+} from "../../common/pagination";
 import { cleanSearch, cleanText, containsPattern, distinctItems } from "../../common/text";
 import { ErrorCode } from "../../errors/codes";
 import { AppError, badInput, forbidden, notFound } from "../../errors/app-error";
@@ -97,7 +104,10 @@ const STATUS_CONDITIONS: Record<ApiKeyStatus, string> = {
 function assertNoLongerLived(creatorExpiresAt: Date | null, expiresAt: Date | null): void {
   if (!creatorExpiresAt) return;
   if (!expiresAt || expiresAt.getTime() > creatorExpiresAt.getTime()) {
-    throw badInput("expiresAt", `A key created by this key must expire no later than it does (${creatorExpiresAt.toISOString()})`);
+    throw badInput(
+      "expiresAt",
+      `A key created by this key must expire no later than it does (${creatorExpiresAt.toISOString()})`,
+    );
   }
 }
 
@@ -117,7 +127,10 @@ export class ApiKeyService {
    */
   async list(
     principal: Principal,
-    args: PageArgs & { filter?: ApiKeyFilterInput | null; orderBy?: { field: ApiKeyOrderField; direction: OrderDirection } | null },
+    args: PageArgs & {
+      filter?: ApiKeyFilterInput | null;
+      orderBy?: { field: ApiKeyOrderField; direction: OrderDirection } | null;
+    },
     now = new Date(),
   ): Promise<ApiKeyPage> {
     const field = args.orderBy?.field ?? ApiKeyOrderField.CREATED_AT;
@@ -127,7 +140,10 @@ export class ApiKeyService {
     // Object.assign, never a spread: a spread would read the lazy `edges` getter and build every cursor
     const empty = (): ApiKeyPage => Object.assign(toConnection<ApiKey>([], page, 0, positionOf), { creatorUsers: [] });
 
-    const qb = this.db.getRepository(ApiKey).createQueryBuilder("k").where("k.organization_id = :org", { org: principal.organizationId });
+    const qb = this.db
+      .getRepository(ApiKey)
+      .createQueryBuilder("k")
+      .where("k.organization_id = :org", { org: principal.organizationId });
     if (principal.kind === "apiKey") qb.andWhere("k.environment = :ownEnv", { ownEnv: principal.environment });
     const f = args.filter ?? {};
     const search = cleanSearch("filter.search", f.search);
@@ -141,7 +157,9 @@ export class ApiKeyService {
     if (statuses.length) qb.andWhere(`(${statuses.map((s) => STATUS_CONDITIONS[s]).join(" OR ")})`, { now });
     if (f.workspaceId != null) {
       const workspace = isId(f.workspaceId)
-        ? await this.db.getRepository(Workspace).findOneBy({ id: f.workspaceId, organizationId: principal.organizationId })
+        ? await this.db
+            .getRepository(Workspace)
+            .findOneBy({ id: f.workspaceId, organizationId: principal.organizationId })
         : null;
       // an unknown or foreign workspace matches no key, exactly like a workspace nobody can reach
       if (!workspace) return empty();
@@ -157,8 +175,15 @@ export class ApiKeyService {
     const user = rowMapper(this.db, User, "cu");
     // creators that are users come joined (the common case); keys created by keys are rare, and
     // joining a second api_key row for every key doubled the statement's cost: the loader fetches those
-    qb.select([...key.select, ...user.select]).leftJoin(User, "cu", "cu.id = k.created_by_user_id AND cu.organization_id = k.organization_id");
-    const [totalCount, raw] = await Promise.all([count.getCount(), applyKeyset(qb, sort, page).getRawMany<Record<string, unknown>>()]);
+    qb.select([...key.select, ...user.select]).leftJoin(
+      User,
+      "cu",
+      "cu.id = k.created_by_user_id AND cu.organization_id = k.organization_id",
+    );
+    const [totalCount, raw] = await Promise.all([
+      count.getCount(),
+      applyKeyset(qb, sort, page).getRawMany<Record<string, unknown>>(),
+    ]);
 
     const keys: ApiKey[] = [];
     const users = new Map<string, User>();
@@ -182,11 +207,16 @@ export class ApiKeyService {
    * One transaction locks the organization row, checks plan and limit, inserts, and starts the trial.
    * @throws BAD_USER_INPUT, API_PLAN_REQUIRED, API_KEY_LIMIT_REACHED, FORBIDDEN
    */
-  async create(principal: Principal, input: CreateApiKeyData): Promise<{ apiKey: ApiKey; token: string; workspaces: Workspace[] }> {
+  async create(
+    principal: Principal,
+    input: CreateApiKeyData,
+  ): Promise<{ apiKey: ApiKey; token: string; workspaces: Workspace[] }> {
     const description = cleanText("description", input.description, { max: DESCRIPTION_MAX });
     const now = new Date();
-    if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) throw badInput("expiresAt", "expiresAt must be in the future");
-    if (input.expiresAt && input.expiresAt.getTime() > LATEST_DATE) throw badInput("expiresAt", "expiresAt must be before the year 10000");
+    if (input.expiresAt && input.expiresAt.getTime() <= now.getTime())
+      throw badInput("expiresAt", "expiresAt must be in the future");
+    if (input.expiresAt && input.expiresAt.getTime() > LATEST_DATE)
+      throw badInput("expiresAt", "expiresAt must be before the year 10000");
     const workspaceIds = [...new Set(input.workspaceIds ?? [])];
     if (input.scope === ApiKeyScope.ORGANIZATION && workspaceIds.length > 0) {
       throw badInput("workspaceIds", "workspaceIds can only be given with WORKSPACE scope");
@@ -221,57 +251,79 @@ export class ApiKeyService {
 
     // the workspaces linked, locked in the transaction: the answer can list them without a query after the commit
     let linked: Workspace[] = [];
-    const apiKey = await this.tx.run(async (m, writes) => {
-      linked = [];
-      const organization = await lockOrganization(m, principal.organizationId);
-      await lockCreator(m, principal);
-      if (input.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan) {
-        throw new AppError(ErrorCode.API_PLAN_REQUIRED, "Production keys need an API plan; create a SANDBOX key or subscribe to a plan");
-      }
-      if (workspaceIds.length > 0) {
-        const valid = await lockWorkspacesInReach(m, principal, workspaceIds);
-        if (!valid) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
-        linked = valid;
-      }
-      const active = await countActiveKeys(m, principal.organizationId, now);
-      if (active >= this.config.apiKeyLimit) {
-        throw new AppError(
-          ErrorCode.API_KEY_LIMIT_REACHED,
-          `The organization already has ${this.config.apiKeyLimit} active API keys; revoke one to create another`,
-        );
-      }
-      await writes.insert(ApiKey, key, "api_key.created");
-      if (workspaceIds.length > 0) {
-        await m.getRepository(ApiKeyWorkspace).insert(workspaceIds.map((workspaceId) => ({ apiKeyId: key.id, workspaceId })));
-      }
-      if (!organization.apiTrialStartedAt) {
-        const endsAt = new Date(writes.now.getTime() + this.config.apiTrialDays * 24 * 60 * 60 * 1000);
-        await writes.update(Organization, organization, { apiTrialStartedAt: writes.now, apiTrialEndsAt: endsAt }, "organization.trial_started");
-      }
-      return key;
-    }, { actor: actorOf(principal) });
+    const apiKey = await this.tx.run(
+      async (m, writes) => {
+        linked = [];
+        const organization = await lockOrganization(m, principal.organizationId);
+        await lockCreator(m, principal);
+        if (input.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan) {
+          throw new AppError(
+            ErrorCode.API_PLAN_REQUIRED,
+            "Production keys need an API plan; create a SANDBOX key or subscribe to a plan",
+          );
+        }
+        if (workspaceIds.length > 0) {
+          const valid = await lockWorkspacesInReach(m, principal, workspaceIds);
+          if (!valid) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
+          linked = valid;
+        }
+        const active = await countActiveKeys(m, principal.organizationId, now);
+        if (active >= this.config.apiKeyLimit) {
+          throw new AppError(
+            ErrorCode.API_KEY_LIMIT_REACHED,
+            `The organization already has ${this.config.apiKeyLimit} active API keys; revoke one to create another`,
+          );
+        }
+        await writes.insert(ApiKey, key, "api_key.created");
+        if (workspaceIds.length > 0) {
+          await m
+            .getRepository(ApiKeyWorkspace)
+            .insert(workspaceIds.map((workspaceId) => ({ apiKeyId: key.id, workspaceId })));
+        }
+        if (!organization.apiTrialStartedAt) {
+          const endsAt = new Date(writes.now.getTime() + this.config.apiTrialDays * 24 * 60 * 60 * 1000);
+          await writes.update(
+            Organization,
+            organization,
+            { apiTrialStartedAt: writes.now, apiTrialEndsAt: endsAt },
+            "organization.trial_started",
+          );
+        }
+        return key;
+      },
+      { actor: actorOf(principal) },
+    );
     return { apiKey, token, workspaces: linked };
   }
 
   /** Changes the description (null or blank clears it). @throws NOT_FOUND, BAD_USER_INPUT */
   async update(principal: Principal, input: { id: string; description?: string | null }): Promise<ApiKey> {
-    const description = input.description === undefined ? undefined : cleanText("description", input.description, { max: DESCRIPTION_MAX });
-    return this.tx.run(async (m, writes) => {
-      const key = await this.get(principal, input.id, m);
-      if (!key) throw notFound("API key");
-      if (description !== undefined) await writes.update(ApiKey, key, { description }, "api_key.updated");
-      return key;
-    }, { actor: actorOf(principal) });
+    const description =
+      input.description === undefined
+        ? undefined
+        : cleanText("description", input.description, { max: DESCRIPTION_MAX });
+    return this.tx.run(
+      async (m, writes) => {
+        const key = await this.get(principal, input.id, m);
+        if (!key) throw notFound("API key");
+        if (description !== undefined) await writes.update(ApiKey, key, { description }, "api_key.updated");
+        return key;
+      },
+      { actor: actorOf(principal) },
+    );
   }
 
   /** Revokes the key; revoking a revoked key returns it unchanged. @throws NOT_FOUND */
   async revoke(principal: Principal, id: string): Promise<ApiKey> {
-    return this.tx.run(async (m, writes) => {
-      const key = await this.get(principal, id, m);
-      if (!key) throw notFound("API key");
-      if (!key.revokedAt) await writes.update(ApiKey, key, { revokedAt: writes.now }, "api_key.revoked");
-      return key;
-    }, { actor: actorOf(principal) });
+    return this.tx.run(
+      async (m, writes) => {
+        const key = await this.get(principal, id, m);
+        if (!key) throw notFound("API key");
+        if (!key.revokedAt) await writes.update(ApiKey, key, { revokedAt: writes.now }, "api_key.revoked");
+        return key;
+      },
+      { actor: actorOf(principal) },
+    );
   }
 
   /** A key creates keys of its own environment only, never with more permission or reach than itself. */
@@ -279,11 +331,10 @@ export class ApiKeyService {
     if (principal.scope !== ApiKeyScope.ORGANIZATION || principal.permission !== ApiKeyPermission.FULL_ACCESS) {
       throw forbidden("Only organization-scope full-access keys can create keys");
     }
-    if (input.environment !== principal.environment) throw forbidden("A key can only create keys of its own environment");
+    if (input.environment !== principal.environment)
+      throw forbidden("A key can only create keys of its own environment");
     if (PERMISSION_RANK[input.permission] > PERMISSION_RANK[principal.permission]) {
       throw forbidden("A key cannot create a key with more permission than its own");
     }
   }
-
 }
-

@@ -47,7 +47,8 @@ export function isWellFormedToken(candidate: string): boolean {
 }
 
 /** Looks like a token (prefix), whether or not its checksum is right. */
-export const looksLikeToken = (candidate: string) => candidate.startsWith("lk_test_") || candidate.startsWith("lk_live_");
+export const looksLikeToken = (candidate: string) =>
+  candidate.startsWith("lk_test_") || candidate.startsWith("lk_live_");
 
 /** SHA-256, hex: the only form of the token that is stored. */
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");

@@ -15,7 +15,10 @@ export class CreateDocumentInput {
   @MaxLength(2000)
   title: string;
 
-  @Field(() => ApiKeyEnvironment, { nullable: true, description: "Required for users; a key may omit it (its own is used)." })
+  @Field(() => ApiKeyEnvironment, {
+    nullable: true,
+    description: "Required for users; a key may omit it (its own is used).",
+  })
   environment?: ApiKeyEnvironment | null;
 }
 

@@ -13,7 +13,9 @@ import { CreateDocumentInput, DocumentConnection, UpdateDocumentInput } from "./
 
 @Resolver(() => Document)
 export class DocumentResolver {
-  @Query(() => DocumentConnection, { description: "Documents the caller reaches (a key: its environment only); CREATED_AT DESC." })
+  @Query(() => DocumentConnection, {
+    description: "Documents the caller reaches (a key: its environment only); CREATED_AT DESC.",
+  })
   documents(
     @Ctx() ctx: Context,
     @CurrentPrincipal() principal: Principal,
@@ -25,22 +27,38 @@ export class DocumentResolver {
   }
 
   @Query(() => Document, { nullable: true })
-  document(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<Document | null> {
+  document(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+  ): Promise<Document | null> {
     return ctx.services.documents.get(principal, id);
   }
 
   @Mutation(() => Document)
-  createDocument(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => CreateDocumentInput) input: CreateDocumentInput): Promise<Document> {
+  createDocument(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("input", () => CreateDocumentInput) input: CreateDocumentInput,
+  ): Promise<Document> {
     return ctx.services.documents.create(principal, input);
   }
 
   @Mutation(() => Document)
-  updateDocument(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => UpdateDocumentInput) input: UpdateDocumentInput): Promise<Document> {
+  updateDocument(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("input", () => UpdateDocumentInput) input: UpdateDocumentInput,
+  ): Promise<Document> {
     return ctx.services.documents.update(principal, input);
   }
 
   @Mutation(() => ID)
-  deleteDocument(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<string> {
+  deleteDocument(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+  ): Promise<string> {
     return ctx.services.documents.delete(principal, id);
   }
 
@@ -52,7 +70,10 @@ export class DocumentResolver {
     return workspace;
   }
 
-  @FieldResolver(() => Actor, { nullable: true, description: "Null once the creator is deleted, or when the caller may not see it." })
+  @FieldResolver(() => Actor, {
+    nullable: true,
+    description: "Null once the creator is deleted, or when the caller may not see it.",
+  })
   createdBy(@Root() document: Document, @Ctx() ctx: Context): User | ApiKey | null | Promise<User | ApiKey | null> {
     return loadActor(ctx, document);
   }

@@ -1,7 +1,14 @@
 import { DataSource, EntityManager } from "typeorm";
 import { actorOf, canSeeDocument, workspaceReach, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
-import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
+import {
+  applyKeyset,
+  parsePageArgs,
+  toConnection,
+  type Connection,
+  type PageArgs,
+  type SortSpec,
+} from "../../common/pagination";
 import { cleanText } from "../../common/text";
 import { badInput, forbidden, notFound } from "../../errors/app-error";
 import { lockCreator } from "../user/user.locks";
@@ -34,7 +41,10 @@ export class DocumentService {
   ): Promise<Connection<Document>> {
     const page = parsePageArgs(args, DOCUMENT_ORDER.key);
     const positionOf = (d: Document) => ({ key: DOCUMENT_ORDER.key, value: d.createdAt.toISOString(), id: d.id });
-    const qb = this.db.getRepository(Document).createQueryBuilder("d").where("d.organization_id = :org", { org: principal.organizationId });
+    const qb = this.db
+      .getRepository(Document)
+      .createQueryBuilder("d")
+      .where("d.organization_id = :org", { org: principal.organizationId });
     const reach = workspaceReach(principal);
     if (reach !== "all") {
       if (reach.length === 0) return toConnection([], page, 0, positionOf);
@@ -42,8 +52,12 @@ export class DocumentService {
     }
     if (principal.kind === "apiKey") qb.andWhere("d.environment = :ownEnv", { ownEnv: principal.environment });
     if (args.environment) qb.andWhere("d.environment = :env", { env: args.environment });
-    if (args.workspaceId != null) qb.andWhere("d.workspace_id = :ws", { ws: isId(args.workspaceId) ? args.workspaceId : "" });
-    const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, DOCUMENT_ORDER, page).getMany()]);
+    if (args.workspaceId != null)
+      qb.andWhere("d.workspace_id = :ws", { ws: isId(args.workspaceId) ? args.workspaceId : "" });
+    const [totalCount, rows] = await Promise.all([
+      qb.clone().getCount(),
+      applyKeyset(qb, DOCUMENT_ORDER, page).getMany(),
+    ]);
     return toConnection(rows, page, totalCount, positionOf);
   }
 
@@ -57,52 +71,65 @@ export class DocumentService {
    * Users must name the environment; a key may omit it (its own is used) and may not name another.
    * @throws BAD_USER_INPUT (title, environment, workspaceId), FORBIDDEN (another environment than the key's)
    */
-  async create(principal: Principal, input: { workspaceId: string; title: string; environment?: ApiKeyEnvironment | null }): Promise<Document> {
+  async create(
+    principal: Principal,
+    input: { workspaceId: string; title: string; environment?: ApiKeyEnvironment | null },
+  ): Promise<Document> {
     const title = cleanText("title", input.title, { max: TITLE_MAX, required: true });
     let environment: ApiKeyEnvironment;
     if (principal.kind === "apiKey") {
-      if (input.environment && input.environment !== principal.environment) throw forbidden("A key can only create documents of its own environment");
+      if (input.environment && input.environment !== principal.environment)
+        throw forbidden("A key can only create documents of its own environment");
       environment = principal.environment;
     } else {
       if (!input.environment) throw badInput("environment", "environment is required");
       environment = input.environment;
     }
-    return this.tx.run(async (m, writes) => {
-      await lockCreator(m, principal);
-      const [workspace] = (await lockWorkspacesInReach(m, principal, [input.workspaceId])) ?? [];
-      if (!workspace) throw badInput("workspaceId", "Unknown workspace");
-      const document = Object.assign(new Document(), {
-        id: newId(),
-        organizationId: principal.organizationId,
-        workspaceId: workspace.id,
-        environment,
-        title,
-        createdByUserId: principal.kind === "user" ? principal.user.id : null,
-        createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
-      });
-      await writes.insert(Document, document, "document.created");
-      return document;
-    }, { actor: actorOf(principal) });
+    return this.tx.run(
+      async (m, writes) => {
+        await lockCreator(m, principal);
+        const [workspace] = (await lockWorkspacesInReach(m, principal, [input.workspaceId])) ?? [];
+        if (!workspace) throw badInput("workspaceId", "Unknown workspace");
+        const document = Object.assign(new Document(), {
+          id: newId(),
+          organizationId: principal.organizationId,
+          workspaceId: workspace.id,
+          environment,
+          title,
+          createdByUserId: principal.kind === "user" ? principal.user.id : null,
+          createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
+        });
+        await writes.insert(Document, document, "document.created");
+        return document;
+      },
+      { actor: actorOf(principal) },
+    );
   }
 
   /** @throws NOT_FOUND, BAD_USER_INPUT (title) */
   async update(principal: Principal, input: { id: string; title: string }): Promise<Document> {
     const title = cleanText("title", input.title, { max: TITLE_MAX, required: true });
-    return this.tx.run(async (m, writes) => {
-      const document = await this.get(principal, input.id, m);
-      if (!document) throw notFound("Document");
-      await writes.update(Document, document, { title }, "document.updated");
-      return document;
-    }, { actor: actorOf(principal) });
+    return this.tx.run(
+      async (m, writes) => {
+        const document = await this.get(principal, input.id, m);
+        if (!document) throw notFound("Document");
+        await writes.update(Document, document, { title }, "document.updated");
+        return document;
+      },
+      { actor: actorOf(principal) },
+    );
   }
 
   /** @throws NOT_FOUND */
   async delete(principal: Principal, id: string): Promise<string> {
-    return this.tx.run(async (m, writes) => {
-      const document = await this.get(principal, id, m);
-      if (!document) throw notFound("Document");
-      await writes.delete(Document, document, "document.deleted");
-      return document.id;
-    }, { actor: actorOf(principal) });
+    return this.tx.run(
+      async (m, writes) => {
+        const document = await this.get(principal, id, m);
+        if (!document) throw notFound("Document");
+        await writes.delete(Document, document, "document.deleted");
+        return document.id;
+      },
+      { actor: actorOf(principal) },
+    );
   }
 }

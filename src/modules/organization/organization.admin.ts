@@ -29,9 +29,21 @@ export class OrganizationAdmin {
     const apiPlan = cleanText("apiPlan", input.apiPlan, { max: 100 });
     return this.tx.run(async (m, writes) => {
       const now = writes.now;
-      const organization = Object.assign(new Organization(), { id: newId(), name, apiPlan, apiTrialStartedAt: null, apiTrialEndsAt: null });
+      const organization = Object.assign(new Organization(), {
+        id: newId(),
+        name,
+        apiPlan,
+        apiTrialStartedAt: null,
+        apiTrialEndsAt: null,
+      });
       await writes.insert(Organization, organization, "organization.created");
-      const admin = Object.assign(new User(), { id: newId(), organizationId: organization.id, email, name: adminName, role: UserRole.ADMIN });
+      const admin = Object.assign(new User(), {
+        id: newId(),
+        organizationId: organization.id,
+        email,
+        name: adminName,
+        role: UserRole.ADMIN,
+      });
       await writes.insert(User, admin, "user.created");
       const workspaces = (input.workspaceNames ?? []).map((workspaceName, i) =>
         Object.assign(new Workspace(), {

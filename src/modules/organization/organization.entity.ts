@@ -9,7 +9,10 @@ export class Organization extends Timestamped {
   @Column({ type: "varchar", length: 200 })
   name: string;
 
-  @Field(() => String, { nullable: true, description: "Name of the subscribed API plan; null: production keys are not allowed." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Name of the subscribed API plan; null: production keys are not allowed.",
+  })
   @Column({ name: "api_plan", type: "varchar", length: 100, nullable: true })
   apiPlan: string | null;
 

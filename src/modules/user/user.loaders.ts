@@ -14,9 +14,14 @@ export function userLoaders(db: DataSource, principal: Principal | null) {
     user: new KnownFirstLoader<User | null>(
       async (ids) => {
         const users = await db.getRepository(User).findBy({ id: In([...ids]), organizationId: org });
-        const links = needsMemberships && users.length ? await db.getRepository(UserWorkspace).findBy({ userId: In(users.map((u) => u.id)) }) : [];
+        const links =
+          needsMemberships && users.length
+            ? await db.getRepository(UserWorkspace).findBy({ userId: In(users.map((u) => u.id)) })
+            : [];
         const memberOf = (u: User) => links.filter((l) => l.userId === u.id).map((l) => l.workspaceId);
-        const byId = new Map(users.filter((u) => principal !== null && canSeeUser(principal, u, memberOf(u))).map((u) => [u.id, u]));
+        const byId = new Map(
+          users.filter((u) => principal !== null && canSeeUser(principal, u, memberOf(u))).map((u) => [u.id, u]),
+        );
         return ids.map((id) => byId.get(id) ?? null);
       },
       // an offered user is judged without memberships, which only a workspace-scope key would need

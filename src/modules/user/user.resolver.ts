@@ -23,22 +23,38 @@ export class UserResolver {
   }
 
   @Query(() => User, { nullable: true })
-  user(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<User | null> {
+  user(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+  ): Promise<User | null> {
     return ctx.services.users.get(principal, id);
   }
 
   @Mutation(() => User)
-  createUser(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => CreateUserInput) input: CreateUserInput): Promise<User> {
+  createUser(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("input", () => CreateUserInput) input: CreateUserInput,
+  ): Promise<User> {
     return ctx.services.users.create(principal, input);
   }
 
   @Mutation(() => User, { description: "The organization's last admin cannot be demoted." })
-  updateUser(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => UpdateUserInput) input: UpdateUserInput): Promise<User> {
+  updateUser(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("input", () => UpdateUserInput) input: UpdateUserInput,
+  ): Promise<User> {
     return ctx.services.users.update(principal, input);
   }
 
   @Mutation(() => ID, { description: "The organization's last admin cannot be deleted." })
-  deleteUser(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<string> {
+  deleteUser(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+  ): Promise<string> {
     return ctx.services.users.delete(principal, id);
   }
 

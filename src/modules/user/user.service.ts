@@ -1,7 +1,14 @@
 import { DataSource, EntityManager } from "typeorm";
 import { actorOf, canSeeUser, workspaceReach, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
-import { applyKeyset, parsePageArgs, toConnection, type Connection, type PageArgs, type SortSpec } from "../../common/pagination";
+import {
+  applyKeyset,
+  parsePageArgs,
+  toConnection,
+  type Connection,
+  type PageArgs,
+  type SortSpec,
+} from "../../common/pagination";
 import { cleanEmail, cleanSearch, cleanText, containsPattern } from "../../common/text";
 import { badInput, forbidden, notFound } from "../../errors/app-error";
 import { isUniqueViolation } from "../../db/locks";
@@ -45,24 +52,36 @@ export class UserService {
     const page = parsePageArgs(args, USER_ORDER.key);
     const search = cleanSearch("search", args.search);
     const positionOf = (u: User) => ({ key: USER_ORDER.key, value: u.createdAt.toISOString(), id: u.id });
-    const qb = this.db.getRepository(User).createQueryBuilder("u").where("u.organization_id = :org", { org: principal.organizationId });
+    const qb = this.db
+      .getRepository(User)
+      .createQueryBuilder("u")
+      .where("u.organization_id = :org", { org: principal.organizationId });
     if (principal.kind === "apiKey" && principal.scope === "WORKSPACE") {
-      qb.andWhere("EXISTS (SELECT 1 FROM user_workspace sw WHERE sw.user_id = u.id AND sw.workspace_id IN (:...scoped))", {
-        scoped: principal.workspaceIds.length ? principal.workspaceIds : [""],
-      });
+      qb.andWhere(
+        "EXISTS (SELECT 1 FROM user_workspace sw WHERE sw.user_id = u.id AND sw.workspace_id IN (:...scoped))",
+        {
+          scoped: principal.workspaceIds.length ? principal.workspaceIds : [""],
+        },
+      );
     }
     if (args.workspaceId != null) {
       const reach = workspaceReach(principal);
       const reachable = isId(args.workspaceId) && (reach === "all" || reach.includes(args.workspaceId));
       const workspace = reachable
-        ? await this.db.getRepository(Workspace).findOneBy({ id: args.workspaceId, organizationId: principal.organizationId })
+        ? await this.db
+            .getRepository(Workspace)
+            .findOneBy({ id: args.workspaceId, organizationId: principal.organizationId })
         : null;
       if (!workspace) return toConnection([], page, 0, positionOf);
-      qb.andWhere("EXISTS (SELECT 1 FROM user_workspace fw WHERE fw.user_id = u.id AND fw.workspace_id = :filterWs)", { filterWs: workspace.id });
+      qb.andWhere("EXISTS (SELECT 1 FROM user_workspace fw WHERE fw.user_id = u.id AND fw.workspace_id = :filterWs)", {
+        filterWs: workspace.id,
+      });
     }
     if (args.role) qb.andWhere("u.role = :role", { role: args.role });
     if (search) {
-      qb.andWhere("(LOWER(u.email) LIKE :search ESCAPE '!' OR LOWER(u.name) LIKE :search ESCAPE '!')", { search: containsPattern(search) });
+      qb.andWhere("(LOWER(u.email) LIKE :search ESCAPE '!' OR LOWER(u.name) LIKE :search ESCAPE '!')", {
+        search: containsPattern(search),
+      });
     }
     const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, USER_ORDER, page).getMany()]);
     return toConnection(rows, page, totalCount, positionOf);
@@ -78,33 +97,42 @@ export class UserService {
   }
 
   /** @throws BAD_USER_INPUT (email, name, workspaceIds) */
-  async create(principal: Principal, input: { email: string; name?: string | null; role: UserRole; workspaceIds?: string[] | null }): Promise<User> {
+  async create(
+    principal: Principal,
+    input: { email: string; name?: string | null; role: UserRole; workspaceIds?: string[] | null },
+  ): Promise<User> {
     const email = cleanEmail("email", input.email);
     const name = cleanText("name", input.name, { max: 200 });
     const workspaceIds = [...new Set(input.workspaceIds ?? [])];
     if (input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
-    return this.tx.run(async (m, writes) => {
-      await this.assertWorkspaces(m, principal, workspaceIds);
-      if (await m.getRepository(User).existsBy({ organizationId: principal.organizationId, email })) {
-        throw badInput("email", "This email is already in use in this organization");
-      }
-      const user = Object.assign(new User(), {
-        id: newId(),
-        organizationId: principal.organizationId,
-        email,
-        name,
-        role: input.role,
-      });
-      try {
-        await writes.insert(User, user, "user.created");
-      } catch (error) {
-        // two creations of the same email at once: the unique index decides, the loser gets the same answer
-        if (isUniqueViolation(error)) throw badInput("email", "This email is already in use in this organization");
-        throw error;
-      }
-      if (workspaceIds.length) await m.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
-      return user;
-    }, { actor: actorOf(principal) });
+    return this.tx.run(
+      async (m, writes) => {
+        await this.assertWorkspaces(m, principal, workspaceIds);
+        if (await m.getRepository(User).existsBy({ organizationId: principal.organizationId, email })) {
+          throw badInput("email", "This email is already in use in this organization");
+        }
+        const user = Object.assign(new User(), {
+          id: newId(),
+          organizationId: principal.organizationId,
+          email,
+          name,
+          role: input.role,
+        });
+        try {
+          await writes.insert(User, user, "user.created");
+        } catch (error) {
+          // two creations of the same email at once: the unique index decides, the loser gets the same answer
+          if (isUniqueViolation(error)) throw badInput("email", "This email is already in use in this organization");
+          throw error;
+        }
+        if (workspaceIds.length)
+          await m
+            .getRepository(UserWorkspace)
+            .insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
+        return user;
+      },
+      { actor: actorOf(principal) },
+    );
   }
 
   /** @throws NOT_FOUND, BAD_USER_INPUT (name, role: the last admin, workspaceIds) */
@@ -114,41 +142,64 @@ export class UserService {
   ): Promise<User> {
     const name = input.name === undefined ? undefined : cleanText("name", input.name, { max: 200 });
     const workspaceIds = input.workspaceIds == null ? null : [...new Set(input.workspaceIds)];
-    return this.tx.run(async (m, writes) => {
-      // the organization row lock serializes admin changes, so two demotions cannot both pass the last-admin check
-      await lockOrganization(m, principal.organizationId);
-      const user = await this.get(principal, input.id, m);
-      if (!user) throw notFound("User");
-      if (user.role === UserRole.ADMIN || input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
-      if (input.role && input.role !== user.role && user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "role");
-      if (workspaceIds) await this.assertWorkspaces(m, principal, workspaceIds);
-      const patch: Partial<User> = { ...(name !== undefined ? { name } : {}), ...(input.role ? { role: input.role } : {}) };
-      await writes.update(User, user, patch, input.role && input.role !== user.role ? "user.role_changed" : "user.updated");
-      if (workspaceIds) {
-        const before = (await this.membershipsOf(m, user.id)).sort();
-        await m.getRepository(UserWorkspace).delete({ userId: user.id });
-        if (workspaceIds.length) await m.getRepository(UserWorkspace).insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
-        const after = [...workspaceIds].sort();
-        if (before.join() !== after.join()) {
-          writes.record({ action: "user.workspaces_changed", organizationId: user.organizationId, target: { type: "user", id: user.id }, changes: { workspaceIds: { from: before, to: after } } });
+    return this.tx.run(
+      async (m, writes) => {
+        // the organization row lock serializes admin changes, so two demotions cannot both pass the last-admin check
+        await lockOrganization(m, principal.organizationId);
+        const user = await this.get(principal, input.id, m);
+        if (!user) throw notFound("User");
+        if (user.role === UserRole.ADMIN || input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
+        if (input.role && input.role !== user.role && user.role === UserRole.ADMIN)
+          await this.assertNotLastAdmin(m, user, "role");
+        if (workspaceIds) await this.assertWorkspaces(m, principal, workspaceIds);
+        const patch: Partial<User> = {
+          ...(name !== undefined ? { name } : {}),
+          ...(input.role ? { role: input.role } : {}),
+        };
+        await writes.update(
+          User,
+          user,
+          patch,
+          input.role && input.role !== user.role ? "user.role_changed" : "user.updated",
+        );
+        if (workspaceIds) {
+          const before = (await this.membershipsOf(m, user.id)).sort();
+          await m.getRepository(UserWorkspace).delete({ userId: user.id });
+          if (workspaceIds.length)
+            await m
+              .getRepository(UserWorkspace)
+              .insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
+          const after = [...workspaceIds].sort();
+          if (before.join() !== after.join()) {
+            writes.record({
+              action: "user.workspaces_changed",
+              organizationId: user.organizationId,
+              target: { type: "user", id: user.id },
+              changes: { workspaceIds: { from: before, to: after } },
+            });
+          }
         }
-      }
-      return user;
-    }, { actor: actorOf(principal) });
+        return user;
+      },
+      { actor: actorOf(principal) },
+    );
   }
 
   /** Deletes the user (keys and documents they created keep existing, with createdBy null). @throws NOT_FOUND, BAD_USER_INPUT */
   async delete(principal: Principal, id: string): Promise<string> {
-    return this.tx.run(async (m, writes) => {
-      await lockOrganization(m, principal.organizationId);
-      const user = await this.get(principal, id, m);
-      if (!user) throw notFound("User");
-      if (user.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
-      if (user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "id");
-      await m.getRepository(UserWorkspace).delete({ userId: user.id });
-      await writes.delete(User, user, "user.deleted");
-      return user.id;
-    }, { actor: actorOf(principal) });
+    return this.tx.run(
+      async (m, writes) => {
+        await lockOrganization(m, principal.organizationId);
+        const user = await this.get(principal, id, m);
+        if (!user) throw notFound("User");
+        if (user.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
+        if (user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "id");
+        await m.getRepository(UserWorkspace).delete({ userId: user.id });
+        await writes.delete(User, user, "user.deleted");
+        return user.id;
+      },
+      { actor: actorOf(principal) },
+    );
   }
 
   private async assertNotLastAdmin(m: EntityManager, user: User, field: string): Promise<void> {
@@ -162,7 +213,6 @@ export class UserService {
       throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
     }
   }
-
 
   private async membershipsOf(m: EntityManager, userId: string): Promise<string[]> {
     return (await m.getRepository(UserWorkspace).findBy({ userId })).map((l) => l.workspaceId);

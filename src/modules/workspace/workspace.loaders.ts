@@ -4,13 +4,19 @@ import { KnownFirstLoader, organizationRowsById } from "../../common/known-first
 import { rowMapper } from "../../db/rows";
 import { Workspace } from "./workspace.entity";
 
-const byCreation = (a: Workspace, b: Workspace) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byCreation = (a: Workspace, b: Workspace) =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * The workspaces linked to each owner (a key's scope, a user's memberships) through a link table,
  * oldest first, only those the principal reaches: one statement per batch.
  */
-export function linkedWorkspacesLoader(db: DataSource, principal: Principal | null, link: Function, ownerColumn: string) {
+export function linkedWorkspacesLoader(
+  db: DataSource,
+  principal: Principal | null,
+  link: Function,
+  ownerColumn: string,
+) {
   const org = principal?.organizationId ?? "";
   const visible = (w: Workspace) => principal !== null && canSeeWorkspace(principal, w);
   const rows = rowMapper(db, Workspace, "w");

@@ -20,22 +20,38 @@ export class WorkspaceResolver {
   }
 
   @Query(() => Workspace, { nullable: true })
-  workspace(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<Workspace | null> {
+  workspace(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+  ): Promise<Workspace | null> {
     return ctx.services.workspaces.get(principal, id);
   }
 
   @Mutation(() => Workspace)
-  createWorkspace(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => CreateWorkspaceInput) input: CreateWorkspaceInput): Promise<Workspace> {
+  createWorkspace(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("input", () => CreateWorkspaceInput) input: CreateWorkspaceInput,
+  ): Promise<Workspace> {
     return ctx.services.workspaces.create(principal, input);
   }
 
   @Mutation(() => Workspace)
-  updateWorkspace(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("input", () => UpdateWorkspaceInput) input: UpdateWorkspaceInput): Promise<Workspace> {
+  updateWorkspace(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("input", () => UpdateWorkspaceInput) input: UpdateWorkspaceInput,
+  ): Promise<Workspace> {
     return ctx.services.workspaces.update(principal, input);
   }
 
   @Mutation(() => ID, { description: "Also takes the workspace out of keys' scopes and revokes keys left with none." })
-  deleteWorkspace(@Ctx() ctx: Context, @CurrentPrincipal() principal: Principal, @Arg("id", () => ID) id: string): Promise<string> {
+  deleteWorkspace(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+  ): Promise<string> {
     return ctx.services.workspaces.delete(principal, id);
   }
 }

@@ -1,16 +1,15 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 export class UserEmailPerOrganizationSqlite1796159147512 implements MigrationInterface {
-    name = 'UserEmailPerOrganizationSqlite1796159147512'
+  name = "UserEmailPerOrganizationSqlite1796159147512";
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP INDEX "UQ_user_email"`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_user_org_email" ON "user" ("organization_id", "email") `);
-    }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "UQ_user_email"`);
+    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_user_org_email" ON "user" ("organization_id", "email") `);
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP INDEX "UQ_user_org_email"`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_user_email" ON "user" ("email") `);
-    }
-
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "UQ_user_org_email"`);
+    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_user_email" ON "user" ("email") `);
+  }
 }

@@ -1,0 +1,24 @@
+// ESLint for src/, test/, bench/ and the config files: typescript-eslint's type-aware recommended rules.
+// `npm run lint` (run by .ci/run). Patterns are relative to the working directory (the repository's root).
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "test/support/gql/", "bench/results/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: process.cwd() },
+    },
+  },
+  {
+    // plain JavaScript (jest's and CI's scripts) is linted without types
+    files: ["**/*.js", "**/*.mjs"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: "commonjs" },
+  },
+  { files: ["**/*.mjs"], languageOptions: { sourceType: "module" } },
+);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import Negotiator from "negotiator";
 import type { Config } from "../config";
 
 /**
@@ -212,33 +213,19 @@ function renderPage(assets: Assets, styleNonce: string): string {
 `;
 }
 
-/** The media types (or codings) of an Accept-style header with their q-values, lower-cased. */
-function qualities(header: string | undefined): Map<string, number> {
-  const result = new Map<string, number>();
-  for (const part of (header ?? "").split(",")) {
-    const [name, ...params] = part.split(";").map((p) => p.trim().toLowerCase());
-    if (!name) continue;
-    const qParam = params.find((p) => p.startsWith("q="));
-    const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (Number.isFinite(q)) result.set(name, Math.max(result.get(name) ?? 0, q));
-  }
-  return result;
-}
+const JSON_TYPES = ["application/json", "application/graphql-response+json"];
 
 /**
- * True when the Accept header asks for HTML at least as much as for JSON: a browser navigating to the URL,
- * not a GraphQL client (which sends application/json, application/graphql-response+json, or any type).
+ * True when the Accept header prefers HTML to JSON: a browser navigating to the URL, not a GraphQL client
+ * (which sends application/json, application/graphql-response+json, or any type). `negotiator` decides,
+ * as for Apollo's own landing page: on equal q-values the type listed first wins, and JSON wins for "any type".
  */
 export function prefersHtml(accept: string | undefined): boolean {
-  const q = qualities(accept);
-  const html = q.get("text/html") ?? 0;
-  const json = Math.max(q.get("application/json") ?? 0, q.get("application/graphql-response+json") ?? 0);
-  return html > 0 && html >= json;
+  return new Negotiator({ headers: { accept } }).mediaType([...JSON_TYPES, "text/html"]) === "text/html";
 }
 
 function acceptsGzip(request: FastifyRequest): boolean {
-  const header = request.headers["accept-encoding"];
-  return (qualities(typeof header === "string" ? header : undefined).get("gzip") ?? 0) > 0;
+  return new Negotiator(request).encoding(["gzip", "identity"]) === "gzip";
 }
 
 function sendAsset(request: FastifyRequest, reply: FastifyReply, a: Asset) {
@@ -260,7 +247,7 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, a: Asset) {
  * Apollo integration is registered: its onRequest hook answers a browser's GET before Apollo's GET handler,
  * and leaves every other request (POST, or a GET whose Accept prefers JSON) to Apollo untouched.
  */
-export async function registerGraphiql(app: FastifyInstance, config: Config): Promise<void> {
+export function registerGraphiql(app: FastifyInstance, config: Config): void {
   if (!config.introspection) return;
 
   const assets = loadAssets();

@@ -249,7 +249,9 @@ describe("GET /graphql for browsers, without a browser", () => {
   it("tells a browser from a GraphQL client by its Accept header", () => {
     expect(prefersHtml(BROWSER_ACCEPT)).toBe(true);
     expect(prefersHtml("text/html")).toBe(true);
-    expect(prefersHtml("application/json, text/html")).toBe(true);
+    expect(prefersHtml("text/html, application/json")).toBe(true);
+    // equal q-values: the type listed first wins (negotiator's rule, and Apollo's for its landing page)
+    expect(prefersHtml("application/json, text/html")).toBe(false);
     expect(prefersHtml(undefined)).toBe(false);
     expect(prefersHtml("*/*")).toBe(false);
     expect(prefersHtml("application/json")).toBe(false);

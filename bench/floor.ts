@@ -46,13 +46,14 @@ function sqliteDb(path: string): FloorDb {
     return statement;
   };
   return {
-    async one(sql, params) {
+    // better-sqlite3 is synchronous; the interface is the async one mysql2 needs
+    one(sql, params) {
       statements++;
-      return prepared(sql).get(...params) as Row | undefined;
+      return Promise.resolve(prepared(sql).get(...params) as Row | undefined);
     },
-    async all(sql, params) {
+    all(sql, params) {
       statements++;
-      return prepared(sql).all(...params) as Row[];
+      return Promise.resolve(prepared(sql).all(...params) as Row[]);
     },
     time: (date) => date.toISOString().replace("T", " ").replace("Z", ""),
     iso: (value) => (value == null ? null : (value as string).replace(" ", "T") + "Z"),
@@ -72,12 +73,12 @@ function mysqlDb(uri: string): FloorDb {
     async one(sql, params) {
       statements++;
       const [rows] = await pool.query<RowDataPacket[]>(sql, params);
-      return rows[0] as Row | undefined;
+      return rows[0];
     },
     async all(sql, params) {
       statements++;
       const [rows] = await pool.query<RowDataPacket[]>(sql, params);
-      return rows as Row[];
+      return rows;
     },
     time: (date) => date,
     iso: (value) => (value == null ? null : (value as Date).toISOString()),

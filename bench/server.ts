@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const authorization = process.env.BENCH_DISABLE_SHIELD !== "1";
   const { app } = await createServer(config, db, { authorization });
   if (!authorization) app.log.warn("BENCH_DISABLE_SHIELD=1: graphql-shield is OFF (benchmark comparison only)");
-  if (counting) app.get("/__bench/sql-count", async () => ({ count: statements.count }));
+  if (counting) app.get("/__bench/sql-count", () => Promise.resolve({ count: statements.count }));
   const shutdown = async () => {
     await app.close();
     await db.destroy();

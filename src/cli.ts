@@ -51,7 +51,7 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
   switch (command) {
     case "migrate":
       return withServices(async ({ db }) => {
-        const applied = (await db.query("SELECT name FROM migrations ORDER BY id")) as { name: string }[];
+        const applied = await db.query<{ name: string }[]>("SELECT name FROM migrations ORDER BY id");
         return {
           json: { migrations: applied.map((m) => m.name) },
           text: `Database is up to date (${applied.length} migrations).`,

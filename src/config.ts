@@ -73,7 +73,7 @@ const envSchema = z.object({
     .string()
     .default("false")
     .refine(
-      (v) => /^(true|false|\d{1,2}|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/.test(v),
+      (v) => /^(true|false|\d{1,2}|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/.test(v),
       "must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs",
     ),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),

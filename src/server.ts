@@ -73,13 +73,11 @@ export async function createServer(
   });
   // Fastify's own 404 logs and echoes the whole URL, query string included
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({
-        message: `Route ${request.method}:${withoutQuery(request.url)} not found`,
-        error: "Not Found",
-        statusCode: 404,
-      }),
+    reply.code(404).send({
+      message: `Route ${request.method}:${withoutQuery(request.url)} not found`,
+      error: "Not Found",
+      statusCode: 404,
+    }),
   );
 
   /**

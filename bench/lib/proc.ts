@@ -115,8 +115,8 @@ export function startProcess(
         resolve({ name, child, pid: child.pid!, url: match[1] });
       }
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.on("exit", (code, signal) => fail(new Error(`${name} exited (${signal ?? code}) before it was ready`)));
     child.on("error", fail);
   });

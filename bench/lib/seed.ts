@@ -109,7 +109,7 @@ export async function seedDataset(target: DbTarget, options: DatasetOptions): Pr
   const apiKeyWorkspaces: unknown[][] = [];
   let inactiveKeys = 0;
 
-  let fixtures: Partial<Fixtures> = {};
+  const fixtures: Partial<Fixtures> = {};
 
   for (let o = 0; o < options.organizations; o++) {
     const big = o === 0;
@@ -284,5 +284,5 @@ export async function seedDataset(target: DbTarget, options: DatasetOptions): Pr
       apiKeyWorkspaces: apiKeyWorkspaces.length,
       inactiveKeys,
     },
-  } as Fixtures;
+  };
 }

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { TransactionRunner } from "../db/transaction";
-import { ApiKey, ApiKeyStatus, ApiKeyWorkspace, statusOf } from "../modules/api-key/api-key.entity";
+import { ApiKey, ApiKeyScope, ApiKeyStatus, ApiKeyWorkspace, statusOf } from "../modules/api-key/api-key.entity";
 import { hashToken, isWellFormedToken } from "../modules/api-key/token";
 import type { ApiKeyPrincipal } from "./principal";
 
@@ -33,7 +33,7 @@ export class ApiKeyAuthenticator {
     if (status !== ApiKeyStatus.ACTIVE) return this.fail(status === ApiKeyStatus.REVOKED ? "revoked" : "expired");
     this.observe("success");
     const workspaceIds =
-      key.scope === "WORKSPACE"
+      key.scope === ApiKeyScope.WORKSPACE
         ? (await this.db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: key.id })).map((l) => l.workspaceId)
         : [];
     await this.touch(key, now);

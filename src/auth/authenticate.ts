@@ -1,7 +1,7 @@
 import { DataSource } from "typeorm";
 import { AppError } from "../errors/app-error";
 import { ErrorCode } from "../errors/codes";
-import { User, UserWorkspace } from "../modules/user/user.entity";
+import { User, UserRole, UserWorkspace } from "../modules/user/user.entity";
 import { looksLikeToken } from "../modules/api-key/token";
 import { ApiKeyAuthenticator, type KeyAuthFailure } from "./api-key-auth";
 import { JwtService } from "./jwt";
@@ -50,7 +50,7 @@ export class Authenticator {
     const user = await this.db.getRepository(User).findOneBy({ id: claims.userId });
     if (!user) return "unknown_user";
     const memberships =
-      user.role === "ADMIN" ? [] : await this.db.getRepository(UserWorkspace).findBy({ userId: user.id });
+      user.role === UserRole.ADMIN ? [] : await this.db.getRepository(UserWorkspace).findBy({ userId: user.id });
     return {
       kind: "user",
       organizationId: user.organizationId,

@@ -1,6 +1,6 @@
 import type { ApiKey } from "../modules/api-key/api-key.entity";
-import type { ApiKeyEnvironment, ApiKeyPermission, ApiKeyScope } from "../modules/api-key/api-key.entity";
-import type { User, UserRole } from "../modules/user/user.entity";
+import { type ApiKeyEnvironment, type ApiKeyPermission, ApiKeyScope } from "../modules/api-key/api-key.entity";
+import { type User, UserRole } from "../modules/user/user.entity";
 import type { ChangeActor } from "../db/transaction";
 
 /** A signed-in user of the dashboard, authenticated by a JWT. */
@@ -33,8 +33,8 @@ export const actorOf = (principal: Principal): ChangeActor =>
 
 /** Workspaces a principal may see: every one of its organization, or only the listed ids. */
 export function workspaceReach(principal: Principal): "all" | string[] {
-  if (principal.kind === "user") return principal.role === "ADMIN" ? "all" : principal.workspaceIds;
-  return principal.scope === "ORGANIZATION" ? "all" : principal.workspaceIds;
+  if (principal.kind === "user") return principal.role === UserRole.ADMIN ? "all" : principal.workspaceIds;
+  return principal.scope === ApiKeyScope.ORGANIZATION ? "all" : principal.workspaceIds;
 }
 
 export function canSeeWorkspace(principal: Principal, workspace: { id: string; organizationId: string }): boolean {
@@ -44,16 +44,19 @@ export function canSeeWorkspace(principal: Principal, workspace: { id: string; o
 }
 
 /** SPEC §5: admins see every key; organization-scope keys see keys of their own environment; nobody else sees keys. */
-export function canSeeApiKey(principal: Principal, key: { organizationId: string; environment: string }): boolean {
+export function canSeeApiKey(
+  principal: Principal,
+  key: { organizationId: string; environment: ApiKeyEnvironment },
+): boolean {
   if (key.organizationId !== principal.organizationId) return false;
-  if (principal.kind === "user") return principal.role === "ADMIN";
-  return principal.scope === "ORGANIZATION" && key.environment === principal.environment;
+  if (principal.kind === "user") return principal.role === UserRole.ADMIN;
+  return principal.scope === ApiKeyScope.ORGANIZATION && key.environment === principal.environment;
 }
 
 /** Documents: within the principal's workspace reach, and of its own environment for a key. */
 export function canSeeDocument(
   principal: Principal,
-  document: { organizationId: string; workspaceId: string; environment: string },
+  document: { organizationId: string; workspaceId: string; environment: ApiKeyEnvironment },
 ): boolean {
   if (document.organizationId !== principal.organizationId) return false;
   if (principal.kind === "apiKey" && document.environment !== principal.environment) return false;
@@ -68,7 +71,7 @@ export function canSeeUser(
   memberOf: readonly string[],
 ): boolean {
   if (user.organizationId !== principal.organizationId) return false;
-  if (principal.kind === "apiKey" && principal.scope === "WORKSPACE")
+  if (principal.kind === "apiKey" && principal.scope === ApiKeyScope.WORKSPACE)
     return memberOf.some((w) => principal.workspaceIds.includes(w));
   return true;
 }

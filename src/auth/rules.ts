@@ -3,6 +3,8 @@ import { and, or, rule } from "graphql-shield";
 import type { Context } from "../context";
 import { AppError, forbidden } from "../errors/app-error";
 import { ErrorCode, isErrorCode } from "../errors/codes";
+import { ApiKeyEnvironment, ApiKeyPermission, ApiKeyScope } from "../modules/api-key/api-key.entity";
+import { UserRole } from "../modules/user/user.entity";
 import type { Principal } from "./principal";
 
 /** For resolvers behind `isAuthenticated`: the principal, or UNAUTHENTICATED should a rule ever be missing. */
@@ -18,15 +20,15 @@ export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ct
 );
 
 export const isAdmin = rule({ cache: "contextual" })(
-  (_parent, _args, ctx: Context) => ctx.principal?.kind === "user" && ctx.principal.role === "ADMIN",
+  (_parent, _args, ctx: Context) => ctx.principal?.kind === "user" && ctx.principal.role === UserRole.ADMIN,
 );
 
 /** An ORGANIZATION-scope key with FULL_ACCESS (OF in SPEC §5). */
 export const isOrgFullAccessKey = rule({ cache: "contextual" })(
   (_parent, _args, ctx: Context) =>
     ctx.principal?.kind === "apiKey" &&
-    ctx.principal.scope === "ORGANIZATION" &&
-    ctx.principal.permission === "FULL_ACCESS",
+    ctx.principal.scope === ApiKeyScope.ORGANIZATION &&
+    ctx.principal.permission === ApiKeyPermission.FULL_ACCESS,
 );
 
 /**
@@ -37,9 +39,9 @@ export const isOrgFullAccessKey = rule({ cache: "contextual" })(
 export const isOrgFullAccessProductionKey = rule({ cache: "contextual" })(
   (_parent, _args, ctx: Context) =>
     ctx.principal?.kind === "apiKey" &&
-    ctx.principal.scope === "ORGANIZATION" &&
-    ctx.principal.permission === "FULL_ACCESS" &&
-    ctx.principal.environment === "PRODUCTION",
+    ctx.principal.scope === ApiKeyScope.ORGANIZATION &&
+    ctx.principal.permission === ApiKeyPermission.FULL_ACCESS &&
+    ctx.principal.environment === ApiKeyEnvironment.PRODUCTION,
 );
 
 /** A signed-in user, admin or member (members are then limited to their workspaces by the services). */
@@ -47,12 +49,14 @@ export const isUser = rule({ cache: "contextual" })((_parent, _args, ctx: Contex
 
 /** A FULL_ACCESS key of either scope (OF and WF); READ_ONLY keys can call no mutation. */
 export const isFullAccessKey = rule({ cache: "contextual" })(
-  (_parent, _args, ctx: Context) => ctx.principal?.kind === "apiKey" && ctx.principal.permission === "FULL_ACCESS",
+  (_parent, _args, ctx: Context) =>
+    ctx.principal?.kind === "apiKey" && ctx.principal.permission === ApiKeyPermission.FULL_ACCESS,
 );
 
 /** An ORGANIZATION-scope key of either permission (OF and OR). */
 export const isOrgScopeKey = rule({ cache: "contextual" })(
-  (_parent, _args, ctx: Context) => ctx.principal?.kind === "apiKey" && ctx.principal.scope === "ORGANIZATION",
+  (_parent, _args, ctx: Context) =>
+    ctx.principal?.kind === "apiKey" && ctx.principal.scope === ApiKeyScope.ORGANIZATION,
 );
 
 /**
@@ -69,5 +73,5 @@ export const signedInAndAnyOf = (...rules: Parameters<typeof or>) => and(isAuthe
 export function fallbackError(thrown: unknown): Error {
   if (thrown == null) return forbidden("Not allowed for this caller");
   if (thrown instanceof GraphQLError && isErrorCode(thrown.extensions?.code)) return thrown;
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
+  return thrown instanceof Error ? thrown : new Error(typeof thrown === "string" ? thrown : JSON.stringify(thrown));
 }

@@ -83,9 +83,10 @@ export function decodeCursor(cursor: string, field: "after" | "before", expected
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (Array.isArray(parsed) && parsed.length === 3) {
-      const [key, value, id] = parsed;
+      const [key, value, id] = parsed as unknown[];
       const valueOk = value === null || typeof value === "string" || typeof value === "number";
-      if (key === expectedKey && valueOk && typeof id === "string" && id.length <= 64) return { key, value, id };
+      if (key === expectedKey && valueOk && typeof id === "string" && id.length <= 64)
+        return { key: expectedKey, value, id };
     }
   } catch {
     // fall through: any undecodable cursor gets the same answer

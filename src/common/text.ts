@@ -1,7 +1,7 @@
 import { badInput } from "../errors/app-error";
 
 // C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
-const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
 // Bidirectional embeddings, overrides and isolates: they let one key's description pass for another's on screen.
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 

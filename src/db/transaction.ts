@@ -89,14 +89,14 @@ export class Writes {
   ): Promise<boolean> {
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const [field, to] of Object.entries(patch)) {
-      const from = row[field];
+      const from: unknown = row[field];
       if (toJson(from) !== toJson(to)) changes[field] = { from: toJson(from), to: toJson(to) };
     }
     if (Object.keys(changes).length === 0) return false;
     const stampsUpdate =
       this.manager.connection.getMetadata(target).findColumnWithPropertyName("updatedAt") !== undefined;
     const values = { ...patch, ...(stampsUpdate ? { updatedAt: this.now } : {}) } as Partial<T>;
-    await this.manager.getRepository(target).update({ id: row.id } as never, values as never);
+    await this.manager.getRepository(target).update({ id: row.id } as never, values);
     Object.assign(row, values);
     this.record({ action, organizationId: organizationOf(row), target: { type, id: row.id }, changes });
     return true;

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import type { FastifyBaseLogger } from "fastify";
 import type { Context } from "../context";
 import { ErrorCode } from "./codes";
@@ -10,9 +10,10 @@ import { isInternal } from "./format-error";
  */
 export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<Context> {
   return {
-    async requestDidStart({ contextValue }) {
-      return {
-        async didEncounterErrors({ errors, operationName }) {
+    // Apollo's hooks return promises; these do no I/O, so they return settled ones
+    requestDidStart({ contextValue }) {
+      return Promise.resolve<GraphQLRequestListener<Context>>({
+        didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
             if (isInternal(error)) {
               const original = error.originalError ?? error;
@@ -22,17 +23,19 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
               );
             }
           }
+          return Promise.resolve();
         },
-        async willSendResponse({ response }) {
-          if (response.body.kind !== "single") return;
+        willSendResponse({ response }) {
+          if (response.body.kind !== "single") return Promise.resolve();
           for (const error of response.body.singleResult.errors ?? []) {
             if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
               (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
               (error as { message: string }).message = `Internal server error (request id ${contextValue.requestId})`;
             }
           }
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

@@ -3,7 +3,7 @@ import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { DataSource } from "typeorm";
-import type { GraphQLSchema, OperationDefinitionNode } from "graphql";
+import { Kind, OperationTypeNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { isErrorCode } from "../errors/codes";
 
 /**
@@ -14,14 +14,14 @@ import { isErrorCode } from "../errors/codes";
 export function operationLabel(operation: OperationDefinitionNode | undefined, schema: GraphQLSchema): string {
   if (!operation) return "invalid";
   const root =
-    operation.operation === "mutation"
+    operation.operation === OperationTypeNode.MUTATION
       ? schema.getMutationType()
-      : operation.operation === "query"
+      : operation.operation === OperationTypeNode.QUERY
         ? schema.getQueryType()
         : null;
   const names = new Set<string>();
   for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== "Field") return "multiple";
+    if (selection.kind !== Kind.FIELD) return "multiple";
     if (selection.name.value !== "__typename") names.add(selection.name.value);
   }
   const fields = [...names];
@@ -98,23 +98,22 @@ export class Metrics {
   }
 
   apolloPlugin(): ApolloServerPlugin<BaseContext> {
-    const metrics = this;
+    const { requests, duration } = this;
+    // Apollo's hooks return promises; these do no I/O, so they return settled ones
     return {
-      async requestDidStart() {
+      requestDidStart() {
         const stop = process.hrtime.bigint();
-        return {
-          async willSendResponse({ response, operation, schema, errors }) {
+        return Promise.resolve({
+          willSendResponse({ response, operation, schema, errors }) {
             const label = operationLabel(operation, schema);
             const body = response.body.kind === "single" ? response.body.singleResult : undefined;
             const first = (errors ?? body?.errors ?? [])[0] as { extensions?: { code?: unknown } } | undefined;
-            const outcome = first ? String(first.extensions?.code ?? "INTERNAL_SERVER_ERROR") : "ok";
-            metrics.requests.inc({
-              operation: label,
-              outcome: isErrorCode(outcome) || outcome === "ok" ? outcome : "other",
-            });
-            metrics.duration.observe({ operation: label }, Number(process.hrtime.bigint() - stop) / 1e9);
+            const code = first?.extensions?.code ?? "INTERNAL_SERVER_ERROR";
+            requests.inc({ operation: label, outcome: !first ? "ok" : isErrorCode(code) ? code : "other" });
+            duration.observe({ operation: label }, Number(process.hrtime.bigint() - stop) / 1e9);
+            return Promise.resolve();
           },
-        };
+        });
       },
     };
   }

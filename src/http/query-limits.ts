@@ -1,10 +1,10 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { GraphQLError, type ValidationRule } from "graphql";
+import { GraphQLError, OperationTypeNode, type ValidationRule } from "graphql";
 
 /** There are no subscriptions in the schema; an operation asking for one is a validation error, not a 500. */
 export const noSubscriptions: ValidationRule = (context) => ({
   OperationDefinition(node) {
-    if (node.operation === "subscription")
+    if (node.operation === OperationTypeNode.SUBSCRIPTION)
       context.reportError(new GraphQLError("Subscriptions are not supported", { nodes: node }));
   },
 });

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { selectedPaths } from "../../common/selection";
 import type { Context } from "../../context";
 import { CurrentPrincipal } from "../../auth/current-principal";
@@ -9,7 +9,7 @@ import { PageArguments } from "../../common/page-args";
 import { Actor, loadActor } from "../actor/actor";
 import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
-import { ApiKey, ApiKeyStatus, statusOf } from "./api-key.entity";
+import { ApiKey, ApiKeyScope, ApiKeyStatus, statusOf } from "./api-key.entity";
 import {
   ApiKeyConnection,
   ApiKeyFilter,
@@ -39,7 +39,9 @@ export class ApiKeyResolver {
     const selected = selectedPaths(info);
     const wants = (field: string) => selected.has(`nodes.${field}`) || selected.has(`edges.node.${field}`);
     if (wants("workspaces")) {
-      await ctx.loaders.workspacesOfApiKey.loadAll(keys.nodes.filter((k) => k.scope === "WORKSPACE").map((k) => k.id));
+      await ctx.loaders.workspacesOfApiKey.loadAll(
+        keys.nodes.filter((k) => k.scope === ApiKeyScope.WORKSPACE).map((k) => k.id),
+      );
     }
     if (wants("createdBy")) {
       await ctx.loaders.apiKey.loadAll(keys.nodes.flatMap((k) => (k.createdByApiKeyId ? [k.createdByApiKeyId] : [])));
@@ -68,7 +70,7 @@ export class ApiKeyResolver {
     // principal (offered to the loaders, which judge them by their own rules), not from queries run after the commit.
     ctx.loaders.workspacesOfApiKey.offer(
       created.apiKey.id,
-      created.apiKey.scope === "WORKSPACE" ? created.workspaces : [],
+      created.apiKey.scope === ApiKeyScope.WORKSPACE ? created.workspaces : [],
     );
     if (principal.kind === "user") ctx.loaders.user.offer(principal.user.id, principal.user);
     else ctx.loaders.apiKey.offer(principal.apiKey.id, principal.apiKey);
@@ -100,7 +102,7 @@ export class ApiKeyResolver {
 
   @FieldResolver(() => [Workspace], { description: "Empty for ORGANIZATION scope." })
   workspaces(@Root() key: ApiKey, @Ctx() ctx: Context): Workspace[] | Promise<Workspace[]> {
-    return key.scope === "WORKSPACE" ? ctx.loaders.workspacesOfApiKey.load(key.id) : [];
+    return key.scope === ApiKeyScope.WORKSPACE ? ctx.loaders.workspacesOfApiKey.load(key.id) : [];
   }
 
   @FieldResolver(() => Actor, {

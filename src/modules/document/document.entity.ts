@@ -1,6 +1,6 @@
-import { Field, ID, ObjectType } from "type-graphql";
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
-import { IdColumn, TimestampColumn } from "../../db/columns";
+import { Field, ObjectType } from "type-graphql";
+import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
+import { IdColumn } from "../../db/columns";
 import { ApiKey, ApiKeyEnvironment } from "../api-key/api-key.entity";
 import { OrganizationScoped } from "../organization/organization-scoped";
 import { User } from "../user/user.entity";

@@ -1,5 +1,5 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
-import { Entity, PrimaryColumn, Column } from "typeorm";
+import { Field, Int, ObjectType } from "type-graphql";
+import { Entity, Column } from "typeorm";
 import { TimestampColumn, Timestamped } from "../../db/columns";
 
 @ObjectType({ simpleResolvers: true, description: "A customer of the SaaS: owns workspaces, users and API keys." })

@@ -1,6 +1,6 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
-import { IdColumn, TimestampColumn } from "../../db/columns";
+
 import { OrganizationScoped } from "../organization/organization-scoped";
 import { Workspace } from "../workspace/workspace.entity";
 

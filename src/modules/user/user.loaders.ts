@@ -3,13 +3,14 @@ import { In } from "typeorm";
 import { canSeeUser, type Principal } from "../../auth/principal";
 import { KnownFirstLoader } from "../../common/known-first-loader";
 import { linkedWorkspacesLoader } from "../workspace/workspace.loaders";
+import { ApiKeyScope } from "../api-key/api-key.entity";
 import { User, UserWorkspace } from "./user.entity";
 
 /** Users by id (null when missing or not visible) and each user's memberships the principal reaches. */
 export function userLoaders(db: DataSource, principal: Principal | null) {
   const org = principal?.organizationId ?? "";
   // only a workspace-scope key needs memberships to decide which users it may see
-  const needsMemberships = principal?.kind === "apiKey" && principal.scope === "WORKSPACE";
+  const needsMemberships = principal?.kind === "apiKey" && principal.scope === ApiKeyScope.WORKSPACE;
   return {
     user: new KnownFirstLoader<User | null>(
       async (ids) => {

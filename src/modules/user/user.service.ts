@@ -16,6 +16,7 @@ import { lockWorkspacesInReach } from "../workspace/workspace.locks";
 import { TransactionRunner } from "../../db/transaction";
 import { lockOrganization } from "../organization/organization.locks";
 import { Workspace } from "../workspace/workspace.entity";
+import { ApiKeyScope } from "../api-key/api-key.entity";
 import { User, UserRole, UserWorkspace } from "./user.entity";
 
 const USER_ORDER: SortSpec = {
@@ -56,7 +57,7 @@ export class UserService {
       .getRepository(User)
       .createQueryBuilder("u")
       .where("u.organization_id = :org", { org: principal.organizationId });
-    if (principal.kind === "apiKey" && principal.scope === "WORKSPACE") {
+    if (principal.kind === "apiKey" && principal.scope === ApiKeyScope.WORKSPACE) {
       qb.andWhere(
         "EXISTS (SELECT 1 FROM user_workspace sw WHERE sw.user_id = u.id AND sw.workspace_id IN (:...scoped))",
         {

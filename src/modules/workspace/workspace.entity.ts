@@ -1,6 +1,6 @@
-import { Field, ID, ObjectType } from "type-graphql";
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Column } from "typeorm";
-import { IdColumn, TimestampColumn } from "../../db/columns";
+import { Field, ObjectType } from "type-graphql";
+import { Entity, Index, Column } from "typeorm";
+
 import { OrganizationScoped } from "../organization/organization-scoped";
 
 @ObjectType({ simpleResolvers: true })

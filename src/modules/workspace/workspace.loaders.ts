@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import { canSeeWorkspace, type Principal } from "../../auth/principal";
 import { KnownFirstLoader, organizationRowsById } from "../../common/known-first-loader";
 import { rowMapper } from "../../db/rows";
@@ -14,7 +14,7 @@ const byCreation = (a: Workspace, b: Workspace) =>
 export function linkedWorkspacesLoader(
   db: DataSource,
   principal: Principal | null,
-  link: Function,
+  link: EntityTarget<ObjectLiteral>,
   ownerColumn: string,
 ) {
   const org = principal?.organizationId ?? "";

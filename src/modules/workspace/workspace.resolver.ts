@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../../context";
 import { CurrentPrincipal } from "../../auth/current-principal";
 import type { Principal } from "../../auth/principal";

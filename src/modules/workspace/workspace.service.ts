@@ -114,12 +114,10 @@ export class WorkspaceService {
           const orphaned = keyIds.filter((k) => !stillScoped.has(k));
           // workspace-scope keys left with no workspace, not yet revoked: revoked with the workspace, each recorded
           const revocable = orphaned.length
-            ? await m
-                .getRepository(ApiKey)
-                .find({
-                  select: { id: true },
-                  where: { id: In(orphaned), scope: ApiKeyScope.WORKSPACE, revokedAt: IsNull() },
-                })
+            ? await m.getRepository(ApiKey).find({
+                select: { id: true },
+                where: { id: In(orphaned), scope: ApiKeyScope.WORKSPACE, revokedAt: IsNull() },
+              })
             : [];
           if (revocable.length > 0) {
             const ids = revocable.map((k) => k.id);

@@ -9,10 +9,11 @@ import Fastify, { FastifyInstance } from "fastify";
 import { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { createContext, type Context } from "./context";
-import { GraphQLError } from "graphql";
-import { internalError } from "./errors/app-error";
-import { ErrorCode, isErrorCode } from "./errors/codes";
+import { AppError, internalError } from "./errors/app-error";
+import { ErrorCode } from "./errors/codes";
 import { AuthenticationFailed } from "./auth/authenticate";
+import type { Principal } from "./auth/principal";
+import { RateLimited } from "./http/rate-limit";
 import { noSubscriptions, queryLimits, QUERY_LIMITS } from "./http/query-limits";
 import { formatError, productionFormatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
@@ -85,25 +86,29 @@ export async function createServer(
    * client address's budget; every refusal (401 by reason, 429 by budget) is counted in the metrics.
    */
   const authenticate = async (authorization: string | undefined, clientAddress: string, now: Date) => {
+    let principal: Principal | null;
     try {
-      let principal;
-      try {
-        principal = await services.authenticator.principalFor(authorization, now);
-      } catch (error) {
-        if (error instanceof AuthenticationFailed) {
-          // over the address's budget, the refusal is a 429 (counted below), not also a 401
-          await services.rateLimits.consumeAnonymous(clientAddress);
-          services.metrics.refused(ErrorCode.UNAUTHENTICATED, error.reason);
-        }
-        throw error;
-      }
-      if (principal) await services.rateLimits.consume(principal);
-      else await services.rateLimits.consumeAnonymous(clientAddress);
-      return principal;
+      principal = await services.authenticator.principalFor(authorization, now);
     } catch (error) {
-      if (error instanceof GraphQLError && error.extensions.code === ErrorCode.RATE_LIMITED) {
-        services.metrics.refused(ErrorCode.RATE_LIMITED, (error as { budget?: string }).budget);
+      if (error instanceof AuthenticationFailed) {
+        // over the address's budget, the refusal is a 429 (counted by spend), not also a 401
+        await spend(() => services.rateLimits.consumeAnonymous(clientAddress));
+        services.metrics.refused(ErrorCode.UNAUTHENTICATED, error.reason);
       }
+      throw error;
+    }
+    const caller = principal;
+    await spend(() =>
+      caller ? services.rateLimits.consume(caller) : services.rateLimits.consumeAnonymous(clientAddress),
+    );
+    return principal;
+  };
+  /** Spends a budget; a 429 is counted by the budget that ran out. */
+  const spend = async (consume: () => Promise<void>) => {
+    try {
+      await consume();
+    } catch (error) {
+      if (error instanceof RateLimited) services.metrics.refused(ErrorCode.RATE_LIMITED, error.budget);
       throw error;
     }
   };
@@ -144,7 +149,7 @@ export async function createServer(
       try {
         principal = await authenticate(request.headers.authorization, request.ip, now);
       } catch (error) {
-        if (error instanceof GraphQLError && isErrorCode(error.extensions.code)) throw error;
+        if (error instanceof AppError) throw error;
         // e.g. the database is unreachable: log in full, answer with the request id only
         request.log.error({ err: error, requestId }, "authentication failed unexpectedly");
         throw internalError(requestId);

@@ -16,7 +16,7 @@ export class AuthenticationFailed extends AppError {
     readonly reason: AuthFailureReason,
     message = "Invalid, expired or revoked credential",
   ) {
-    super(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+    super(ErrorCode.UNAUTHENTICATED, message, { wholeRequest: true });
   }
 }
 

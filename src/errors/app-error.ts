@@ -1,16 +1,32 @@
 import { GraphQLError } from "graphql";
-import { ErrorCode } from "./codes";
+import { ErrorCode, HTTP_STATUS } from "./codes";
 
-/** The one error type services throw; its code is always one of SPEC §7. */
+export interface AppErrorOptions {
+  /** The input field at fault (`extensions.field`). */
+  field?: string;
+  /** The error fails the whole request: the response takes the code's HTTP status (HTTP_STATUS). */
+  wholeRequest?: boolean;
+  /** Response headers of a whole-request failure (Retry-After). */
+  headers?: Record<string, string>;
+  /** More `extensions` the client reads (retryAfter, requestId). */
+  extensions?: Record<string, unknown>;
+}
+
+/** The one error type of the server: its code is always one of SPEC §7. */
 export class AppError extends GraphQLError {
   readonly code: ErrorCode;
 
-  constructor(code: ErrorCode, message: string, extra: { field?: string; http?: { status: number } } = {}) {
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    const { field, wholeRequest, headers, extensions } = options;
     super(message, {
       extensions: {
         code,
-        ...(extra.field ? { field: extra.field } : {}),
-        ...(extra.http ? { http: extra.http } : {}),
+        ...(field ? { field } : {}),
+        ...extensions,
+        // Apollo reads `http` for the response's status and headers, and never sends it to the client
+        ...(wholeRequest
+          ? { http: { status: HTTP_STATUS[code], headers: new Map(Object.entries(headers ?? {})) } }
+          : {}),
       },
     });
     this.code = code;
@@ -20,11 +36,13 @@ export class AppError extends GraphQLError {
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
 export const forbidden = (message = "Not allowed") => new AppError(ErrorCode.FORBIDDEN, message);
 export const badInput = (field: string, message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message, { field });
+/** HTTP 401: the credential is no good (a field error carrying it still turns the response into a 401). */
 export const unauthenticated = (message = "Authentication required") =>
-  new AppError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+  new AppError(ErrorCode.UNAUTHENTICATED, message, { wholeRequest: true });
 
 /** What the client gets for an unexpected failure: no detail, only the request id to quote to support. */
 export const internalError = (requestId: string) =>
-  new GraphQLError(`Internal server error (request id ${requestId})`, {
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId, http: { status: 500 } },
+  new AppError(ErrorCode.INTERNAL_SERVER_ERROR, `Internal server error (request id ${requestId})`, {
+    wholeRequest: true,
+    extensions: { requestId },
   });

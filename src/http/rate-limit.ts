@@ -1,4 +1,4 @@
-import { GraphQLError } from "graphql";
+import { AppError } from "../errors/app-error";
 import Redis from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Principal } from "../auth/principal";
@@ -8,16 +8,18 @@ import { ErrorCode } from "../errors/codes";
 const WINDOW_SECONDS = 60;
 
 /** HTTP 429 with `Retry-After` and `extensions.retryAfter` (seconds). */
-export function rateLimited(retryAfter: number, what: string): GraphQLError & { budget: string } {
-  const error = new GraphQLError(`Too many requests for this ${what}; retry in ${retryAfter} s`, {
-    extensions: {
-      code: ErrorCode.RATE_LIMITED,
-      retryAfter,
-      http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) },
-    },
-  });
-  // which budget ran out, for the metrics only (not serialized)
-  return Object.assign(error, { budget: what.replace(/\s+/g, "_").toLowerCase() });
+export class RateLimited extends AppError {
+  /** Which budget ran out (a metrics label; not serialized). */
+  readonly budget: string;
+
+  constructor(retryAfter: number, what: string) {
+    super(ErrorCode.RATE_LIMITED, `Too many requests for this ${what}; retry in ${retryAfter} s`, {
+      wholeRequest: true,
+      headers: { "retry-after": String(retryAfter) },
+      extensions: { retryAfter },
+    });
+    this.budget = what.replace(/\s+/g, "_").toLowerCase();
+  }
 }
 
 /**
@@ -97,7 +99,7 @@ async function spend(limiter: RateLimiterAbstract, key: string, what: string): P
     await limiter.consume(key);
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes)
-      throw rateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), what);
+      throw new RateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), what);
     throw rejection;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { codesOf, graphql } from "../support/client";
+import { codesOf, graphql, type GraphQLResult } from "../support/client";
 import { databases } from "../support/databases";
 import {
   ApiKeyDocument,
@@ -9,26 +9,21 @@ import {
   RevokeApiKeyDocument,
   UpdateApiKeyDocument,
   ViewerDocument,
+  type ApiKeysQuery,
   type CreateApiKeyInput,
 } from "../support/gql/graphql";
 import { databaseDump, sleep, tableCounts } from "../support/rows";
 import { User } from "../../src/modules/user/user.entity";
 import {
+  createKey,
   createOrganization,
   createTestServer,
-  type Caller,
   type TestOrganization,
   type TestServer,
 } from "../support/server";
 
 const TOKEN_FORMAT = /^lk_(test|live)_[0-9A-Za-z]{36}$/;
 const sandboxOrgKey: CreateApiKeyInput = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" };
-
-async function createKey(caller: Caller, input: CreateApiKeyInput) {
-  const result = await caller.request(CreateApiKeyDocument, { input });
-  if (!result.data) throw new Error(`createApiKey failed: ${JSON.stringify(result.errors)}`);
-  return result.data.createApiKey;
-}
 
 describe.each(databases)("API keys over GraphQL on %s", (kind) => {
   let server: TestServer;
@@ -39,7 +34,7 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
 
   it("a page of keys from the service still builds its cursors lazily: `edges` is a getter until a query selects it", async () => {
     const org = await createOrganization(server);
-    for (let i = 0; i < 3; i++) await createKey(org.admin, sandboxOrgKey);
+    for (let i = 0; i < 3; i++) await createKey(server, org.admin, sandboxOrgKey);
     const user = await server.db.getRepository(User).findOneByOrFail({ id: org.admin.userId });
     const page = await server.services.apiKeys.list(
       { kind: "user", organizationId: org.id, user, role: user.role, workspaceIds: [] },
@@ -59,7 +54,7 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     });
 
     it("creates a key and returns its plaintext token once, with a hint, the creator and ACTIVE status", async () => {
-      const { token, apiKey } = await createKey(org.admin, {
+      const { token, apiKey } = await createKey(server, org.admin, {
         ...sandboxOrgKey,
         description: "  CRM integration – Sandbox  ",
       });
@@ -83,12 +78,12 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
 
     it("stores only the SHA-256 of the token: no table holds the plaintext", async () => {
       const token = tokens[0];
-      const rows = (await server.db.query(
+      const rows = await server.db.query<{ token_hash: string }[]>(
         server.kind === "mysql"
           ? "SELECT token_hash FROM api_key WHERE organization_id = ?"
           : "SELECT token_hash FROM api_key WHERE organization_id = ?",
         [org.id],
-      )) as { token_hash: string }[];
+      );
       expect(rows.map((r) => r.token_hash)).toEqual([createHash("sha256").update(token).digest("hex")]);
       const dump = await databaseDump(server.db);
       expect(dump).not.toContain(token);
@@ -122,7 +117,7 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     });
 
     it("never writes a token to the logs", async () => {
-      const { token } = await createKey(org.admin, sandboxOrgKey);
+      const { token } = await createKey(server, org.admin, sandboxOrgKey);
       await graphql(server.url, ViewerDocument, {}, token);
       await graphql(server.url, ViewerDocument, {}, token.slice(0, -1) + (token.endsWith("a") ? "b" : "a"));
       const logs = server.logs.join("\n");
@@ -139,7 +134,7 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
       const before = await fresh.admin.request(OrganizationDocument, {});
       expect(before.data?.organization.apiTrial).toBeNull();
 
-      const { apiKey } = await createKey(fresh.admin, sandboxOrgKey);
+      const { apiKey } = await createKey(server, fresh.admin, sandboxOrgKey);
       const after = await fresh.admin.request(OrganizationDocument, {});
       const trial = after.data!.organization.apiTrial!;
       expect(trial.isActive).toBe(true);
@@ -147,15 +142,15 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
       expect(Date.parse(trial.endsAt) - Date.parse(trial.startedAt)).toBe(40 * 24 * 3600 * 1000);
 
       await fresh.admin.request(RevokeApiKeyDocument, { id: apiKey.id });
-      await createKey(fresh.admin, sandboxOrgKey);
+      await createKey(server, fresh.admin, sandboxOrgKey);
       const later = await fresh.admin.request(OrganizationDocument, {});
       expect(later.data?.organization.apiTrial).toEqual(trial);
     });
 
     it("counts only active keys in the quota", async () => {
       const fresh = await createOrganization(server);
-      const a = await createKey(fresh.admin, sandboxOrgKey);
-      await createKey(fresh.admin, sandboxOrgKey);
+      const a = await createKey(server, fresh.admin, sandboxOrgKey);
+      await createKey(server, fresh.admin, sandboxOrgKey);
       await fresh.admin.request(RevokeApiKeyDocument, { id: a.apiKey.id });
       const { data } = await fresh.admin.request(OrganizationDocument, {});
       expect(data?.organization.apiKeyQuota).toEqual({ active: 1, limit: 200, remaining: 199 });
@@ -274,16 +269,16 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     });
 
     it("accepts a 255-character description once trimmed, and a key with a plan in PRODUCTION", async () => {
-      const ok = await createKey(org.admin, { ...sandboxOrgKey, description: ` ${"y".repeat(255)} ` });
+      const ok = await createKey(server, org.admin, { ...sandboxOrgKey, description: ` ${"y".repeat(255)} ` });
       expect(ok.apiKey.description).toBe("y".repeat(255));
       const planned = await createOrganization(server, { apiPlan: "Growth" });
-      const live = await createKey(planned.admin, { ...sandboxOrgKey, environment: "PRODUCTION" });
+      const live = await createKey(server, planned.admin, { ...sandboxOrgKey, environment: "PRODUCTION" });
       expect(live.token.startsWith("lk_live_")).toBe(true);
       expect(live.apiKey.environment).toBe("PRODUCTION");
     });
 
     it("rejects an over-long description in updateApiKey and leaves the key as it was", async () => {
-      const { apiKey } = await createKey(org.admin, { ...sandboxOrgKey, description: "keep me" });
+      const { apiKey } = await createKey(server, org.admin, { ...sandboxOrgKey, description: "keep me" });
       const result = await org.admin.request(UpdateApiKeyDocument, {
         input: { id: apiKey.id, description: "z".repeat(300) },
       });
@@ -380,7 +375,7 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
         },
       ];
       for (const { then, ...input } of specs) {
-        const { apiKey } = await createKey(org.admin, input);
+        const { apiKey } = await createKey(server, org.admin, input);
         if (then === "revoke") await org.admin.request(RevokeApiKeyDocument, { id: apiKey.id });
         model.push({
           id: apiKey.id,
@@ -485,7 +480,7 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
         "eta",
       ];
       for (let i = 0; i < 23; i++) {
-        const { apiKey, token } = await createKey(org.admin, {
+        const { apiKey, token } = await createKey(server, org.admin, {
           ...sandboxOrgKey,
           description: descriptions[i % descriptions.length],
         });
@@ -506,14 +501,14 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
       const seen: string[] = [];
       let cursor: string | null = null;
       for (let pages = 0; pages < 50; pages++) {
-        const result: Awaited<ReturnType<typeof org.admin.request<any, any>>> = await org.admin.request(
+        const result: GraphQLResult<ApiKeysQuery> = await org.admin.request(
           ApiKeysDocument,
           backward ? { orderBy, last: 4, before: cursor } : { orderBy, first: 4, after: cursor },
         );
         expect(result.errors).toBeUndefined();
-        const connection = result.data.apiKeys;
+        const connection = result.data!.apiKeys;
         expect(connection.totalCount).toBe(ids.length);
-        const pageIds = connection.edges.map((e: { node: { id: string } }) => e.node.id);
+        const pageIds = connection.edges.map((e) => e.node.id);
         if (backward) seen.unshift(...pageIds);
         else seen.push(...pageIds);
         const more = backward ? connection.pageInfo.hasPreviousPage : connection.pageInfo.hasNextPage;
@@ -554,7 +549,7 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
 
     it("stays stable when keys are created between pages", async () => {
       const first = await org.admin.request(ApiKeysDocument, { first: 5 });
-      const newKey = await createKey(org.admin, sandboxOrgKey);
+      const newKey = await createKey(server, org.admin, sandboxOrgKey);
       const rest: string[] = [];
       let cursor = first.data!.apiKeys.pageInfo.endCursor;
       for (;;) {
@@ -577,7 +572,7 @@ describe.each(databases)("API keys over GraphQL on %s", (kind) => {
     beforeAll(async () => {
       org = await createOrganization(server);
       other = await createOrganization(server);
-      keyId = (await createKey(org.admin, { ...sandboxOrgKey, description: "mine" })).apiKey.id;
+      keyId = (await createKey(server, org.admin, { ...sandboxOrgKey, description: "mine" })).apiKey.id;
     });
 
     it("shows another organization's key exactly like a missing one", async () => {

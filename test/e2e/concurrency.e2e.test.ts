@@ -47,9 +47,11 @@ describe.each(databases)("concurrent key creation on %s", (kind) => {
     expect(tally).toEqual({ created: 200, API_KEY_LIMIT_REACHED: 20 });
     expect(results.every((r) => r.status === 200)).toBe(true);
 
-    const [row] = (await server.db.query("SELECT COUNT(*) AS n FROM api_key WHERE organization_id = ?", [org.id])) as {
-      n: number;
-    }[];
+    const [row] = await server.db.query<
+      {
+        n: number;
+      }[]
+    >("SELECT COUNT(*) AS n FROM api_key WHERE organization_id = ?", [org.id]);
     expect(Number(row.n)).toBe(200);
     const quota = await org.admin.request(OrganizationDocument, {});
     expect(quota.data?.organization.apiKeyQuota).toEqual({ active: 200, limit: 200, remaining: 0 });

@@ -15,7 +15,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { createConnection, type Connection } from "mysql2/promise";
+import { createConnection } from "mysql2/promise";
 import type { DataSource, EntityManager } from "typeorm";
 import { TransactionRunner } from "../../src/db/transaction";
 import { rawGraphql } from "../support/client";
@@ -103,8 +103,8 @@ interface Operation {
   credential: string;
   query: string;
   variables?: (n: number) => Record<string, unknown>;
-  /** Extracts what a successful answer must contain; throws when it does not. */
-  check(data: Record<string, any>): { keyId?: string };
+  /** Extracts what a successful answer must contain (the data its query selects); throws when it does not. */
+  check(data: unknown): { keyId?: string };
 }
 
 /** One POST /graphql bounded by HANG_BOUND_MS; the answer is classified, never thrown. */
@@ -140,9 +140,9 @@ async function send(url: string, op: Operation, n: number): Promise<Outcome> {
     };
   }
   const ended = Date.now();
-  let body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  let body: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as typeof body;
   } catch {
     return { op: op.name, started, ended, status, ok: false, malformed: "not JSON", codes: [], description, text };
   }
@@ -299,7 +299,8 @@ describeMysql(
           name: "viewer (JWT)",
           credential: org.admin.token,
           query: "query ViewerJwt { viewer { organization { id } user { id } } }",
-          check: (d) => {
+          check: (data) => {
+            const d = data as { viewer: { organization: { id: string }; user: { id: string } } };
             if (d.viewer.organization.id !== org.id || d.viewer.user.id !== org.admin.userId)
               throw new Error("wrong viewer");
             return {};
@@ -309,7 +310,8 @@ describeMysql(
           name: "viewer (API key)",
           credential: apiKeyToken,
           query: "query ViewerKey { viewer { organization { id } apiKey { id } } }",
-          check: (d) => {
+          check: (data) => {
+            const d = data as { viewer: { organization: { id: string }; apiKey: { id: string } | null } };
             if (d.viewer.organization.id !== org.id || !d.viewer.apiKey?.id) throw new Error("wrong viewer");
             return {};
           },
@@ -318,7 +320,8 @@ describeMysql(
           name: "apiKeys",
           credential: org.admin.token,
           query: "query Keys { apiKeys(first: 5) { totalCount nodes { id workspaces { id } } } }",
-          check: (d) => {
+          check: (data) => {
+            const d = data as { apiKeys: { totalCount: number; nodes: unknown[] } };
             if (!(d.apiKeys.totalCount >= 1) || d.apiKeys.nodes.length === 0) throw new Error("no keys");
             return {};
           },
@@ -337,7 +340,13 @@ describeMysql(
               description: `outage-${n}`,
             },
           }),
-          check: (d) => {
+          check: (data) => {
+            const d = data as {
+              createApiKey: {
+                token: string;
+                apiKey: { id: string; workspaces: unknown[]; createdBy: { id?: string } | null };
+              };
+            };
             const key = d.createApiKey.apiKey;
             if (!/^lk_test_/.test(d.createApiKey.token) || key.workspaces.length !== org.workspaceIds.length)
               throw new Error("bad key");
@@ -431,12 +440,12 @@ describeMysql(
       expect((await fetch(`${baseOf(server)}/readyz`)).status).toBe(200);
 
       // no createApiKey is half-written: every key row has all its workspace links; every answered key exists
-      const rows = (await server.db.query(
+      const rows = await server.db.query<{ id: string; description: string; links: number | string }[]>(
         `SELECT k.id, k.description, COUNT(l.workspace_id) AS links FROM api_key k
          LEFT JOIN api_key_workspace l ON l.api_key_id = k.id
         WHERE k.organization_id = ? AND k.description LIKE 'outage-%' GROUP BY k.id, k.description`,
         [org.id],
-      )) as { id: string; description: string; links: number | string }[];
+      );
       expect(rows.filter((r) => Number(r.links) !== org.workspaceIds.length)).toEqual([]);
       const creates = outcomes.filter((o) => o.op === "createApiKey");
       const answered = creates.filter((o) => o.ok);
@@ -608,7 +617,7 @@ describe("TransactionRunner retries deadlocks and lock-wait timeouts, at most 5 
     const { dataSource, calls } = flakyDataSource(2);
     const retries: number[] = [];
     const runner = new TransactionRunner(dataSource, (errno) => retries.push(errno));
-    await expect(runner.run(async () => "created")).resolves.toBe("created");
+    await expect(runner.run(() => Promise.resolve("created"))).resolves.toBe("created");
     expect(calls()).toBe(3);
     expect(retries).toEqual([1213, 1213]);
   });
@@ -616,9 +625,9 @@ describe("TransactionRunner retries deadlocks and lock-wait timeouts, at most 5 
   it("a lock-wait timeout (1205) is retried the same way", async () => {
     const { dataSource, calls } = flakyDataSource(1, 1205);
     const retries: number[] = [];
-    await expect(new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(async () => 42)).resolves.toBe(
-      42,
-    );
+    await expect(
+      new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(() => Promise.resolve(42)),
+    ).resolves.toBe(42);
     expect([calls(), retries]).toEqual([2, [1205]]);
   });
 
@@ -626,7 +635,7 @@ describe("TransactionRunner retries deadlocks and lock-wait timeouts, at most 5 
     const { dataSource, calls } = flakyDataSource(6);
     const retries: number[] = [];
     await expect(
-      new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(async () => "never"),
+      new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(() => Promise.resolve("never")),
     ).rejects.toMatchObject({
       driverError: { errno: 1213 },
     });
@@ -638,7 +647,7 @@ describe("TransactionRunner retries deadlocks and lock-wait timeouts, at most 5 
     const { dataSource, calls } = flakyDataSource(1, 1062);
     const retries: number[] = [];
     await expect(
-      new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(async () => "never"),
+      new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(() => Promise.resolve("never")),
     ).rejects.toMatchObject({
       driverError: { errno: 1062 },
     });

@@ -173,7 +173,7 @@ describe.each(databases)("documents on %s", (kind) => {
       input: { workspaceId: w3, title: "In W3", environment: "SANDBOX" },
     });
     await org.admin.request(DeleteWorkspaceDocument, { id: w3 });
-    const rows = (await server.db.query("SELECT id FROM document WHERE workspace_id = ?", [w3])) as unknown[];
+    const rows = await server.db.query<unknown[]>("SELECT id FROM document WHERE workspace_id = ?", [w3]);
     expect(rows).toEqual([]);
     expect((await org.admin.request(DocumentDocument, { id: doc.data!.createDocument.id })).data).toEqual({
       document: null,

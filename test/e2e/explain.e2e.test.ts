@@ -82,7 +82,7 @@ run("the key list's query plans on MariaDB", () => {
   afterAll(() => server.close());
 
   const explain = async (sql: string, parameters: unknown[]) =>
-    (await server.db.query(`EXPLAIN ${sql}`, parameters)) as ExplainRow[];
+    await server.db.query<ExplainRow[]>(`EXPLAIN ${sql}`, parameters);
 
   it.each([
     ["the default page (CREATED_AT DESC)", {}],

@@ -1,3 +1,4 @@
+import { expect } from "@jest/globals";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -132,7 +133,9 @@ describe("GraphiQL in a real browser (Chromium, headless)", () => {
     // The result pane shows the admin's email.
     const result = page.locator(".graphiql-response .CodeMirror");
     await result.getByText(adminEmail).waitFor({ timeout: 10_000 });
-    const shown = JSON.parse(await result.evaluate((el) => (el as unknown as CodeMirrorElement).CodeMirror.getValue()));
+    const shown: unknown = JSON.parse(
+      await result.evaluate((el) => (el as unknown as CodeMirrorElement).CodeMirror.getValue()),
+    );
     expect(shown).toEqual({
       data: { viewer: { user: { email: adminEmail }, organization: { name: expect.stringMatching(/^Org /) } } },
     });

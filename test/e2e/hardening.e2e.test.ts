@@ -1,6 +1,12 @@
 import { codesOf, graphql, rawGraphql } from "../support/client";
 import { CreateApiKeyDocument, ViewerDocument } from "../support/gql/graphql";
-import { createOrganization, createTestServer, type TestServer } from "../support/server";
+import {
+  createKey,
+  createOrganization,
+  createTestServer,
+  type TestOrganization,
+  type TestServer,
+} from "../support/server";
 
 const post = (url: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
   fetch(url, { method: "POST", headers, body });
@@ -154,12 +160,9 @@ describe.each([
     });
     afterAll(() => server.close());
 
-    const newKey = async (org: Awaited<ReturnType<typeof createOrganization>>) => {
-      const created = await org.admin.request(CreateApiKeyDocument, {
-        input: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
-      });
-      return created.data!.createApiKey.token;
-    };
+    const newKey = async (org: TestOrganization) =>
+      (await createKey(server, org.admin, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" }))
+        .token;
 
     it("answers 429 RATE_LIMITED with Retry-After once a key has spent its budget", async () => {
       const org = await createOrganization(server);

@@ -27,7 +27,8 @@ describe.each(databases)("input limits on %s", (kind) => {
   let server: TestServer;
   let org: TestOrganization;
   const gql = (query: string, variables: Record<string, unknown> = {}, credential: string | null = org.admin.token) =>
-    rawGraphql<Record<string, any>>(server.url, { query, variables }, credential);
+    // the lists' connections, by root field or alias
+    rawGraphql<Record<string, { totalCount: number }>>(server.url, { query, variables }, credential);
 
   beforeAll(async () => {
     server = await createTestServer(kind);

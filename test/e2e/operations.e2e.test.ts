@@ -112,9 +112,9 @@ describe("production mode", () => {
   });
 
   it("does not seed anything", async () => {
-    const [row] = (await server.db.query(
+    const [row] = await server.db.query<{ n: number }[]>(
       "SELECT COUNT(*) AS n FROM organization WHERE name = 'Demo Organization'",
-    )) as { n: number }[];
+    );
     expect(Number(row.n)).toBe(0);
   });
 });

@@ -161,12 +161,11 @@ describe.each(databases)("users on %s", (kind) => {
     ]);
     expect(results.map((r) => codesOf(r)).sort()).toEqual([[], ["BAD_USER_INPUT"]]);
     const userTable = server.db.driver.escape("user");
-    const [row] = (await server.db.query(
-      `SELECT COUNT(*) AS n FROM ${userTable} WHERE organization_id = ? AND role = 'ADMIN'`,
-      [duo.id],
-    )) as {
-      n: number;
-    }[];
+    const [row] = await server.db.query<
+      {
+        n: number;
+      }[]
+    >(`SELECT COUNT(*) AS n FROM ${userTable} WHERE organization_id = ? AND role = 'ADMIN'`, [duo.id]);
     expect(Number(row.n)).toBe(1);
   });
 
@@ -184,11 +183,11 @@ describe.each(databases)("users on %s", (kind) => {
     expect((await temp.request(ViewerDocument, {})).status).toBe(401);
     const { data } = await org.admin.request(UsersDocument, { search: "temp-admin" });
     expect(data!.users.totalCount).toBe(0);
-    const keyRow = (await server.db.query("SELECT created_by_user_id FROM api_key WHERE id = ?", [
-      key.data!.createApiKey.apiKey.id,
-    ])) as {
-      created_by_user_id: string | null;
-    }[];
+    const keyRow = await server.db.query<
+      {
+        created_by_user_id: string | null;
+      }[]
+    >("SELECT created_by_user_id FROM api_key WHERE id = ?", [key.data!.createApiKey.apiKey.id]);
     expect(keyRow).toEqual([{ created_by_user_id: null }]);
   });
 

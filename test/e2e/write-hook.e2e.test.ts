@@ -3,15 +3,29 @@
  * subscribers see the changes inside the writing transaction (what they write commits or rolls back
  * with it) and after its commit. Driven over real HTTP; the subscribers are the test's own.
  */
+import { expect } from "@jest/globals";
 import type { EntityManager } from "typeorm";
-import { rawGraphql } from "../support/client";
 import { databases } from "../support/databases";
 import { tableCounts } from "../support/rows";
 import type { Change } from "../../src/db/transaction";
 import { ApiKey } from "../../src/modules/api-key/api-key.entity";
-import { createOrganization, createTestServer, type TestOrganization, type TestServer } from "../support/server";
+import {
+  CreateApiKeyDocument,
+  CreateWorkspaceDocument,
+  DeleteWorkspaceDocument,
+  RevokeApiKeyDocument,
+  UpdateApiKeyDocument,
+  type CreateApiKeyInput,
+} from "../support/gql/graphql";
+import {
+  createKey,
+  createOrganization,
+  createTestServer,
+  type TestOrganization,
+  type TestServer,
+} from "../support/server";
 
-const CREATE = `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { token apiKey { id } } }`;
+const READ_ONLY_SANDBOX: CreateApiKeyInput = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" };
 
 describe.each(databases)("the write hook on %s", (kind) => {
   let server: TestServer;
@@ -19,8 +33,6 @@ describe.each(databases)("the write hook on %s", (kind) => {
   let committed: Change[][] = [];
   let inTransaction: ((m: EntityManager, changes: readonly Change[]) => Promise<void>) | undefined;
   let unsubscribe: () => void;
-  const gql = (query: string, variables: Record<string, unknown> = {}, token = org.admin.token) =>
-    rawGraphql<Record<string, any>>(server.url, { query, variables }, token);
   const strip = (changes: Change[]) =>
     changes.map(({ action, target, actor, changes: fields }) => ({
       action,
@@ -47,10 +59,8 @@ describe.each(databases)("the write hook on %s", (kind) => {
   });
 
   it("records a key's creation (and the trial it starts) with its actor, after the commit", async () => {
-    const created = await gql(CREATE, {
-      i: { description: "hooked", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
-    });
-    const id = created.data!.createApiKey.apiKey.id;
+    const created = await createKey(server, org.admin, { ...READ_ONLY_SANDBOX, description: "hooked" });
+    const id = created.keyId;
     expect(committed).toHaveLength(1);
     expect(strip(committed[0])).toEqual([
       { action: "api_key.created", target: { type: "api_key", id }, actor: { kind: "user", id: org.admin.userId } },
@@ -62,24 +72,16 @@ describe.each(databases)("the write hook on %s", (kind) => {
       },
     ]);
     expect(committed[0].every((c) => c.organizationId === org.id)).toBe(true);
-    expect(JSON.stringify(committed)).not.toContain(created.data!.createApiKey.token);
+    expect(JSON.stringify(committed)).not.toContain(created.token);
   });
 
   it("records only what changed, old → new; an update that changes nothing records nothing", async () => {
-    const id = (
-      await gql(CREATE, {
-        i: { description: "before", environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
-      })
-    ).data!.createApiKey.apiKey.id;
+    const id = (await createKey(server, org.admin, { ...READ_ONLY_SANDBOX, description: "before" })).keyId;
     committed = [];
-    await gql(`mutation($i: UpdateApiKeyInput!) { updateApiKey(input: $i) { id } }`, {
-      i: { id, description: "after" },
-    });
-    await gql(`mutation($i: UpdateApiKeyInput!) { updateApiKey(input: $i) { id } }`, {
-      i: { id, description: "after" },
-    });
-    await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id });
-    await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id });
+    await org.admin.request(UpdateApiKeyDocument, { input: { id, description: "after" } });
+    await org.admin.request(UpdateApiKeyDocument, { input: { id, description: "after" } });
+    await org.admin.request(RevokeApiKeyDocument, { id });
+    await org.admin.request(RevokeApiKeyDocument, { id });
     expect(committed.map(strip)).toEqual([
       [
         {
@@ -104,29 +106,32 @@ describe.each(databases)("the write hook on %s", (kind) => {
     const limited = await createOrganization(server, { workspaces: 2 });
     const [a, b] = limited.workspaceIds;
     const only = (
-      await gql(
-        CREATE,
-        { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [b] } },
-        limited.admin.token,
-      )
-    ).data!.createApiKey.apiKey.id;
+      await createKey(server, limited.admin, {
+        environment: "SANDBOX",
+        scope: "WORKSPACE",
+        permission: "READ_ONLY",
+        workspaceIds: [b],
+      })
+    ).keyId;
     const both = (
-      await gql(
-        CREATE,
-        { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [a, b] } },
-        limited.admin.token,
-      )
-    ).data!.createApiKey.apiKey.id;
+      await createKey(server, limited.admin, {
+        environment: "SANDBOX",
+        scope: "WORKSPACE",
+        permission: "READ_ONLY",
+        workspaceIds: [a, b],
+      })
+    ).keyId;
     const before = (
-      await gql(
-        CREATE,
-        { i: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [b] } },
-        limited.admin.token,
-      )
-    ).data!.createApiKey.apiKey.id;
-    await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: before }, limited.admin.token);
+      await createKey(server, limited.admin, {
+        environment: "SANDBOX",
+        scope: "WORKSPACE",
+        permission: "READ_ONLY",
+        workspaceIds: [b],
+      })
+    ).keyId;
+    await limited.admin.request(RevokeApiKeyDocument, { id: before });
     committed = [];
-    await gql(`mutation($id: ID!) { deleteWorkspace(id: $id) }`, { id: b }, limited.admin.token);
+    await limited.admin.request(DeleteWorkspaceDocument, { id: b });
     expect(committed).toHaveLength(1);
     expect(strip(committed[0]).map((c) => [c.action, c.target.id])).toEqual([
       ["workspace.deleted", b],
@@ -144,13 +149,8 @@ describe.each(databases)("the write hook on %s", (kind) => {
       if (seen === "refused by a subscriber") throw new Error("a subscriber refused this write");
     };
     const keysBefore = (await tableCounts(server.db)).api_key;
-    const refused = await gql(CREATE, {
-      i: {
-        description: "refused by a subscriber",
-        environment: "SANDBOX",
-        scope: "ORGANIZATION",
-        permission: "READ_ONLY",
-      },
+    const refused = await org.admin.request(CreateApiKeyDocument, {
+      input: { ...READ_ONLY_SANDBOX, description: "refused by a subscriber" },
     });
     expect(refused.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
     expect(seen).toBe("refused by a subscriber");
@@ -160,8 +160,7 @@ describe.each(databases)("the write hook on %s", (kind) => {
 
   it("a refused write (API_KEY_LIMIT_REACHED) records nothing; an after-commit subscriber's failure never fails the write", async () => {
     const small = await createOrganization(server, { workspaces: 0 });
-    const make = () =>
-      gql(CREATE, { i: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } }, small.admin.token);
+    const make = () => small.admin.request(CreateApiKeyDocument, { input: READ_ONLY_SANDBOX });
     for (let i = 0; i < 3; i++) expect((await make()).errors).toBeUndefined();
     committed = [];
     expect((await make()).errors?.[0]?.extensions?.code).toBe("API_KEY_LIMIT_REACHED");
@@ -173,11 +172,9 @@ describe.each(databases)("the write hook on %s", (kind) => {
       },
     });
     try {
-      const renamed = await gql(
-        `mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`,
-        { i: { name: "after a failing subscriber" } },
-        small.admin.token,
-      );
+      const renamed = await small.admin.request(CreateWorkspaceDocument, {
+        input: { name: "after a failing subscriber" },
+      });
       expect(renamed.errors).toBeUndefined();
       expect(committed.map(strip)).toEqual([
         [

@@ -49,7 +49,7 @@ export async function rawGraphql<TData = Record<string, unknown>>(
   const text = await response.text();
   let parsed: { data?: TData | null; errors?: GraphQLErrorBody[] } = {};
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text) as typeof parsed;
   } catch {
     // non-JSON answers keep data and errors undefined; `text` shows what came back
   }

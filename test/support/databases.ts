@@ -20,7 +20,7 @@ export async function scratchDatabase(kind: DatabaseKind): Promise<ScratchDataba
     const dir = mkdtempSync(join(tmpdir(), "latchkey-test-"));
     return {
       url: `sqlite:${join(dir, "test.sqlite")}`,
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
+      drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
     };
   }
   const base = new URL(process.env.TEST_MYSQL_URL!);

@@ -9,7 +9,7 @@ export async function tableCounts(db: DataSource): Promise<Record<string, number
   const counts: Record<string, number> = {};
   for (const table of tables) {
     const quoted = db.driver.escape(table);
-    const [row] = (await db.query(`SELECT COUNT(*) AS n FROM ${quoted}`)) as { n: number | string }[];
+    const [row] = await db.query<{ n: number | string }[]>(`SELECT COUNT(*) AS n FROM ${quoted}`);
     counts[table] = Number(row.n);
   }
   return counts;

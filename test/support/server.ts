@@ -8,6 +8,7 @@ import { User, UserRole, UserWorkspace } from "../../src/modules/user/user.entit
 import { createServer } from "../../src/server";
 import type { Services } from "../../src/services";
 import { graphql, type GraphQLResult } from "./client";
+import { CreateApiKeyDocument, type CreateApiKeyInput, type CreateApiKeyMutation } from "./gql/graphql";
 import { assertNoSecrets } from "./secrets";
 import { scratchDatabase, type DatabaseKind } from "./databases";
 
@@ -69,10 +70,23 @@ export async function createTestServer(kind: DatabaseKind, env: Record<string, s
   };
 }
 
-export interface Caller {
+/** Anyone who sends typed documents to the server: a user, a key, or nobody signed in. */
+export interface Requester {
+  request<TData, TVars>(document: TypedDocumentNode<TData, TVars>, variables: TVars): Promise<GraphQLResult<TData>>;
+}
+
+/** A signed-in user (a JWT). */
+export interface Caller extends Requester {
   token: string;
   userId: string;
-  request<TData, TVars>(document: TypedDocumentNode<TData, TVars>, variables: TVars): Promise<GraphQLResult<TData>>;
+}
+
+/** An integration holding one of the organization's API keys. */
+export interface KeyCaller extends Requester {
+  token: string;
+  keyId: string;
+  /** The key as createApiKey answered it. */
+  apiKey: CreateApiKeyMutation["createApiKey"]["apiKey"];
 }
 
 export interface TestOrganization {
@@ -88,6 +102,24 @@ const unique = () => randomBytes(5).toString("hex");
 /** One request helper per caller: the same typed client, with that caller's credential. */
 export function callerWith(server: TestServer, token: string, userId = ""): Caller {
   return { token, userId, request: (document, variables) => graphql(server.url, document, variables, token) };
+}
+
+/** No Authorization header at all. */
+export function anonymousCaller(server: TestServer): Requester {
+  return { request: (document, variables) => graphql(server.url, document, variables, null) };
+}
+
+/** Creates a key through the API as `by` (a setup step: any error throws) and returns a caller holding it. */
+export async function createKey(server: TestServer, by: Requester, input: CreateApiKeyInput): Promise<KeyCaller> {
+  const result = await by.request(CreateApiKeyDocument, { input });
+  if (!result.data) throw new Error(`createApiKey failed: ${JSON.stringify(result.errors)}`);
+  const { token, apiKey } = result.data.createApiKey;
+  return {
+    token,
+    keyId: apiKey.id,
+    apiKey,
+    request: (document, variables) => graphql(server.url, document, variables, token),
+  };
 }
 
 /** A new organization with an admin (and optionally an API plan and workspaces), made the way the CLI makes them. */

@@ -200,3 +200,36 @@ export function toConnection<T>(
   });
   return connection;
 }
+
+/** A list's sort and how a row's cursor is made from it. */
+export interface ListOrder<T> {
+  sort: SortSpec;
+  positionOf: (row: T) => CursorPosition;
+}
+
+/** Newest first, ties broken by id: the order of the users, workspaces and documents lists. */
+export function newestFirst<T extends { id: string; createdAt: Date }>(alias: string): ListOrder<T> {
+  const sort: SortSpec = {
+    key: "CREATED_AT:DESC",
+    column: `${alias}.created_at`,
+    idColumn: `${alias}.id`,
+    descending: true,
+    nullable: false,
+    toParam: (v) => new Date(v),
+  };
+  return { sort, positionOf: (row) => ({ key: sort.key, value: row.createdAt.toISOString(), id: row.id }) };
+}
+
+/** Counts the query's rows and reads one page of them (in parallel), as a connection. */
+export async function readPage<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  order: ListOrder<T>,
+  page: PageRequest,
+): Promise<Connection<T>> {
+  const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, order.sort, page).getMany()]);
+  return toConnection(rows, page, totalCount, order.positionOf);
+}
+
+/** A page with no rows (a caller whose reach is empty). */
+export const emptyPage = <T>(page: PageRequest): Connection<T> =>
+  toConnection<T>([], page, 0, () => ({ key: "", value: null, id: "" }));

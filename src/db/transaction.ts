@@ -148,6 +148,11 @@ export class TransactionRunner {
   }
 
   /** Runs `work` in one transaction; what it records through `writes` reaches the subscribers. */
+  /** `run` for a change made by `actor` (a service acting for the request's principal). */
+  runAs<T>(actor: ChangeActor, work: (tx: EntityManager, writes: Writes) => Promise<T>): Promise<T> {
+    return this.run(work, { actor });
+  }
+
   async run<T>(
     work: (tx: EntityManager, writes: Writes) => Promise<T>,
     options: { actor?: ChangeActor; isolation?: IsolationLevel } = {},

@@ -34,6 +34,11 @@ export class AppError extends GraphQLError {
 }
 
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
+/** The value, or NOT_FOUND ("<what> not found") when it is missing or out of reach. */
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw notFound(what);
+  return value;
+}
 export const forbidden = (message = "Not allowed") => new AppError(ErrorCode.FORBIDDEN, message);
 export const badInput = (field: string, message: string) => new AppError(ErrorCode.BAD_USER_INPUT, message, { field });
 /** HTTP 401: the credential is no good (a field error carrying it still turns the response into a 401). */

@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from "typeorm";
 import { IdColumn, TimestampColumn } from "../../db/columns";
 import { OrganizationScoped } from "../organization/organization-scoped";
 import { User } from "../user/user.entity";
@@ -27,6 +27,27 @@ registerEnumType(ApiKeyScope, { name: "ApiKeyScope" });
 registerEnumType(ApiKeyPermission, { name: "ApiKeyPermission" });
 registerEnumType(ApiKeyStatus, { name: "ApiKeyStatus" });
 
+/**
+ * A tenant's row made by a user or by an API key (keys and documents): one of the two columns is set, and it
+ * goes null when its creator is deleted. The key relation names its entity: ApiKey, below, extends this class.
+ */
+@ObjectType({ simpleResolvers: true })
+export abstract class CreatedByActor extends OrganizationScoped {
+  @IdColumn("created_by_user_id", { nullable: true })
+  createdByUserId: string | null;
+
+  @ManyToOne(() => User, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "created_by_user_id" })
+  createdByUser?: User;
+
+  @IdColumn("created_by_api_key_id", { nullable: true })
+  createdByApiKeyId: string | null;
+
+  @ManyToOne("ApiKey", { onDelete: "SET NULL" })
+  @JoinColumn({ name: "created_by_api_key_id" })
+  createdByApiKey?: Relation<ApiKey>; // Relation<>: no design-time reference to ApiKey before it is defined
+}
+
 @ObjectType({
   simpleResolvers: true,
   description: "An API key. Its plaintext token is shown once, by createApiKey; only a hash is stored.",
@@ -36,7 +57,7 @@ registerEnumType(ApiKeyStatus, { name: "ApiKeyStatus" });
 @Index("IDX_api_key_org_revoked_created", ["organizationId", "revokedAt", "createdAt", "id"])
 @Index("IDX_api_key_org_last_used", ["organizationId", "lastUsedAt", "id"])
 @Index("IDX_api_key_org_description", ["organizationId", "description", "id"])
-export class ApiKey extends OrganizationScoped {
+export class ApiKey extends CreatedByActor {
   @Field(() => String, { nullable: true })
   @Column({ type: "varchar", length: 255, nullable: true })
   description: string | null;
@@ -60,20 +81,6 @@ export class ApiKey extends OrganizationScoped {
   @Field()
   @Column({ name: "token_hint", type: "varchar", length: 32 })
   tokenHint: string;
-
-  @IdColumn("created_by_user_id", { nullable: true })
-  createdByUserId: string | null;
-
-  @ManyToOne(() => User, { onDelete: "SET NULL" })
-  @JoinColumn({ name: "created_by_user_id" })
-  createdByUser?: User;
-
-  @IdColumn("created_by_api_key_id", { nullable: true })
-  createdByApiKeyId: string | null;
-
-  @ManyToOne(() => ApiKey, { onDelete: "SET NULL" })
-  @JoinColumn({ name: "created_by_api_key_id" })
-  createdByApiKey?: ApiKey;
 
   @Field(() => Date, { nullable: true })
   @TimestampColumn("last_used_at", { nullable: true })

@@ -12,7 +12,7 @@ import {
 } from "../../common/pagination";
 import { cleanSearch, cleanText, containsPattern, distinctItems } from "../../common/text";
 import { ErrorCode } from "../../errors/codes";
-import { AppError, badInput, forbidden, notFound } from "../../errors/app-error";
+import { AppError, badInput, forbidden, found } from "../../errors/app-error";
 import { lockOrganization } from "../organization/organization.locks";
 import { lockCreator } from "../user/user.locks";
 import { lockWorkspacesInReach } from "../workspace/workspace.locks";
@@ -251,48 +251,45 @@ export class ApiKeyService {
 
     // the workspaces linked, locked in the transaction: the answer can list them without a query after the commit
     let linked: Workspace[] = [];
-    const apiKey = await this.tx.run(
-      async (m, writes) => {
-        linked = [];
-        const organization = await lockOrganization(m, principal.organizationId);
-        await lockCreator(m, principal);
-        if (input.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan) {
-          throw new AppError(
-            ErrorCode.API_PLAN_REQUIRED,
-            "Production keys need an API plan; create a SANDBOX key or subscribe to a plan",
-          );
-        }
-        if (workspaceIds.length > 0) {
-          const valid = await lockWorkspacesInReach(m, principal, workspaceIds);
-          if (!valid) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
-          linked = valid;
-        }
-        const active = await countActiveKeys(m, principal.organizationId, now);
-        if (active >= this.config.apiKeyLimit) {
-          throw new AppError(
-            ErrorCode.API_KEY_LIMIT_REACHED,
-            `The organization already has ${this.config.apiKeyLimit} active API keys; revoke one to create another`,
-          );
-        }
-        await writes.insert(ApiKey, key, "api_key.created");
-        if (workspaceIds.length > 0) {
-          await m
-            .getRepository(ApiKeyWorkspace)
-            .insert(workspaceIds.map((workspaceId) => ({ apiKeyId: key.id, workspaceId })));
-        }
-        if (!organization.apiTrialStartedAt) {
-          const endsAt = new Date(writes.now.getTime() + this.config.apiTrialDays * 24 * 60 * 60 * 1000);
-          await writes.update(
-            Organization,
-            organization,
-            { apiTrialStartedAt: writes.now, apiTrialEndsAt: endsAt },
-            "organization.trial_started",
-          );
-        }
-        return key;
-      },
-      { actor: actorOf(principal) },
-    );
+    const apiKey = await this.tx.runAs(actorOf(principal), async (m, writes) => {
+      linked = [];
+      const organization = await lockOrganization(m, principal.organizationId);
+      await lockCreator(m, principal);
+      if (input.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan) {
+        throw new AppError(
+          ErrorCode.API_PLAN_REQUIRED,
+          "Production keys need an API plan; create a SANDBOX key or subscribe to a plan",
+        );
+      }
+      if (workspaceIds.length > 0) {
+        const valid = await lockWorkspacesInReach(m, principal, workspaceIds);
+        if (!valid) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
+        linked = valid;
+      }
+      const active = await countActiveKeys(m, principal.organizationId, now);
+      if (active >= this.config.apiKeyLimit) {
+        throw new AppError(
+          ErrorCode.API_KEY_LIMIT_REACHED,
+          `The organization already has ${this.config.apiKeyLimit} active API keys; revoke one to create another`,
+        );
+      }
+      await writes.insert(ApiKey, key, "api_key.created");
+      if (workspaceIds.length > 0) {
+        await m
+          .getRepository(ApiKeyWorkspace)
+          .insert(workspaceIds.map((workspaceId) => ({ apiKeyId: key.id, workspaceId })));
+      }
+      if (!organization.apiTrialStartedAt) {
+        const endsAt = new Date(writes.now.getTime() + this.config.apiTrialDays * 24 * 60 * 60 * 1000);
+        await writes.update(
+          Organization,
+          organization,
+          { apiTrialStartedAt: writes.now, apiTrialEndsAt: endsAt },
+          "organization.trial_started",
+        );
+      }
+      return key;
+    });
     return { apiKey, token, workspaces: linked };
   }
 
@@ -302,28 +299,20 @@ export class ApiKeyService {
       input.description === undefined
         ? undefined
         : cleanText("description", input.description, { max: DESCRIPTION_MAX });
-    return this.tx.run(
-      async (m, writes) => {
-        const key = await this.get(principal, input.id, m);
-        if (!key) throw notFound("API key");
-        if (description !== undefined) await writes.update(ApiKey, key, { description }, "api_key.updated");
-        return key;
-      },
-      { actor: actorOf(principal) },
-    );
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const key = found(await this.get(principal, input.id, m), "API key");
+      if (description !== undefined) await writes.update(ApiKey, key, { description }, "api_key.updated");
+      return key;
+    });
   }
 
   /** Revokes the key; revoking a revoked key returns it unchanged. @throws NOT_FOUND */
   async revoke(principal: Principal, id: string): Promise<ApiKey> {
-    return this.tx.run(
-      async (m, writes) => {
-        const key = await this.get(principal, id, m);
-        if (!key) throw notFound("API key");
-        if (!key.revokedAt) await writes.update(ApiKey, key, { revokedAt: writes.now }, "api_key.revoked");
-        return key;
-      },
-      { actor: actorOf(principal) },
-    );
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const key = found(await this.get(principal, id, m), "API key");
+      if (!key.revokedAt) await writes.update(ApiKey, key, { revokedAt: writes.now }, "api_key.revoked");
+      return key;
+    });
   }
 
   /** A key creates keys of its own environment only, never with more permission or reach than itself. */

@@ -1,9 +1,7 @@
 import { Field, ObjectType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
 import { IdColumn } from "../../db/columns";
-import { ApiKey, ApiKeyEnvironment } from "../api-key/api-key.entity";
-import { OrganizationScoped } from "../organization/organization-scoped";
-import { User } from "../user/user.entity";
+import { ApiKeyEnvironment, CreatedByActor } from "../api-key/api-key.entity";
 import { Workspace } from "../workspace/workspace.entity";
 
 /** The example workspace resource that API keys protect (SPEC §1). */
@@ -11,7 +9,7 @@ import { Workspace } from "../workspace/workspace.entity";
 @Entity("document")
 @Index("IDX_document_org_created", ["organizationId", "createdAt", "id"])
 @Index("IDX_document_workspace_created", ["workspaceId", "createdAt", "id"])
-export class Document extends OrganizationScoped {
+export class Document extends CreatedByActor {
   @IdColumn("workspace_id")
   workspaceId: string;
 
@@ -26,18 +24,4 @@ export class Document extends OrganizationScoped {
   @Field()
   @Column({ type: "varchar", length: 200 })
   title: string;
-
-  @IdColumn("created_by_user_id", { nullable: true })
-  createdByUserId: string | null;
-
-  @ManyToOne(() => User, { onDelete: "SET NULL" })
-  @JoinColumn({ name: "created_by_user_id" })
-  createdByUser?: User;
-
-  @IdColumn("created_by_api_key_id", { nullable: true })
-  createdByApiKeyId: string | null;
-
-  @ManyToOne(() => ApiKey, { onDelete: "SET NULL" })
-  @JoinColumn({ name: "created_by_api_key_id" })
-  createdByApiKey?: ApiKey;
 }

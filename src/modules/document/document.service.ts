@@ -1,30 +1,17 @@
 import { DataSource, EntityManager } from "typeorm";
 import { actorOf, canSeeDocument, workspaceReach, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
-import {
-  applyKeyset,
-  parsePageArgs,
-  toConnection,
-  type Connection,
-  type PageArgs,
-  type SortSpec,
-} from "../../common/pagination";
+import { emptyPage, newestFirst, parsePageArgs, readPage } from "../../common/pagination";
+import type { Connection, PageArgs } from "../../common/pagination";
 import { cleanText } from "../../common/text";
-import { badInput, forbidden, notFound } from "../../errors/app-error";
+import { badInput, forbidden, found } from "../../errors/app-error";
 import { lockCreator } from "../user/user.locks";
 import { lockWorkspacesInReach } from "../workspace/workspace.locks";
 import { TransactionRunner } from "../../db/transaction";
 import { ApiKeyEnvironment } from "../api-key/api-key.entity";
 import { Document } from "./document.entity";
 
-const DOCUMENT_ORDER: SortSpec = {
-  key: "CREATED_AT:DESC",
-  column: "d.created_at",
-  idColumn: "d.id",
-  descending: true,
-  nullable: false,
-  toParam: (v) => new Date(v),
-};
+const DOCUMENT_ORDER = newestFirst<Document>("d");
 
 export const TITLE_MAX = 200;
 
@@ -39,26 +26,21 @@ export class DocumentService {
     principal: Principal,
     args: PageArgs & { workspaceId?: string | null; environment?: ApiKeyEnvironment | null },
   ): Promise<Connection<Document>> {
-    const page = parsePageArgs(args, DOCUMENT_ORDER.key);
-    const positionOf = (d: Document) => ({ key: DOCUMENT_ORDER.key, value: d.createdAt.toISOString(), id: d.id });
+    const page = parsePageArgs(args, DOCUMENT_ORDER.sort.key);
     const qb = this.db
       .getRepository(Document)
       .createQueryBuilder("d")
       .where("d.organization_id = :org", { org: principal.organizationId });
     const reach = workspaceReach(principal);
     if (reach !== "all") {
-      if (reach.length === 0) return toConnection([], page, 0, positionOf);
+      if (reach.length === 0) return emptyPage(page);
       qb.andWhere("d.workspace_id IN (:...reach)", { reach });
     }
     if (principal.kind === "apiKey") qb.andWhere("d.environment = :ownEnv", { ownEnv: principal.environment });
     if (args.environment) qb.andWhere("d.environment = :env", { env: args.environment });
     if (args.workspaceId != null)
       qb.andWhere("d.workspace_id = :ws", { ws: isId(args.workspaceId) ? args.workspaceId : "" });
-    const [totalCount, rows] = await Promise.all([
-      qb.clone().getCount(),
-      applyKeyset(qb, DOCUMENT_ORDER, page).getMany(),
-    ]);
-    return toConnection(rows, page, totalCount, positionOf);
+    return readPage(qb, DOCUMENT_ORDER, page);
   }
 
   async get(principal: Principal, id: string, manager: EntityManager = this.db.manager): Promise<Document | null> {
@@ -85,51 +67,40 @@ export class DocumentService {
       if (!input.environment) throw badInput("environment", "environment is required");
       environment = input.environment;
     }
-    return this.tx.run(
-      async (m, writes) => {
-        await lockCreator(m, principal);
-        const [workspace] = (await lockWorkspacesInReach(m, principal, [input.workspaceId])) ?? [];
-        if (!workspace) throw badInput("workspaceId", "Unknown workspace");
-        const document = Object.assign(new Document(), {
-          id: newId(),
-          organizationId: principal.organizationId,
-          workspaceId: workspace.id,
-          environment,
-          title,
-          createdByUserId: principal.kind === "user" ? principal.user.id : null,
-          createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
-        });
-        await writes.insert(Document, document, "document.created");
-        return document;
-      },
-      { actor: actorOf(principal) },
-    );
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      await lockCreator(m, principal);
+      const [workspace] = (await lockWorkspacesInReach(m, principal, [input.workspaceId])) ?? [];
+      if (!workspace) throw badInput("workspaceId", "Unknown workspace");
+      const document = Object.assign(new Document(), {
+        id: newId(),
+        organizationId: principal.organizationId,
+        workspaceId: workspace.id,
+        environment,
+        title,
+        createdByUserId: principal.kind === "user" ? principal.user.id : null,
+        createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
+      });
+      await writes.insert(Document, document, "document.created");
+      return document;
+    });
   }
 
   /** @throws NOT_FOUND, BAD_USER_INPUT (title) */
   async update(principal: Principal, input: { id: string; title: string }): Promise<Document> {
     const title = cleanText("title", input.title, { max: TITLE_MAX, required: true });
-    return this.tx.run(
-      async (m, writes) => {
-        const document = await this.get(principal, input.id, m);
-        if (!document) throw notFound("Document");
-        await writes.update(Document, document, { title }, "document.updated");
-        return document;
-      },
-      { actor: actorOf(principal) },
-    );
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const document = found(await this.get(principal, input.id, m), "Document");
+      await writes.update(Document, document, { title }, "document.updated");
+      return document;
+    });
   }
 
   /** @throws NOT_FOUND */
   async delete(principal: Principal, id: string): Promise<string> {
-    return this.tx.run(
-      async (m, writes) => {
-        const document = await this.get(principal, id, m);
-        if (!document) throw notFound("Document");
-        await writes.delete(Document, document, "document.deleted");
-        return document.id;
-      },
-      { actor: actorOf(principal) },
-    );
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const document = found(await this.get(principal, id, m), "Document");
+      await writes.delete(Document, document, "document.deleted");
+      return document.id;
+    });
   }
 }

@@ -1,16 +1,10 @@
 import { DataSource, EntityManager } from "typeorm";
 import { actorOf, canSeeUser, workspaceReach, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
-import {
-  applyKeyset,
-  parsePageArgs,
-  toConnection,
-  type Connection,
-  type PageArgs,
-  type SortSpec,
-} from "../../common/pagination";
+import { emptyPage, newestFirst, parsePageArgs, readPage } from "../../common/pagination";
+import type { Connection, PageArgs } from "../../common/pagination";
 import { cleanEmail, cleanSearch, cleanText, containsPattern } from "../../common/text";
-import { badInput, forbidden, notFound } from "../../errors/app-error";
+import { badInput, forbidden, found } from "../../errors/app-error";
 import { isUniqueViolation } from "../../db/locks";
 import { lockWorkspacesInReach } from "../workspace/workspace.locks";
 import { TransactionRunner } from "../../db/transaction";
@@ -19,14 +13,7 @@ import { Workspace } from "../workspace/workspace.entity";
 import { ApiKeyScope } from "../api-key/api-key.entity";
 import { User, UserRole, UserWorkspace } from "./user.entity";
 
-const USER_ORDER: SortSpec = {
-  key: "CREATED_AT:DESC",
-  column: "u.created_at",
-  idColumn: "u.id",
-  descending: true,
-  nullable: false,
-  toParam: (v) => new Date(v),
-};
+const USER_ORDER = newestFirst<User>("u");
 
 /**
  * An admin reaches both environments and every key, so no key (never broader than itself) may
@@ -50,9 +37,8 @@ export class UserService {
 
   /** Users of the organization; a workspace-scope key sees only members of its workspaces. */
   async list(principal: Principal, args: UserListArgs): Promise<Connection<User>> {
-    const page = parsePageArgs(args, USER_ORDER.key);
+    const page = parsePageArgs(args, USER_ORDER.sort.key);
     const search = cleanSearch("search", args.search);
-    const positionOf = (u: User) => ({ key: USER_ORDER.key, value: u.createdAt.toISOString(), id: u.id });
     const qb = this.db
       .getRepository(User)
       .createQueryBuilder("u")
@@ -73,7 +59,7 @@ export class UserService {
             .getRepository(Workspace)
             .findOneBy({ id: args.workspaceId, organizationId: principal.organizationId })
         : null;
-      if (!workspace) return toConnection([], page, 0, positionOf);
+      if (!workspace) return emptyPage(page);
       qb.andWhere("EXISTS (SELECT 1 FROM user_workspace fw WHERE fw.user_id = u.id AND fw.workspace_id = :filterWs)", {
         filterWs: workspace.id,
       });
@@ -84,8 +70,7 @@ export class UserService {
         search: containsPattern(search),
       });
     }
-    const [totalCount, rows] = await Promise.all([qb.clone().getCount(), applyKeyset(qb, USER_ORDER, page).getMany()]);
-    return toConnection(rows, page, totalCount, positionOf);
+    return readPage(qb, USER_ORDER, page);
   }
 
   /** The user, or null when missing, of another organization, or out of a workspace key's reach. */
@@ -106,34 +91,31 @@ export class UserService {
     const name = cleanText("name", input.name, { max: 200 });
     const workspaceIds = [...new Set(input.workspaceIds ?? [])];
     if (input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
-    return this.tx.run(
-      async (m, writes) => {
-        await this.assertWorkspaces(m, principal, workspaceIds);
-        if (await m.getRepository(User).existsBy({ organizationId: principal.organizationId, email })) {
-          throw badInput("email", "This email is already in use in this organization");
-        }
-        const user = Object.assign(new User(), {
-          id: newId(),
-          organizationId: principal.organizationId,
-          email,
-          name,
-          role: input.role,
-        });
-        try {
-          await writes.insert(User, user, "user.created");
-        } catch (error) {
-          // two creations of the same email at once: the unique index decides, the loser gets the same answer
-          if (isUniqueViolation(error)) throw badInput("email", "This email is already in use in this organization");
-          throw error;
-        }
-        if (workspaceIds.length)
-          await m
-            .getRepository(UserWorkspace)
-            .insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
-        return user;
-      },
-      { actor: actorOf(principal) },
-    );
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      await this.assertWorkspaces(m, principal, workspaceIds);
+      if (await m.getRepository(User).existsBy({ organizationId: principal.organizationId, email })) {
+        throw badInput("email", "This email is already in use in this organization");
+      }
+      const user = Object.assign(new User(), {
+        id: newId(),
+        organizationId: principal.organizationId,
+        email,
+        name,
+        role: input.role,
+      });
+      try {
+        await writes.insert(User, user, "user.created");
+      } catch (error) {
+        // two creations of the same email at once: the unique index decides, the loser gets the same answer
+        if (isUniqueViolation(error)) throw badInput("email", "This email is already in use in this organization");
+        throw error;
+      }
+      if (workspaceIds.length)
+        await m
+          .getRepository(UserWorkspace)
+          .insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
+      return user;
+    });
   }
 
   /** @throws NOT_FOUND, BAD_USER_INPUT (name, role: the last admin, workspaceIds) */
@@ -143,64 +125,56 @@ export class UserService {
   ): Promise<User> {
     const name = input.name === undefined ? undefined : cleanText("name", input.name, { max: 200 });
     const workspaceIds = input.workspaceIds == null ? null : [...new Set(input.workspaceIds)];
-    return this.tx.run(
-      async (m, writes) => {
-        // the organization row lock serializes admin changes, so two demotions cannot both pass the last-admin check
-        await lockOrganization(m, principal.organizationId);
-        const user = await this.get(principal, input.id, m);
-        if (!user) throw notFound("User");
-        if (user.role === UserRole.ADMIN || input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
-        if (input.role && input.role !== user.role && user.role === UserRole.ADMIN)
-          await this.assertNotLastAdmin(m, user, "role");
-        if (workspaceIds) await this.assertWorkspaces(m, principal, workspaceIds);
-        const patch: Partial<User> = {
-          ...(name !== undefined ? { name } : {}),
-          ...(input.role ? { role: input.role } : {}),
-        };
-        await writes.update(
-          User,
-          user,
-          patch,
-          input.role && input.role !== user.role ? "user.role_changed" : "user.updated",
-        );
-        if (workspaceIds) {
-          const before = (await this.membershipsOf(m, user.id)).sort();
-          await m.getRepository(UserWorkspace).delete({ userId: user.id });
-          if (workspaceIds.length)
-            await m
-              .getRepository(UserWorkspace)
-              .insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
-          const after = [...workspaceIds].sort();
-          if (before.join() !== after.join()) {
-            writes.record({
-              action: "user.workspaces_changed",
-              organizationId: user.organizationId,
-              target: { type: "user", id: user.id },
-              changes: { workspaceIds: { from: before, to: after } },
-            });
-          }
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      // the organization row lock serializes admin changes, so two demotions cannot both pass the last-admin check
+      await lockOrganization(m, principal.organizationId);
+      const user = found(await this.get(principal, input.id, m), "User");
+      if (user.role === UserRole.ADMIN || input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
+      if (input.role && input.role !== user.role && user.role === UserRole.ADMIN)
+        await this.assertNotLastAdmin(m, user, "role");
+      if (workspaceIds) await this.assertWorkspaces(m, principal, workspaceIds);
+      const patch: Partial<User> = {
+        ...(name !== undefined ? { name } : {}),
+        ...(input.role ? { role: input.role } : {}),
+      };
+      await writes.update(
+        User,
+        user,
+        patch,
+        input.role && input.role !== user.role ? "user.role_changed" : "user.updated",
+      );
+      if (workspaceIds) {
+        const before = (await this.membershipsOf(m, user.id)).sort();
+        await m.getRepository(UserWorkspace).delete({ userId: user.id });
+        if (workspaceIds.length)
+          await m
+            .getRepository(UserWorkspace)
+            .insert(workspaceIds.map((workspaceId) => ({ userId: user.id, workspaceId })));
+        const after = [...workspaceIds].sort();
+        if (before.join() !== after.join()) {
+          writes.record({
+            action: "user.workspaces_changed",
+            organizationId: user.organizationId,
+            target: { type: "user", id: user.id },
+            changes: { workspaceIds: { from: before, to: after } },
+          });
         }
-        return user;
-      },
-      { actor: actorOf(principal) },
-    );
+      }
+      return user;
+    });
   }
 
   /** Deletes the user (keys and documents they created keep existing, with createdBy null). @throws NOT_FOUND, BAD_USER_INPUT */
   async delete(principal: Principal, id: string): Promise<string> {
-    return this.tx.run(
-      async (m, writes) => {
-        await lockOrganization(m, principal.organizationId);
-        const user = await this.get(principal, id, m);
-        if (!user) throw notFound("User");
-        if (user.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
-        if (user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "id");
-        await m.getRepository(UserWorkspace).delete({ userId: user.id });
-        await writes.delete(User, user, "user.deleted");
-        return user.id;
-      },
-      { actor: actorOf(principal) },
-    );
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      await lockOrganization(m, principal.organizationId);
+      const user = found(await this.get(principal, id, m), "User");
+      if (user.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
+      if (user.role === UserRole.ADMIN) await this.assertNotLastAdmin(m, user, "id");
+      await m.getRepository(UserWorkspace).delete({ userId: user.id });
+      await writes.delete(User, user, "user.deleted");
+      return user.id;
+    });
   }
 
   private async assertNotLastAdmin(m: EntityManager, user: User, field: string): Promise<void> {

@@ -1,30 +1,17 @@
 import { DataSource, EntityManager, In, IsNull } from "typeorm";
 import { actorOf, canSeeWorkspace, workspaceReach, type Principal } from "../../auth/principal";
 import { newId, isId } from "../../common/ids";
-import {
-  applyKeyset,
-  parsePageArgs,
-  toConnection,
-  type Connection,
-  type PageArgs,
-  type SortSpec,
-} from "../../common/pagination";
+import { emptyPage, newestFirst, parsePageArgs, readPage } from "../../common/pagination";
+import type { Connection, PageArgs } from "../../common/pagination";
 import { cleanSearch, cleanText, containsPattern } from "../../common/text";
-import { notFound } from "../../errors/app-error";
+import { found } from "../../errors/app-error";
 import { TransactionRunner } from "../../db/transaction";
 import { ApiKey, ApiKeyScope, ApiKeyWorkspace } from "../api-key/api-key.entity";
 import { Document } from "../document/document.entity";
 import { UserWorkspace } from "../user/user.entity";
 import { Workspace } from "./workspace.entity";
 
-const WORKSPACE_ORDER: SortSpec = {
-  key: "CREATED_AT:DESC",
-  column: "w.created_at",
-  idColumn: "w.id",
-  descending: true,
-  nullable: false,
-  toParam: (v) => new Date(v),
-};
+const WORKSPACE_ORDER = newestFirst<Workspace>("w");
 
 export const WORKSPACE_NAME_MAX = 100;
 
@@ -35,7 +22,7 @@ export class WorkspaceService {
   ) {}
 
   async list(principal: Principal, args: PageArgs & { search?: string | null }): Promise<Connection<Workspace>> {
-    const page = parsePageArgs(args, WORKSPACE_ORDER.key);
+    const page = parsePageArgs(args, WORKSPACE_ORDER.sort.key);
     const search = cleanSearch("search", args.search);
     const qb = this.db
       .getRepository(Workspace)
@@ -43,19 +30,11 @@ export class WorkspaceService {
       .where("w.organization_id = :org", { org: principal.organizationId });
     const reach = workspaceReach(principal);
     if (reach !== "all") {
-      if (reach.length === 0) return toConnection([], page, 0, () => ({ key: "", value: null, id: "" }));
+      if (reach.length === 0) return emptyPage(page);
       qb.andWhere("w.id IN (:...reach)", { reach });
     }
     if (search) qb.andWhere("LOWER(w.name) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
-    const [totalCount, rows] = await Promise.all([
-      qb.clone().getCount(),
-      applyKeyset(qb, WORKSPACE_ORDER, page).getMany(),
-    ]);
-    return toConnection(rows, page, totalCount, (w) => ({
-      key: WORKSPACE_ORDER.key,
-      value: w.createdAt.toISOString(),
-      id: w.id,
-    }));
+    return readPage(qb, WORKSPACE_ORDER, page);
   }
 
   /** The workspace, or null when it is missing, another organization's, or out of the principal's reach. */
@@ -70,26 +49,19 @@ export class WorkspaceService {
   async create(principal: Principal, input: { name: string }): Promise<Workspace> {
     const name = cleanText("name", input.name, { max: WORKSPACE_NAME_MAX, required: true });
     const workspace = Object.assign(new Workspace(), { id: newId(), organizationId: principal.organizationId, name });
-    return this.tx.run(
-      async (_m, writes) => {
-        await writes.insert(Workspace, workspace, "workspace.created");
-        return workspace;
-      },
-      { actor: actorOf(principal) },
-    );
+    return this.tx.runAs(actorOf(principal), async (_m, writes) => {
+      await writes.insert(Workspace, workspace, "workspace.created");
+      return workspace;
+    });
   }
 
   async update(principal: Principal, input: { id: string; name: string }): Promise<Workspace> {
     const name = cleanText("name", input.name, { max: WORKSPACE_NAME_MAX, required: true });
-    return this.tx.run(
-      async (m, writes) => {
-        const workspace = await this.get(principal, input.id, m);
-        if (!workspace) throw notFound("Workspace");
-        await writes.update(Workspace, workspace, { name }, "workspace.updated");
-        return workspace;
-      },
-      { actor: actorOf(principal) },
-    );
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const workspace = found(await this.get(principal, input.id, m), "Workspace");
+      await writes.update(Workspace, workspace, { name }, "workspace.updated");
+      return workspace;
+    });
   }
 
   /**
@@ -97,50 +69,46 @@ export class WorkspaceService {
    * the workspace-scope keys left with no workspace — all in one transaction (SPEC §5).
    */
   async delete(principal: Principal, id: string): Promise<string> {
-    return this.tx.run(
-      async (m, writes) => {
-        const workspace = await this.get(principal, id, m);
-        if (!workspace) throw notFound("Workspace");
-        const links = await m.getRepository(ApiKeyWorkspace).findBy({ workspaceId: id });
-        const keyIds = links.map((l) => l.apiKeyId);
-        await m.getRepository(ApiKeyWorkspace).delete({ workspaceId: id });
-        await m.getRepository(UserWorkspace).delete({ workspaceId: id });
-        await m.getRepository(Document).delete({ workspaceId: id });
-        await writes.delete(Workspace, workspace, "workspace.deleted");
-        if (keyIds.length > 0) {
-          const stillScoped = new Set(
-            (await m.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: In(keyIds) })).map((l) => l.apiKeyId),
-          );
-          const orphaned = keyIds.filter((k) => !stillScoped.has(k));
-          // workspace-scope keys left with no workspace, not yet revoked: revoked with the workspace, each recorded
-          const revocable = orphaned.length
-            ? await m.getRepository(ApiKey).find({
-                select: { id: true },
-                where: { id: In(orphaned), scope: ApiKeyScope.WORKSPACE, revokedAt: IsNull() },
-              })
-            : [];
-          if (revocable.length > 0) {
-            const ids = revocable.map((k) => k.id);
-            await m
-              .getRepository(ApiKey)
-              .createQueryBuilder()
-              .update()
-              .set({ revokedAt: writes.now, updatedAt: writes.now })
-              .where("id IN (:...ids)", { ids })
-              .execute();
-            for (const keyId of ids) {
-              writes.record({
-                action: "api_key.revoked",
-                organizationId: workspace.organizationId,
-                target: { type: "api_key", id: keyId },
-                changes: { revokedAt: { from: null, to: writes.now.toISOString() } },
-              });
-            }
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const workspace = found(await this.get(principal, id, m), "Workspace");
+      const links = await m.getRepository(ApiKeyWorkspace).findBy({ workspaceId: id });
+      const keyIds = links.map((l) => l.apiKeyId);
+      await m.getRepository(ApiKeyWorkspace).delete({ workspaceId: id });
+      await m.getRepository(UserWorkspace).delete({ workspaceId: id });
+      await m.getRepository(Document).delete({ workspaceId: id });
+      await writes.delete(Workspace, workspace, "workspace.deleted");
+      if (keyIds.length > 0) {
+        const stillScoped = new Set(
+          (await m.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: In(keyIds) })).map((l) => l.apiKeyId),
+        );
+        const orphaned = keyIds.filter((k) => !stillScoped.has(k));
+        // workspace-scope keys left with no workspace, not yet revoked: revoked with the workspace, each recorded
+        const revocable = orphaned.length
+          ? await m.getRepository(ApiKey).find({
+              select: { id: true },
+              where: { id: In(orphaned), scope: ApiKeyScope.WORKSPACE, revokedAt: IsNull() },
+            })
+          : [];
+        if (revocable.length > 0) {
+          const ids = revocable.map((k) => k.id);
+          await m
+            .getRepository(ApiKey)
+            .createQueryBuilder()
+            .update()
+            .set({ revokedAt: writes.now, updatedAt: writes.now })
+            .where("id IN (:...ids)", { ids })
+            .execute();
+          for (const keyId of ids) {
+            writes.record({
+              action: "api_key.revoked",
+              organizationId: workspace.organizationId,
+              target: { type: "api_key", id: keyId },
+              changes: { revokedAt: { from: null, to: writes.now.toISOString() } },
+            });
           }
         }
-        return id;
-      },
-      { actor: actorOf(principal) },
-    );
+      }
+      return id;
+    });
   }
 }

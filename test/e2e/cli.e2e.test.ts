@@ -4,6 +4,7 @@
  * `dist/src/main.js` in child processes, on a temp SQLite file. `npm test` builds `dist/` before
  * jest runs; nothing here builds.
  */
+import { expect } from "@jest/globals";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -62,8 +63,8 @@ function runCommand(
     children.add(child);
     let stdout = "";
     let stderr = "";
-    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", reject);
     child.on("close", (code, signal) => {
@@ -74,8 +75,33 @@ function runCommand(
   });
 }
 
-/** The single JSON object a `--json` command printed on stdout. */
-function jsonOf(exit: Exit): Record<string, any> {
+/** What the `--json` commands print, one type per command (the fields the tests read). */
+interface Migrated {
+  migrations: string[];
+}
+interface CreatedOrganization {
+  organizationId: string;
+  adminUserId: string;
+  adminToken: string;
+}
+interface SeededDemo extends CreatedOrganization {
+  adminEmail: string;
+  workspaceIds: string[];
+}
+interface IssuedToken {
+  token: string;
+}
+interface ApiPlanSet {
+  organizationId: string;
+  apiPlan: string | null;
+}
+/** What every command prints on failure (exit code 1). */
+interface Failure {
+  error: { code: string; message: string };
+}
+
+/** The single JSON object a `--json` command printed on stdout, as the command's answer type `T`. */
+function jsonOf<T extends object>(exit: Exit): T {
   const lines = exit.stdout.split("\n").filter((line) => line.trim() !== "");
   const context = `stdout: ${exit.stdout}\nstderr: ${exit.stderr}`;
   if (lines.length !== 1) throw new Error(`expected one line of JSON on stdout, got ${lines.length}\n${context}`);
@@ -87,7 +113,7 @@ function jsonOf(exit: Exit): Record<string, any> {
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
     throw new Error(`stdout is not a JSON object\n${context}`);
-  return parsed as Record<string, any>;
+  return parsed as T;
 }
 
 /** A running `node dist/src/main.js`, once it has printed its URL. */
@@ -108,8 +134,8 @@ async function startServer(env: NodeJS.ProcessEnv, cwd = ROOT): Promise<RunningS
   children.add(child);
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<Exit>((resolveExit) =>
     child.on("close", (code, signal) => {
       children.delete(child);
@@ -127,10 +153,10 @@ async function startServer(env: NodeJS.ProcessEnv, cwd = ROOT): Promise<RunningS
         const match = pattern.exec(stdout);
         if (!match) return;
         clearTimeout(timer);
-        child.stdout!.off("data", check);
+        child.stdout.off("data", check);
         resolveMatch(match);
       };
-      child.stdout!.on("data", check);
+      child.stdout.on("data", check);
       check();
       void exited.then((exit) => {
         clearTimeout(timer);
@@ -169,9 +195,16 @@ async function viewerEmail(url: string, token: string): Promise<string | undefin
   return result.data?.viewer.user?.email;
 }
 
+/** The claims of a JWT that the tests read. */
+interface JwtClaims {
+  sub?: string;
+  iat?: number;
+  exp?: number;
+}
+
 /** The payload of a JWT, read without checking it (to look at its lifetime). */
-function jwtPayload(token: string): { sub?: string; iat?: number; exp?: number } {
-  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
+function jwtPayload(token: string): JwtClaims {
+  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")) as JwtClaims;
 }
 
 /** Reads the SQLite file read-only, as a DBA would check what a command did. */
@@ -208,19 +241,19 @@ describe("operator CLI with --json", () => {
   });
   const cli = (...args: string[]) => runNode(CLI, [...args, "--json"], env);
   /** Runs a command that must succeed and returns its JSON. */
-  const ok = async (...args: string[]) => {
+  const ok = async <T extends object>(...args: string[]) => {
     const exit = await cli(...args);
-    const json = jsonOf(exit);
+    const json = jsonOf<T>(exit);
     if (exit.code !== 0) throw new Error(`${args[0]} exited with ${exit.code}: ${exit.stdout}${exit.stderr}`);
     return json;
   };
 
-  let demo: Record<string, any>;
-  let acme: Record<string, any>;
+  let demo: SeededDemo;
+  let acme: CreatedOrganization;
   let issuedToken: string;
 
   it("migrate creates the schema on an empty database and is idempotent", async () => {
-    const first = await ok("migrate");
+    const first = await ok<Migrated>("migrate");
     expect(first.migrations).toEqual(expect.arrayContaining([expect.any(String)]));
     expect(first.migrations.length).toBeGreaterThan(0);
 
@@ -235,7 +268,7 @@ describe("operator CLI with --json", () => {
   });
 
   it("seed-demo creates an organization with two workspaces and an admin, and prints the admin's token", async () => {
-    demo = await ok("seed-demo");
+    demo = await ok<SeededDemo>("seed-demo");
     expect(demo).toEqual(
       expect.objectContaining({
         organizationId: expect.any(String),
@@ -268,7 +301,7 @@ describe("operator CLI with --json", () => {
   });
 
   it("create-organization creates the organization and its admin, with the optional name and API plan", async () => {
-    acme = await ok(
+    acme = await ok<CreatedOrganization>(
       "create-organization",
       "--name",
       "Acme Corp",
@@ -295,7 +328,13 @@ describe("operator CLI with --json", () => {
   });
 
   it("create-organization without --admin-name and --api-plan leaves them empty", async () => {
-    const plain = await ok("create-organization", "--name", "Plain Org", "--admin-email", "owner@plain.test");
+    const plain = await ok<CreatedOrganization>(
+      "create-organization",
+      "--name",
+      "Plain Org",
+      "--admin-email",
+      "owner@plain.test",
+    );
     expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", plain.organizationId)).toEqual([
       { api_plan: null },
     ]);
@@ -303,7 +342,7 @@ describe("operator CLI with --json", () => {
   });
 
   it("token issues a JWT for the user with the requested lifetime", async () => {
-    const result = await ok("token", "--email", "ops@acme.test", "--expires-in", "1h");
+    const result = await ok<IssuedToken>("token", "--email", "ops@acme.test", "--expires-in", "1h");
     expect(typeof result.token).toBe("string");
     issuedToken = result.token;
     const payload = jwtPayload(issuedToken);
@@ -312,14 +351,14 @@ describe("operator CLI with --json", () => {
   });
 
   it("set-api-plan --plan sets the organization's plan and --none removes it", async () => {
-    expect(await ok("set-api-plan", "--organization", acme.organizationId, "--plan", "enterprise")).toEqual(
+    expect(await ok<ApiPlanSet>("set-api-plan", "--organization", acme.organizationId, "--plan", "enterprise")).toEqual(
       expect.objectContaining({ organizationId: acme.organizationId, apiPlan: "enterprise" }),
     );
     expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([
       { api_plan: "enterprise" },
     ]);
 
-    expect(await ok("set-api-plan", "--organization", acme.organizationId, "--none")).toEqual(
+    expect(await ok<ApiPlanSet>("set-api-plan", "--organization", acme.organizationId, "--none")).toEqual(
       expect.objectContaining({ organizationId: acme.organizationId, apiPlan: null }),
     );
     expect(query(file, "SELECT api_plan FROM organization WHERE id = ?", acme.organizationId)).toEqual([
@@ -344,10 +383,10 @@ describe("operator CLI with --json", () => {
   describe("errors exit 1 and print {error: {code, message}} with --json", () => {
     const failure = async (...args: string[]) => {
       const exit = await cli(...args);
-      const json = jsonOf(exit);
+      const json = jsonOf<Failure>(exit);
       expect(exit.code).toBe(1);
       expect(json).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
-      return json.error as { code: string; message: string };
+      return json.error;
     };
 
     it("create-organization without --name", async () => {
@@ -358,14 +397,20 @@ describe("operator CLI with --json", () => {
 
     it("token for an email that two organizations use: names the organizations and asks for --organization; with it, the token is that organization's user's", async () => {
       // emails are unique within an organization only: another organization may have an admin of the same address
-      const copycat = await ok("create-organization", "--name", "Copycat", "--admin-email", "OPS@acme.test");
+      const copycat = await ok<CreatedOrganization>(
+        "create-organization",
+        "--name",
+        "Copycat",
+        "--admin-email",
+        "OPS@acme.test",
+      );
       const error = await failure("token", "--email", "ops@acme.test");
       expect(error.code).toBe("USAGE");
       expect(error.message).toContain("--organization");
       expect(error.message).toContain(copycat.organizationId);
       expect(error.message).toContain(acme.organizationId);
       for (const org of [acme, copycat]) {
-        const issued = await ok("token", "--email", "ops@acme.test", "--organization", org.organizationId);
+        const issued = await ok<IssuedToken>("token", "--email", "ops@acme.test", "--organization", org.organizationId);
         expect(jwtPayload(issued.token).sub).toBe(org.adminUserId);
       }
     });
@@ -454,7 +499,7 @@ describe("the latchkey bin: npx latchkey and npm run cli", () => {
     async () => {
       const exit = await npx("migrate", "--json");
       expect(exit.code).toBe(0);
-      expect(jsonOf(exit).migrations.length).toBeGreaterThan(0);
+      expect(jsonOf<Migrated>(exit).migrations.length).toBeGreaterThan(0);
     },
     NPM_TIMEOUT_MS,
   );
@@ -464,7 +509,7 @@ describe("the latchkey bin: npx latchkey and npm run cli", () => {
     async () => {
       const exit = await npx("token", "--email", "nobody@example.test", "--json");
       expect(exit.code).toBe(1);
-      expect(jsonOf(exit)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+      expect(jsonOf<Failure>(exit)).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
     },
     NPM_TIMEOUT_MS,
   );
@@ -480,7 +525,7 @@ describe("the latchkey bin: npx latchkey and npm run cli", () => {
         NPM_TIMEOUT_MS,
       );
       expect(exit.code).toBe(0);
-      expect(jsonOf(exit).migrations.length).toBeGreaterThan(0);
+      expect(jsonOf<Migrated>(exit).migrations.length).toBeGreaterThan(0);
     },
     NPM_TIMEOUT_MS,
   );
@@ -518,7 +563,7 @@ describe("the latchkey bin: npx latchkey and npm run cli", () => {
   it("migrate, create-organization, set-api-plan, and one email in two organizations", async () => {
     const migrate = await cli("migrate");
     expect(migrate.code).toBe(0);
-    expect(jsonOf(migrate).migrations.length).toBeGreaterThan(0);
+    expect(jsonOf<Migrated>(migrate).migrations.length).toBeGreaterThan(0);
 
     const created = await cli(
       "create-organization",
@@ -530,12 +575,12 @@ describe("the latchkey bin: npx latchkey and npm run cli", () => {
       "business",
     );
     expect(created.code).toBe(0);
-    const org = jsonOf(created);
+    const org = jsonOf<CreatedOrganization>(created);
     expect(await apiPlanOf(org.organizationId)).toEqual([{ api_plan: "business" }]);
 
     const cleared = await cli("set-api-plan", "--organization", org.organizationId, "--none");
     expect(cleared.code).toBe(0);
-    expect(jsonOf(cleared).apiPlan).toBeNull();
+    expect(jsonOf<ApiPlanSet>(cleared).apiPlan).toBeNull();
     expect(await apiPlanOf(org.organizationId)).toEqual([{ api_plan: null }]);
 
     // emails are unique within an organization: a second organization may use the same admin address
@@ -543,8 +588,14 @@ describe("the latchkey bin: npx latchkey and npm run cli", () => {
     expect(again.code).toBe(0);
     const ambiguous = await cli("token", "--email", "admin@maria.test");
     expect(ambiguous.code).toBe(1);
-    expect(jsonOf(ambiguous).error.code).toBe("USAGE");
-    const chosen = await cli("token", "--email", "admin@maria.test", "--organization", jsonOf(again).organizationId);
+    expect(jsonOf<Failure>(ambiguous).error.code).toBe("USAGE");
+    const chosen = await cli(
+      "token",
+      "--email",
+      "admin@maria.test",
+      "--organization",
+      jsonOf<CreatedOrganization>(again).organizationId,
+    );
     expect(chosen.code).toBe(0);
   });
 });

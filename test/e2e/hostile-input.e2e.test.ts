@@ -16,7 +16,7 @@ import fc from "fast-check";
 import { rawGraphql, type GraphQLErrorBody } from "../support/client";
 import { databases } from "../support/databases";
 import { databaseDump } from "../support/rows";
-import { SignJWT, type JWTPayload } from "jose";
+import { SignJWT } from "jose";
 import {
   createOrganization,
   createTestServer,
@@ -172,7 +172,8 @@ function toLiteral(value: unknown): string {
       .map(([k, v]) => `${k}: ${toLiteral(v)}`)
       .join(", ")}}`;
   }
-  return String(value ?? null); // booleans, null
+  if (typeof value === "boolean") return String(value);
+  return "null"; // null (and undefined); the generated values are JSON, so nothing else is left
 }
 
 /** The request for one operation: arguments as variables, or inlined as GraphQL literals. */
@@ -571,12 +572,9 @@ const ABSENT = "__hostileAbsent";
 const absent = { [ABSENT]: true };
 /** Usually the value, sometimes absent (a missing required field is part of the attack surface too). */
 const mostly = <T>(arb: fc.Arbitrary<T>, absentWeight = 1) =>
-  fc.oneof(
-    { weight: 8, arbitrary: arb as fc.Arbitrary<unknown> },
-    { weight: absentWeight, arbitrary: fc.constant(absent) },
-  );
+  fc.oneof({ weight: 8, arbitrary: arb }, { weight: absentWeight, arbitrary: fc.constant(absent) });
 const sometimes = <T>(arb: fc.Arbitrary<T>) =>
-  fc.oneof({ weight: 1, arbitrary: arb as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: fc.constant(absent) });
+  fc.oneof({ weight: 1, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(absent) });
 
 /** An input object, with now and then extra fields it does not declare (and now and then not an object at all). */
 const inputObject = (fields: Record<string, fc.Arbitrary<unknown>>) =>
@@ -744,6 +742,28 @@ interface Ids {
   apiKey: string[];
   document: string[];
 }
+/** An API key as the operations answer it (`KEY_FIELDS`, or part of them). */
+interface KeyAnswer {
+  id: string;
+  description: string | null;
+  workspaces?: { id: string }[];
+  [field: string]: unknown;
+}
+/**
+ * What an operation answered (its selection in OPS): each operation answers only some of these — createApiKey
+ * `token` and `apiKey`, the lists `edges`, the others the object's own fields (read back by name in checkRoundTrip).
+ */
+interface Payload {
+  id?: string;
+  token?: string;
+  apiKey?: KeyAnswer;
+  role?: string;
+  edges?: { cursor: string }[];
+  [field: string]: unknown;
+}
+/** The `data` of a generated operation: a Payload, or `true` for the deletes (their selection is empty). */
+type Answers = Partial<Record<OpName, Payload | boolean | null>>;
+
 interface World {
   org: TestOrganization;
   tokens: Record<"admin" | "member" | "OF" | "WF", string>;
@@ -768,25 +788,29 @@ describe.each(databases)("hostile input on %s", (kind) => {
   const startedAt = Date.now();
   const propertyStats: { name: string; runs: number; requests: number; ms: number }[] = [];
 
-  async function send(body: { query: string; variables?: unknown }, token: string | null) {
+  async function send<TData = Record<string, unknown>>(
+    body: { query: string; variables?: unknown },
+    token: string | null,
+  ) {
     requests++;
-    return rawGraphql(server.url, body, token);
+    return rawGraphql<TData>(server.url, body, token);
   }
 
-  async function must(token: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
-    const result = await send({ query, variables }, token);
+  /** Runs a setup operation that must succeed; `TData` is what its selection answers. */
+  async function must<TData>(token: string, query: string, variables: Record<string, unknown>): Promise<TData> {
+    const result = await send<TData>({ query, variables }, token);
     if (!result.data || result.errors) throw new Error(`setup failed: ${result.text}`);
-    return result.data as Record<string, any>;
+    return result.data;
   }
 
   async function createKeyAs(token: string, input: Record<string, unknown>) {
-    const data = await must(
+    const data = await must<{ createApiKey: { token: string; apiKey: { id: string } } }>(
       token,
       "mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id } } }",
       { input },
     );
     issuedTokens.push(data.createApiKey.token);
-    return { token: data.createApiKey.token as string, id: data.createApiKey.apiKey.id as string };
+    return { token: data.createApiKey.token, id: data.createApiKey.apiKey.id };
   }
 
   async function buildWorld(): Promise<World> {
@@ -814,14 +838,14 @@ describe.each(databases)("hostile input on %s", (kind) => {
       permission: "READ_ONLY",
       workspaceIds: [ws1],
     });
-    const doc = await must(
+    const doc = await must<{ createDocument: { id: string } }>(
       org.admin.token,
       "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }",
       {
         input: { workspaceId: ws0, title: "Contract", environment: "SANDBOX" },
       },
     );
-    const extra = await must(
+    const extra = await must<{ createUser: { id: string } }>(
       org.admin.token,
       "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
       {
@@ -874,7 +898,7 @@ describe.each(databases)("hostile input on %s", (kind) => {
       ).toString("base64url");
     let parts: unknown[];
     try {
-      parts = JSON.parse(Buffer.from(pick, "base64url").toString("utf8"));
+      parts = JSON.parse(Buffer.from(pick, "base64url").toString("utf8")) as unknown[];
     } catch {
       parts = ["CREATED_AT:DESC", null, ""];
     }
@@ -998,10 +1022,10 @@ describe.each(databases)("hostile input on %s", (kind) => {
   };
 
   /** What a mutation answered is what was stored: read it back (as the organization's admin) and compare. */
-  async function checkRoundTrip(step: Step, payload: Record<string, any>) {
+  async function checkRoundTrip(step: Step, payload: Payload) {
     const readBack = READ_BACK[step.op];
     if (!readBack) return;
-    const written = step.op === "createApiKey" ? payload.apiKey : payload;
+    const written = step.op === "createApiKey" ? payload.apiKey! : payload;
     const admin = step.caller === "foreignAdmin" ? foreign.admin.token : world.tokens.admin;
     const result = await send({ query: readBack.query, variables: { id: written.id } }, admin);
     checkAnswer({ readBack: step }, result);
@@ -1027,23 +1051,26 @@ describe.each(databases)("hostile input on %s", (kind) => {
     const result = await send(body, token);
     checkAnswer({ ...step, args }, result);
     if (result.status === 401 && token && step.caller !== "foreignAdmin") world.broken = true;
-    const data = (result.data ?? {}) as Record<string, any>;
-    const payload = data[step.op];
-    if (!payload) return result;
+    const data: Answers = result.data ?? {};
+    const answer = data[step.op];
+    if (!answer) return result;
+    // the deletes answer `true`: nothing below reads a field of theirs
+    const payload: Payload = typeof answer === "object" ? answer : {};
     switch (step.op) {
+      // each create answers its non-null `token` and `apiKey`, or `id`
       case "createApiKey":
         expect(payload.token).toMatch(/^lk_(test|live)_[0-9A-Za-z]{36}$/);
-        issuedTokens.push(payload.token);
-        world.ids.apiKey.push(payload.apiKey.id);
+        issuedTokens.push(payload.token!);
+        world.ids.apiKey.push(payload.apiKey!.id);
         break;
       case "createWorkspace":
-        world.ids.workspace.push(payload.id);
+        world.ids.workspace.push(payload.id!);
         break;
       case "createUser":
-        world.ids.user.push(payload.id);
+        world.ids.user.push(payload.id!);
         break;
       case "createDocument":
-        world.ids.document.push(payload.id);
+        world.ids.document.push(payload.id!);
         break;
       default:
         if (LISTS.includes(step.op as (typeof LISTS)[number])) {
@@ -1068,14 +1095,14 @@ describe.each(databases)("hostile input on %s", (kind) => {
 
   // --- the database invariants -----------------------------------------------------------------------------------
 
-  async function rows<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-    return (await server.db.query(sql)) as T[];
+  function rows<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    return server.db.query<T[]>(sql);
   }
   const q = (name: string) => server.db.driver.escape(name);
   const asTime = (v: unknown): number | null => {
     if (v === null || v === undefined) return null;
     if (v instanceof Date) return v.getTime();
-    const s = String(v);
+    const s = typeof v === "string" ? v : JSON.stringify(v); // a DATETIME column: a Date (handled above) or a string
     return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(s) ? s.replace(" ", "T") : `${s.replace(" ", "T")}Z`).getTime();
   };
 
@@ -1214,7 +1241,7 @@ describe.each(databases)("hostile input on %s", (kind) => {
       permission: "FULL_ACCESS",
     });
     foreignIds.apiKey.push(foreignKey.id);
-    const doc = await must(
+    const doc = await must<{ createDocument: { id: string } }>(
       foreign.admin.token,
       "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }",
       {
@@ -1224,13 +1251,17 @@ describe.each(databases)("hostile input on %s", (kind) => {
     foreignIds.document.push(doc.createDocument.id);
     // a page of the foreign organization's keys gives a cursor of "their" data to replay
     world = await buildWorld();
-    const page = await must(world.tokens.admin, "{ apiKeys(first: 2) { edges { cursor } } }", {});
+    const page = await must<{ apiKeys: { edges: { cursor: string }[] } }>(
+      world.tokens.admin,
+      "{ apiKeys(first: 2) { edges { cursor } } }",
+      {},
+    );
     cursors.push(...page.apiKeys.edges.map((e: { cursor: string }) => e.cursor));
   });
 
   afterAll(async () => {
     const total = propertyStats.reduce((n, p) => n + p.runs, 0);
-    // eslint-disable-next-line no-console
+
     console.log(
       `hostile input on ${kind}: ${requests} HTTP requests (${total} generated inputs) in ${((Date.now() - startedAt) / 1000).toFixed(1)} s, ` +
         `${worldsBuilt} worlds\n` +
@@ -1487,7 +1518,7 @@ describe.each(databases)("hostile input on %s", (kind) => {
           throw new Error(`HTTP ${response.status} for ${JSON.stringify(r).slice(0, 500)}: ${text.slice(0, 1000)}`);
         let parsed: { errors?: GraphQLErrorBody[] } | undefined;
         try {
-          parsed = JSON.parse(text);
+          parsed = JSON.parse(text) as { errors?: GraphQLErrorBody[] };
         } catch {
           parsed = undefined;
         }
@@ -1533,7 +1564,7 @@ describe.each(databases)("hostile input on %s", (kind) => {
     await property("hostile JWT claims", 40, fc.tuple(claims, header), async ([rawClaims, rawHeader]) => {
       const payload = resolve(rawClaims, "admin") as Record<string, unknown>;
       const { kid, ...rest } = rawHeader;
-      const jwt = await new SignJWT(payload as JWTPayload)
+      const jwt = await new SignJWT(payload)
         .setProtectedHeader({ ...rest, ...(kid === null ? {} : { kid }) })
         .sign(secret);
       const result = await send({ query: "{ viewer { organization { id } user { id } } }" }, jwt);
@@ -1725,15 +1756,20 @@ describe.each(databases)("hostile input on %s", (kind) => {
         org.admin.token,
       );
       if (result.status >= 500) throw new Error(`HTTP ${result.status} ${result.text.slice(0, 300)}`);
-      const created = (result.data as { it?: Record<string, any> } | null)?.it;
+      // createApiKey answers `apiKey { id description }`, the others `id` and `name` or `title`: the (non-empty) text sent
+      const created = (
+        result.data as {
+          it?: { id?: string; name?: string; title?: string; apiKey?: { id: string; description: string } } | null;
+        } | null
+      )?.it;
       if (!created) {
         expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
         return;
       }
-      const id = op === "createApiKey" ? created.apiKey.id : created.id;
+      const id = op === "createApiKey" ? created.apiKey!.id : created.id;
       const back = await send({ query: `query($id: ID!) { ${readBack} }`, variables: { id } }, org.admin.token);
       const stored = Object.values(back.data as Record<string, { text: string }>)[0].text;
-      const answered = op === "createApiKey" ? created.apiKey.description : (created.name ?? created.title);
+      const answered = op === "createApiKey" ? created.apiKey!.description : (created.name ?? created.title!);
       if (stored !== answered) {
         throw new Error(
           `${op} answered ${JSON.stringify(answered)} (${answered.length} chars) but stored ${JSON.stringify(stored)} (${stored.length} chars)`,
@@ -1765,40 +1801,46 @@ describe.each(databases)("hostile input on %s", (kind) => {
       const wanted = org.workspaceIds[i];
       const id = spell(wanted);
       if (id === wanted) return;
+      /** What the three mutations answer: createApiKey `apiKey { id workspaces }`, the others `id workspaces`. */
+      interface Answered {
+        id?: string;
+        workspaces?: { id: string }[];
+        apiKey?: { id: string; workspaces: { id: string }[] };
+      }
       const requests: Record<
         string,
-        { query: string; variables: Record<string, unknown>; workspaces: (d: any) => { id: string }[] }
+        { query: string; variables: Record<string, unknown>; workspaces: (d: Answered) => { id: string }[] }
       > = {
         createApiKey: {
           query:
             "mutation($w: [ID!]) { it: createApiKey(input: { environment: SANDBOX, scope: WORKSPACE, permission: READ_ONLY, workspaceIds: $w }) { apiKey { id workspaces { id } } } }",
           variables: { w: [id] },
-          workspaces: (d) => d.apiKey.workspaces,
+          workspaces: (d) => d.apiKey!.workspaces,
         },
         createUser: {
           query:
             "mutation($w: [ID!], $e: String!) { it: createUser(input: { email: $e, role: MEMBER, workspaceIds: $w }) { id workspaces { id } } }",
           variables: { w: [id], e: `case-${Date.now()}-${Math.random()}@example.test` },
-          workspaces: (d) => d.workspaces,
+          workspaces: (d) => d.workspaces!,
         },
         updateUser: {
           query:
             "mutation($w: [ID!], $id: ID!) { it: updateUser(input: { id: $id, workspaceIds: $w }) { id workspaces { id } } }",
           variables: { w: [id], id: member.userId },
-          workspaces: (d) => d.workspaces,
+          workspaces: (d) => d.workspaces!,
         },
       };
       const r = requests[op];
       const result = await send({ query: r.query, variables: r.variables }, org.admin.token);
       checkAnswer({ op, id }, result);
-      const it = (result.data as { it?: unknown } | null)?.it;
+      const it = (result.data as { it?: Answered | null } | null)?.it;
       if (!it) {
         expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "workspaceIds" });
         return;
       }
       if (op === "createApiKey")
         await send(
-          { query: "mutation($id: ID!) { revokeApiKey(id: $id) { id } }", variables: { id: (it as any).apiKey.id } },
+          { query: "mutation($id: ID!) { revokeApiKey(id: $id) { id } }", variables: { id: it.apiKey!.id } },
           org.admin.token,
         );
       // accepted: then it must be the workspace itself — answered back, and stored under its exact id
@@ -1841,7 +1883,11 @@ describe.each(databases)("hostile input on %s", (kind) => {
             org.admin.token,
           );
       } else if (raceKind === "workspaceDeleted") {
-        const ws = await must(org.admin.token, 'mutation { createWorkspace(input: { name: "race" }) { id } }', {});
+        const ws = await must<{ createWorkspace: { id: string } }>(
+          org.admin.token,
+          'mutation { createWorkspace(input: { name: "race" }) { id } }',
+          {},
+        );
         const w = ws.createWorkspace.id;
         const member = await org.member([]);
         m(

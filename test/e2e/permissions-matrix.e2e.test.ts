@@ -9,6 +9,10 @@
  *   P  PRODUCTION ORGANIZATION FULL_ACCESS key  X  admin of the other organization
  *   N  anonymous (no Authorization header)
  *
+ * Every cell sends the generated typed document of its operation (schema/operations/*.graphql,
+ * test/support/gql): the operation exactly as a client sends it, with its whole selection, and its
+ * variables and answer typed by it.
+ *
  * Outcomes: "allowed" (data, no errors), "null" (a single-object query answers null, no error),
  * an error code (exactly one error, at the operation's path), "BAD_USER_INPUT(field)", or, for
  * lists, the exact set of ids the caller sees. Every expectation is SPEC §5's, never the
@@ -19,17 +23,57 @@
  * every row of every table but `last_used_at`, which authenticating a key may legitimately write).
  */
 import { randomUUID } from "node:crypto";
+import type { ResultOf, TypedDocumentNode, VariablesOf } from "@graphql-typed-document-node/core";
+import { Kind, type OperationDefinitionNode } from "graphql";
 import { buildBareSchema } from "../../src/schema";
 import { Document } from "../../src/modules/document/document.entity";
 import { User, UserRole, UserWorkspace } from "../../src/modules/user/user.entity";
 import { rawGraphql, type GraphQLResult } from "../support/client";
 import { databases } from "../support/databases";
+import {
+  ApiKeyDocument,
+  ApiKeysDocument,
+  CreateApiKeyDocument,
+  CreateDocumentDocument,
+  CreateUserDocument,
+  CreateWorkspaceDocument,
+  DeleteDocumentDocument,
+  DeleteUserDocument,
+  DeleteWorkspaceDocument,
+  DocumentDocument,
+  DocumentsDocument,
+  OrganizationDocument,
+  RevokeApiKeyDocument,
+  UpdateApiKeyDocument,
+  UpdateDocumentDocument,
+  UpdateUserDocument,
+  UpdateWorkspaceDocument,
+  UserDocument,
+  UsersDocument,
+  ViewerDocument,
+  WorkspaceDocument,
+  WorkspacesDocument,
+  type ApiKeyEnvironment,
+  type ApiKeyPermission,
+  type ApiKeyScope,
+  type CreateApiKeyInput,
+  type CreateDocumentInput,
+} from "../support/gql/graphql";
 import { entityTables, tableCounts } from "../support/rows";
-import { createOrganization, createTestServer, type TestServer } from "../support/server";
+import {
+  anonymousCaller,
+  callerWith,
+  createKey,
+  createOrganization,
+  createTestServer,
+  type Requester,
+  type TestServer,
+} from "../support/server";
 
 type Who = "A" | "M" | "OF" | "OR" | "WF" | "WR" | "P" | "X" | "N";
 const CALLERS: readonly Who[] = ["A", "M", "OF", "OR", "WF", "WR", "P", "X", "N"];
-const KEY_ENV: Partial<Record<Who, "SANDBOX" | "PRODUCTION">> = {
+type KeyWho = "OF" | "OR" | "WF" | "WR" | "P";
+const KEY_ENV: Partial<Record<Who, ApiKeyEnvironment>> = {
   OF: "SANDBOX",
   OR: "SANDBOX",
   WF: "SANDBOX",
@@ -44,38 +88,47 @@ type Outcome = "allowed" | "null" | Code | `BAD_USER_INPUT(${string})` | { ids: 
 type Expect = Partial<Record<Who, Outcome>>;
 
 // ---------------------------------------------------------------------------------------------
-// GraphQL documents (untyped: 22 operations, read by no one but this file)
+// GraphQL documents: the generated typed document of every root field, by the field's name
 
-const Q = {
-  viewer: `{ viewer { organization { id } user { id } apiKey { id } } }`,
-  organization: `{ organization { id } }`,
-  single: (op: string) => `query($id: ID!) { ${op}(id: $id) { id } }`,
-  list: (op: string, args = "") => `{ ${op}(first: 100${args ? ", " + args : ""}) { totalCount nodes { id } } }`,
-  createApiKey: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id environment scope permission workspaces { id } } } }`,
-  updateApiKey: `mutation($input: UpdateApiKeyInput!) { updateApiKey(input: $input) { id description } }`,
-  revokeApiKey: `mutation($id: ID!) { revokeApiKey(id: $id) { id status revokedAt } }`,
-  createWorkspace: `mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id name } }`,
-  updateWorkspace: `mutation($input: UpdateWorkspaceInput!) { updateWorkspace(input: $input) { id name } }`,
-  deleteWorkspace: `mutation($id: ID!) { deleteWorkspace(id: $id) }`,
-  createUser: `mutation($input: CreateUserInput!) { createUser(input: $input) { id email role workspaces { id } } }`,
-  updateUser: `mutation($input: UpdateUserInput!) { updateUser(input: $input) { id name role } }`,
-  deleteUser: `mutation($id: ID!) { deleteUser(id: $id) }`,
-  createDocument: `mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id environment title workspace { id } } }`,
-  updateDocument: `mutation($input: UpdateDocumentInput!) { updateDocument(input: $input) { id title } }`,
-  deleteDocument: `mutation($id: ID!) { deleteDocument(id: $id) }`,
-};
+const DOCUMENTS = {
+  viewer: ViewerDocument,
+  organization: OrganizationDocument,
+  workspaces: WorkspacesDocument,
+  workspace: WorkspaceDocument,
+  users: UsersDocument,
+  user: UserDocument,
+  apiKeys: ApiKeysDocument,
+  apiKey: ApiKeyDocument,
+  documents: DocumentsDocument,
+  document: DocumentDocument,
+  createApiKey: CreateApiKeyDocument,
+  updateApiKey: UpdateApiKeyDocument,
+  revokeApiKey: RevokeApiKeyDocument,
+  createWorkspace: CreateWorkspaceDocument,
+  updateWorkspace: UpdateWorkspaceDocument,
+  deleteWorkspace: DeleteWorkspaceDocument,
+  createUser: CreateUserDocument,
+  updateUser: UpdateUserDocument,
+  deleteUser: DeleteUserDocument,
+  createDocument: CreateDocumentDocument,
+  updateDocument: UpdateDocumentDocument,
+  deleteDocument: DeleteDocumentDocument,
+} as const;
+type Documents = typeof DOCUMENTS;
+type Op = keyof Documents;
+/** The mutations, by their names' verbs (the "covers every root operation" tests hold the schema to it). */
+type MutationOp = Extract<Op, `${"create" | "update" | "delete" | "revoke"}${string}`>;
+type QueryOp = Exclude<Op, MutationOp>;
+const isMutationOp = (op: string) => /^(create|update|delete|revoke)[A-Z]/.test(op);
 
-/** The 12 mutations, by name. */
-const MUTATIONS: Record<string, string> = Object.fromEntries(
-  Object.entries(Q).filter(
-    (entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].startsWith("mutation"),
-  ),
-);
-
-const ACTOR = `createdBy { __typename ... on User { id } ... on ApiKey { id } }`;
+type Vars<O extends Op> = VariablesOf<Documents[O]>;
+/** What the operation's root field answers (`ViewerQuery["viewer"]` for "viewer"). */
+type Value<O extends Op> = O extends Op ? (ResultOf<Documents[O]> extends Record<O, infer V> ? V : never) : never;
+/** The operation's data: its root field, typed. */
+type Data<O extends Op> = Record<O, Value<O>>;
 
 /** What a response amounts to, in the table's own words (so a failing cell reads "expected X, got Y"). */
-function outcomeOf(result: GraphQLResult<Record<string, unknown>>, op: string): string {
+function outcomeOf<O extends string>(result: GraphQLResult<Partial<Record<O, unknown>>>, op: O): string {
   if (result.errors?.length) {
     const codes = result.errors.map((e) => {
       const code = String(e.extensions?.code);
@@ -87,8 +140,34 @@ function outcomeOf(result: GraphQLResult<Record<string, unknown>>, op: string): 
   return result.data[op] === null ? "null" : "allowed";
 }
 
+/** The data of an answer that must have some. */
+function dataOf<T>(result: GraphQLResult<T>): T {
+  if (result.data == null) throw new Error(`no data: ${result.text.slice(0, 200)}`);
+  return result.data;
+}
+
+interface Connection {
+  totalCount: number;
+  nodes: { id: string }[];
+}
+/** A list's answer: every list document selects `totalCount` and `nodes { id }`. */
+function connectionOf(value: unknown): Connection {
+  const isConnection = (v: unknown): v is Connection =>
+    typeof v === "object" &&
+    v !== null &&
+    "totalCount" in v &&
+    typeof v.totalCount === "number" &&
+    "nodes" in v &&
+    Array.isArray(v.nodes);
+  if (!isConnection(value)) throw new Error(`not a connection: ${JSON.stringify(value)}`);
+  return value;
+}
+
 const sorted = (ids: string[]) => [...ids].sort();
 const uniqueEmail = () => `pm-${randomUUID().slice(0, 12)}@example.test`;
+/** A date column as the database answered it, read as a Date. */
+const asDate = (value: unknown) =>
+  typeof value === "string" || typeof value === "number" ? new Date(value) : new Date(Number.NaN);
 
 describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   let server: TestServer;
@@ -100,6 +179,9 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   let W2 = "";
   let W3 = "";
   let XW1 = "";
+  /** Who sends each cell's typed document. */
+  const caller = {} as Record<Who, Requester>;
+  /** The caller's credential, for the few hand-written (aliased or smaller) queries. */
   const token = {} as Record<Who, string | null>;
   /** The id of the caller's user or key. */
   const principal = {} as Record<Who, string>;
@@ -112,82 +194,82 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   let extraChecksRun = 0;
 
   // ---- requests ----
-  const gql = (who: Who | string | null, query: string, variables: Record<string, unknown> = {}) =>
-    rawGraphql<Record<string, any>>(
-      server.url,
-      { query, variables },
-      who !== null && (CALLERS as readonly string[]).includes(who) ? token[who as Who] : (who as string | null),
-    );
+  /** A caller of the table, or any other requester (a user or key made for one check). */
+  type By = Who | Requester;
+  const requester = (by: By): Requester => (typeof by === "string" ? caller[by] : by);
 
-  /** A request that must succeed (fixtures and fresh targets). */
-  async function ok(
-    who: Who | string,
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): Promise<Record<string, any>> {
-    const result = await gql(who, query, variables);
-    if (result.errors?.length || !result.data) throw new Error(`setup request failed: ${result.text}`);
-    return result.data;
+  /** Sends the typed document of `op`. */
+  function send<O extends Op>(by: By, op: O, variables: Vars<O>): Promise<GraphQLResult<Data<O>>> {
+    // DOCUMENTS[op] is op's document; TypeScript cannot correlate the two for a generic O
+    const document = DOCUMENTS[op] as TypedDocumentNode<Data<O>, Vars<O>>;
+    return requester(by).request(document, variables);
   }
 
-  const createKey = async (who: Who | string, input: Record<string, unknown>) =>
-    (await ok(who, Q.createApiKey, { input })).createApiKey as { token: string; apiKey: { id: string } };
-  const createDoc = async (who: Who | string, input: Record<string, unknown>) =>
-    (await ok(who, Q.createDocument, { input: { title: `Doc ${randomUUID().slice(0, 8)}`, ...input } })).createDocument
-      .id as string;
+  /** A hand-written query (aliases, or a selection no document of schema/operations has). */
+  const raw = <T>(credential: string | null, query: string, variables: Record<string, unknown> = {}) =>
+    rawGraphql<T>(server.url, { query, variables }, credential);
+
+  /** A request that must succeed (fixtures and fresh targets): the root field's answer. */
+  async function ok<O extends Op>(by: By, op: O, variables: Vars<O>): Promise<Value<O>> {
+    const result = await send(by, op, variables);
+    if (result.errors?.length || !result.data) throw new Error(`setup request failed: ${result.text}`);
+    return result.data[op];
+  }
+
+  const createDoc = async (by: By, input: Omit<CreateDocumentInput, "title">) =>
+    (await ok(by, "createDocument", { input: { title: `Doc ${randomUUID().slice(0, 8)}`, ...input } })).id;
 
   // fresh targets, made by the admin through the API
-  const freshKey = async (environment: string, scope = "WORKSPACE", workspaceIds: string[] | undefined = [W1]) =>
+  const freshKey = async (environment: ApiKeyEnvironment, scope: ApiKeyScope = "WORKSPACE", workspaceIds = [W1]) =>
     (
-      await createKey("A", {
+      await createKey(server, caller.A, {
         environment,
         scope,
         permission: "FULL_ACCESS",
         ...(scope === "WORKSPACE" ? { workspaceIds } : {}),
         description: "fresh",
       })
-    ).apiKey.id;
-  const freshDoc = (workspaceId: string, environment: string) => createDoc("A", { workspaceId, environment });
+    ).keyId;
+  const freshDoc = (workspaceId: string, environment: ApiKeyEnvironment) =>
+    createDoc("A", { workspaceId, environment });
   const freshUser = async () =>
     (
-      await ok("A", Q.createUser, {
+      await ok("A", "createUser", {
         input: { email: uniqueEmail(), name: "Fresh", role: "MEMBER", workspaceIds: [W1] },
       })
-    ).createUser.id as string;
+    ).id;
   const freshAdmin = async () =>
     (
-      await ok("A", Q.createUser, {
+      await ok("A", "createUser", {
         input: { email: uniqueEmail(), name: "Fresh admin", role: "ADMIN", workspaceIds: [] },
       })
-    ).createUser.id as string;
+    ).id;
 
   // ---- database ----
+  type DbRow = Record<string, unknown>;
   const esc = (name: string) => server.db.driver.escape(name);
-  const clean = (row: Record<string, unknown>) => {
+  const clean = (row: DbRow): DbRow => {
     const { last_used_at: _lastUsedAt, ...rest } = row;
-    return JSON.parse(JSON.stringify(rest));
+    return JSON.parse(JSON.stringify(rest)) as DbRow;
   };
-  async function rowsWhere(table: string, column: string, value: string): Promise<Record<string, any>[]> {
-    const rows = (await server.db.query(`SELECT * FROM ${esc(table)} WHERE ${esc(column)} = ?`, [value])) as Record<
-      string,
-      unknown
-    >[];
+  async function rowsWhere(table: string, column: string, value: string): Promise<DbRow[]> {
+    const rows = await server.db.query<DbRow[]>(`SELECT * FROM ${esc(table)} WHERE ${esc(column)} = ?`, [value]);
     return rows.map(clean);
   }
-  const rowOf = async (table: string, id: string) => (await rowsWhere(table, "id", id))[0];
+  const rowOf = async (table: string, id: string): Promise<DbRow | undefined> => (await rowsWhere(table, "id", id))[0];
   /** Every row of every table (without last_used_at), order-independent. */
   async function snapshot(): Promise<Record<string, string[]>> {
     const out: Record<string, string[]> = {};
     for (const table of entityTables(server.db)) {
-      const rows = (await server.db.query(`SELECT * FROM ${esc(table)}`)) as Record<string, unknown>[];
+      const rows = await server.db.query<DbRow[]>(`SELECT * FROM ${esc(table)}`);
       out[table] = rows.map((r) => JSON.stringify(clean(r))).sort();
     }
     return out;
   }
   const linksOfKey = async (keyId: string) =>
-    sorted((await rowsWhere("api_key_workspace", "api_key_id", keyId)).map((l) => l.workspace_id));
+    sorted((await rowsWhere("api_key_workspace", "api_key_id", keyId)).map((l) => String(l.workspace_id)));
   const linksOfUser = async (userId: string) =>
-    sorted((await rowsWhere("user_workspace", "user_id", userId)).map((l) => l.workspace_id));
+    sorted((await rowsWhere("user_workspace", "user_id", userId)).map((l) => String(l.workspace_id)));
 
   /** The creator columns a row made by `who` must carry. */
   const creatorOf = (who: Who) =>
@@ -216,14 +298,16 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       U0: u0.userId,
       X: other.admin.userId,
     });
+    Object.assign(caller, { A: home.admin, M: m, X: other.admin, N: anonymousCaller(server) });
     Object.assign(token, { A: home.admin.token, M: m.token, X: other.admin.token, N: null });
     Object.assign(principal, { A: users.A, M: users.M, X: users.X, N: "" });
 
-    const asCaller = async (who: Who, input: Record<string, unknown>) => {
-      const created = await createKey("A", { description: who, ...input });
+    const asCaller = async (who: KeyWho, input: CreateApiKeyInput) => {
+      const created = await createKey(server, caller.A, { description: who, ...input });
+      caller[who] = created;
       token[who] = created.token;
-      principal[who] = created.apiKey.id;
-      keys[who as keyof typeof keys] = created.apiKey.id;
+      principal[who] = created.keyId;
+      keys[who] = created.keyId;
     };
     await asCaller("OF", { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" });
     await asCaller("OR", { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" });
@@ -231,34 +315,34 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     await asCaller("WR", { environment: "SANDBOX", scope: "WORKSPACE", workspaceIds: [W1], permission: "READ_ONLY" });
     await asCaller("P", { environment: "PRODUCTION", scope: "ORGANIZATION", permission: "FULL_ACCESS" });
     keys.KS = (
-      await createKey("A", {
+      await createKey(server, caller.A, {
         description: "target",
         environment: "SANDBOX",
         scope: "WORKSPACE",
         workspaceIds: [W1],
         permission: "READ_ONLY",
       })
-    ).apiKey.id;
+    ).keyId;
     keys.KP = (
-      await createKey("A", {
+      await createKey(server, caller.A, {
         description: "target prod",
         environment: "PRODUCTION",
         scope: "ORGANIZATION",
         permission: "READ_ONLY",
       })
-    ).apiKey.id;
+    ).keyId;
     keys.KS12 = (
-      await createKey("A", {
+      await createKey(server, caller.A, {
         description: "W1+W2",
         environment: "SANDBOX",
         scope: "WORKSPACE",
         workspaceIds: [W1, W2],
         permission: "FULL_ACCESS",
       })
-    ).apiKey.id;
+    ).keyId;
     keys.XK = (
-      await createKey("X", { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" })
-    ).apiKey.id;
+      await createKey(server, caller.X, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" })
+    ).keyId;
 
     docs.DS1 = await createDoc("A", { workspaceId: W1, environment: "SANDBOX" });
     docs.DS2 = await createDoc("A", { workspaceId: W2, environment: "SANDBOX" });
@@ -285,7 +369,6 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   });
 
   afterAll(async () => {
-    // eslint-disable-next-line no-console
     console.log(
       `[permissions-matrix on ${kind}] matrix cells run: ${matrixCellsRun}; extra checks run: ${extraChecksRun}`,
     );
@@ -295,30 +378,31 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   // =============================================================================================
   // Queries
 
-  interface QueryRow {
-    op: string;
+  interface QueryRow<O extends QueryOp> {
+    op: O;
     label: string;
-    query: string;
-    variables?: () => Record<string, unknown>;
+    variables: () => Vars<O>;
     expect: Expect;
     /** For an "allowed" cell: what the answer must be. */
-    check?: (who: Who, value: any) => void;
+    check?(who: Who, value: NonNullable<Value<O>>): void;
   }
+  type AnyQueryRow = { [O in QueryOp]: QueryRow<O> }[QueryOp];
 
-  const single = (op: string, label: string, id: () => string, outcomes: Expect): QueryRow => ({
+  type SingleOp = "workspace" | "user" | "apiKey" | "document";
+  const single = (op: SingleOp, label: string, id: () => string, outcomes: Expect): QueryRow<SingleOp> => ({
     op,
     label,
-    query: Q.single(op),
     variables: () => ({ id: id() }),
     expect: outcomes,
     check: (_who, value) => expect(value.id).toBe(id()),
   });
-  const list = (op: string, label: string, args: string, outcomes: Expect): QueryRow => ({
-    op,
-    label,
-    query: Q.list(op, args),
-    expect: outcomes,
-  });
+  const list = <O extends "workspaces" | "users" | "apiKeys" | "documents">(
+    op: O,
+    label: string,
+    variables: () => Vars<O>,
+    outcomes: Expect,
+  ): QueryRow<O> => ({ op, label, variables, expect: outcomes });
+  const FIRST_100 = () => ({ first: 100 });
   const ids = (f: () => string[]): Outcome => ({ ids: f });
   const NONE = ids(() => []);
 
@@ -332,11 +416,11 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   const productionHomeKeys = () => [keys.P, keys.KP];
   const allHomeDocs = () => [docs.DS1, docs.DS2, docs.DP1, docs.DP2, docs.DOF, docs.DPP, docs.DANOM];
 
-  const queryRows: QueryRow[] = [
+  const queryRows: AnyQueryRow[] = [
     {
       op: "viewer",
       label: "the caller itself",
-      query: Q.viewer,
+      variables: () => ({}),
       expect: {
         A: "allowed",
         M: "allowed",
@@ -356,7 +440,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     {
       op: "organization",
       label: "the caller's own",
-      query: Q.organization,
+      variables: () => ({}),
       expect: {
         A: "allowed",
         M: "allowed",
@@ -369,7 +453,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       },
       check: (who, v) => expect(v.id).toBe(orgOf(who)),
     },
-    list("workspaces", "all the caller reaches", "", {
+    list("workspaces", "all the caller reaches", FIRST_100, {
       A: ids(homeWorkspaces),
       M: ids(() => [W1]),
       OF: ids(homeWorkspaces),
@@ -399,7 +483,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       P: "allowed",
       X: "null",
     }),
-    list("users", "all the caller reaches", "", {
+    list("users", "all the caller reaches", FIRST_100, {
       A: ids(homeUsers),
       M: ids(homeUsers),
       OF: ids(homeUsers),
@@ -409,7 +493,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       P: ids(homeUsers),
       X: ids(() => [users.X]),
     }),
-    list("users", "filtered by workspaceId W2", `workspaceId: "__W2__"`, {
+    list("users", "filtered by workspaceId W2", () => ({ first: 100, workspaceId: W2 }), {
       A: ids(() => [users.A, users.M12, users.U2]),
       M: NONE,
       OF: ids(() => [users.A, users.M12, users.U2]),
@@ -439,7 +523,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       P: "allowed",
       X: "null",
     }),
-    list("apiKeys", "all the caller may see", "", {
+    list("apiKeys", "all the caller may see", FIRST_100, {
       A: ids(allHomeKeys),
       M: "FORBIDDEN",
       OF: ids(sandboxHomeKeys),
@@ -449,7 +533,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       P: ids(productionHomeKeys),
       X: ids(() => [keys.XK]),
     }),
-    list("apiKeys", "filter environment PRODUCTION", "filter: { environment: [PRODUCTION] }", {
+    list("apiKeys", "filter environment PRODUCTION", () => ({ first: 100, filter: { environment: ["PRODUCTION"] } }), {
       A: ids(productionHomeKeys),
       M: "FORBIDDEN",
       OF: NONE,
@@ -479,7 +563,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       P: "allowed",
       X: "null",
     }),
-    list("documents", "all the caller reaches", "", {
+    list("documents", "all the caller reaches", FIRST_100, {
       A: ids(allHomeDocs),
       M: ids(() => [docs.DS1, docs.DP1, docs.DOF, docs.DPP, docs.DANOM]),
       OF: ids(() => [docs.DS1, docs.DS2, docs.DOF, docs.DANOM]),
@@ -489,7 +573,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       P: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
       X: ids(() => [docs.XD]),
     }),
-    list("documents", "filter environment PRODUCTION", "environment: PRODUCTION", {
+    list("documents", "filter environment PRODUCTION", () => ({ first: 100, environment: "PRODUCTION" }), {
       A: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
       M: ids(() => [docs.DP1, docs.DPP]),
       OF: NONE,
@@ -499,7 +583,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       P: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
       X: NONE,
     }),
-    list("documents", "filter workspaceId W2", `workspaceId: "__W2__"`, {
+    list("documents", "filter workspaceId W2", () => ({ first: 100, workspaceId: W2 }), {
       A: ids(() => [docs.DS2, docs.DP2]),
       M: NONE,
       OF: ids(() => [docs.DS2]),
@@ -549,78 +633,92 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     }),
   );
 
+  async function runQueryCell<O extends QueryOp>(row: QueryRow<O>, who: Who, expected: Outcome): Promise<void> {
+    const result = await send(who, row.op, row.variables());
+    expect(result.status).toBe(200);
+    if (typeof expected === "object") {
+      expect(outcomeOf(result, row.op)).toBe("allowed");
+      const connection = connectionOf(dataOf(result)[row.op]);
+      expect(sorted(connection.nodes.map((n) => n.id))).toEqual(sorted(expected.ids()));
+      expect(connection.totalCount).toBe(expected.ids().length);
+      return;
+    }
+    expect(outcomeOf(result, row.op)).toBe(expected);
+    if (expected === "allowed") {
+      const value = dataOf(result)[row.op];
+      if (value == null) throw new Error(`${row.op} answered ${String(value)}`);
+      row.check?.(who, value);
+    }
+    if (result.errors) {
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0].path).toEqual([row.op]);
+      expect(result.data?.[row.op] ?? null).toBeNull();
+    }
+  }
+
   describe("queries", () => {
     it.each(queryCells)("$name", async ({ row, who, expected }) => {
       matrixCellsRun++;
-      const query = row.query.replace(/__W2__/g, W2);
-      const result = await gql(who, query, row.variables?.() ?? {});
-      expect(result.status).toBe(200);
-      if (typeof expected === "object") {
-        expect(outcomeOf(result, row.op)).toBe("allowed");
-        const connection = result.data![row.op] as { totalCount: number; nodes: { id: string }[] };
-        expect(sorted(connection.nodes.map((n) => n.id))).toEqual(sorted(expected.ids()));
-        expect(connection.totalCount).toBe(expected.ids().length);
-        return;
-      }
-      expect(outcomeOf(result, row.op)).toBe(expected);
-      if (expected === "allowed") row.check?.(who, result.data![row.op]);
-      if (result.errors) {
-        expect(result.errors).toHaveLength(1);
-        expect(result.errors[0].path).toEqual([row.op]);
-        expect(result.data?.[row.op] ?? null).toBeNull();
-      }
+      await runQueryCell(row, who, expected);
     });
   });
 
   // =============================================================================================
   // Mutations
 
-  interface MutationRow {
-    op: string;
+  interface MutationRow<O extends MutationOp> {
+    op: O;
     label: string;
     /** Makes the fresh object the cell acts on (as the admin); its id is the cell's target. */
     fresh?: (who: Who) => Promise<string>;
-    variables: (who: Who, target: string) => Record<string, unknown>;
+    variables: (who: Who, target: string) => Vars<O>;
     /** The row a denied call must leave exactly as it was (default: the caller's organization). */
     row?: (who: Who, target: string) => Promise<unknown>;
     /** What an allowed call must have done. */
-    effect: (who: Who, target: string, value: any, variables: Record<string, any>) => Promise<void>;
+    effect(who: Who, target: string, value: Value<O>, variables: Vars<O>): Promise<void>;
     expect: Expect;
   }
+  type AnyMutationRow = { [O in MutationOp]: MutationRow<O> }[MutationOp];
 
   /** Links made for one cell only (so M, WF and WR reach a fresh workspace); removed after it. */
   const cellCleanups: (() => Promise<void>)[] = [];
 
   /** A fresh workspace that the caller reaches (so FORBIDDEN comes from the rule, not from scoping). */
   async function freshWorkspaceFor(who: Who): Promise<string> {
-    const id = (await ok("A", Q.createWorkspace, { input: { name: `Fresh ${randomUUID().slice(0, 8)}` } }))
-      .createWorkspace.id as string;
+    const { id } = await ok("A", "createWorkspace", { input: { name: `Fresh ${randomUUID().slice(0, 8)}` } });
     if (who === "M") {
       await server.db.query(`INSERT INTO ${esc("user_workspace")} (user_id, workspace_id) VALUES (?, ?)`, [
         users.M,
         id,
       ]);
-      cellCleanups.push(() =>
-        server.db.query(`DELETE FROM ${esc("user_workspace")} WHERE user_id = ? AND workspace_id = ?`, [users.M, id]),
-      );
+      cellCleanups.push(async () => {
+        await server.db.query(`DELETE FROM ${esc("user_workspace")} WHERE user_id = ? AND workspace_id = ?`, [
+          users.M,
+          id,
+        ]);
+      });
     }
     if (who === "WF" || who === "WR") {
       await server.db.query(`INSERT INTO ${esc("api_key_workspace")} (api_key_id, workspace_id) VALUES (?, ?)`, [
         keys[who],
         id,
       ]);
-      cellCleanups.push(() =>
-        server.db.query(`DELETE FROM ${esc("api_key_workspace")} WHERE api_key_id = ? AND workspace_id = ?`, [
+      cellCleanups.push(async () => {
+        await server.db.query(`DELETE FROM ${esc("api_key_workspace")} WHERE api_key_id = ? AND workspace_id = ?`, [
           keys[who],
           id,
-        ]),
-      );
+        ]);
+      });
     }
     return id;
   }
 
-  const createdKeyEffect = async (who: Who, _t: string, value: any, vars: Record<string, any>) => {
-    const input = vars.input;
+  const createdKeyEffect = async (
+    who: Who,
+    _t: string,
+    value: Value<"createApiKey">,
+    { input }: Vars<"createApiKey">,
+  ) => {
     expect(value.token).toMatch(
       input.environment === "SANDBOX" ? /^lk_test_[0-9A-Za-z]{36}$/ : /^lk_live_[0-9A-Za-z]{36}$/,
     );
@@ -635,18 +733,21 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     });
     expect(await linksOfKey(value.apiKey.id)).toEqual(sorted(input.workspaceIds ?? []));
   };
-  const keyInput = (environment: string, scope: string, permission: string, workspaceIds?: () => string[]) => () => ({
-    input: {
-      environment,
-      scope,
-      permission,
-      ...(workspaceIds ? { workspaceIds: workspaceIds() } : {}),
-      description: "matrix",
-    },
-  });
+  const keyInput =
+    (environment: ApiKeyEnvironment, scope: ApiKeyScope, permission: ApiKeyPermission, workspaceIds?: () => string[]) =>
+    (): Vars<"createApiKey"> => ({
+      input: {
+        environment,
+        scope,
+        permission,
+        ...(workspaceIds ? { workspaceIds: workspaceIds() } : {}),
+        description: "matrix",
+      },
+    });
 
   const createdDocEffect =
-    (defaultEnv: (who: Who) => string) => async (who: Who, _t: string, value: any, vars: Record<string, any>) => {
+    (defaultEnv: (who: Who) => string) =>
+    async (who: Who, _t: string, value: Value<"createDocument">, vars: Vars<"createDocument">) => {
       const row = await rowOf("document", value.id);
       expect(row).toMatchObject({
         organization_id: orgOf(who),
@@ -655,20 +756,22 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         title: vars.input.title,
         ...creatorOf(who),
       });
-      expect(value.environment).toBe(row.environment);
+      expect(value.environment).toBe(row?.environment);
     };
   /** Users name the environment given; keys omit it. */
-  const docInput = (workspaceId: () => string, environment: string | null) => (who: Who) => ({
-    input: {
-      workspaceId: workspaceId(),
-      title: `Matrix ${randomUUID().slice(0, 8)}`,
-      ...(environment ? { environment } : {}),
-    },
-  });
+  const docInput =
+    (workspaceId: () => string, environment: ApiKeyEnvironment | null) =>
+    (_who: Who): Vars<"createDocument"> => ({
+      input: {
+        workspaceId: workspaceId(),
+        title: `Matrix ${randomUUID().slice(0, 8)}`,
+        ...(environment ? { environment } : {}),
+      },
+    });
 
   const FOREIGN_OR_OUT_OF_SCOPE = "BAD_USER_INPUT(workspaceId)";
 
-  const mutationRows: MutationRow[] = [
+  const mutationRows: AnyMutationRow[] = [
     // ---- createApiKey ----
     ...(
       [
@@ -756,8 +859,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             X: "BAD_USER_INPUT(workspaceIds)",
           },
         ],
-      ] as [string, () => Record<string, unknown>, Expect][]
-    ).map(([label, variables, outcomes]): MutationRow => ({
+      ] satisfies [string, () => Vars<"createApiKey">, Expect][]
+    ).map(([label, variables, outcomes]): MutationRow<"createApiKey"> => ({
       op: "createApiKey",
       label,
       variables,
@@ -796,8 +899,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             X: "NOT_FOUND",
           },
         ],
-      ] as [string, () => Promise<string>, Expect][]
-    ).flatMap(([label, fresh, outcomes]): MutationRow[] => [
+      ] satisfies [string, () => Promise<string>, Expect][]
+    ).flatMap(([label, fresh, outcomes]): AnyMutationRow[] => [
       {
         op: "updateApiKey",
         label,
@@ -805,8 +908,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         variables: (_who, id) => ({ input: { id, description: "changed by the matrix" } }),
         row: (_who, id) => rowOf("api_key", id),
         effect: async (_who, id, value) => {
-          expect(value).toEqual({ id, description: "changed by the matrix" });
-          expect((await rowOf("api_key", id)).description).toBe("changed by the matrix");
+          expect(value).toMatchObject({ id, description: "changed by the matrix" });
+          expect((await rowOf("api_key", id))?.description).toBe("changed by the matrix");
         },
         expect: outcomes,
       },
@@ -818,7 +921,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         row: (_who, id) => rowOf("api_key", id),
         effect: async (_who, id, value) => {
           expect(value).toMatchObject({ id, status: "REVOKED" });
-          expect((await rowOf("api_key", id)).revoked_at).not.toBeNull();
+          expect((await rowOf("api_key", id))?.revoked_at).not.toBeNull();
         },
         expect: outcomes,
       },
@@ -852,7 +955,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       fresh: freshWorkspaceFor,
       variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
       row: (_who, id) => rowOf("workspace", id),
-      effect: async (_who, id) => expect((await rowOf("workspace", id)).name).toBe("Renamed by the matrix"),
+      effect: async (_who, id) => expect((await rowOf("workspace", id))?.name).toBe("Renamed by the matrix"),
       expect: {
         A: "allowed",
         M: "FORBIDDEN",
@@ -917,8 +1020,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             X: "allowed",
           },
         ],
-      ] as [string, () => string[], Expect][]
-    ).map(([label, workspaceIds, outcomes]): MutationRow => ({
+      ] satisfies [string, () => string[], Expect][]
+    ).map(([label, workspaceIds, outcomes]): MutationRow<"createUser"> => ({
       op: "createUser",
       label,
       variables: () => ({
@@ -930,7 +1033,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
           email: vars.input.email,
           role: "MEMBER",
         });
-        expect(await linksOfUser(value.id)).toEqual(sorted(vars.input.workspaceIds));
+        expect(await linksOfUser(value.id)).toEqual(sorted(vars.input.workspaceIds ?? []));
       },
       expect: outcomes,
     })),
@@ -940,7 +1043,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       fresh: freshUser,
       variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
       row: (_who, id) => rowOf("user", id),
-      effect: async (_who, id) => expect((await rowOf("user", id)).name).toBe("Renamed by the matrix"),
+      effect: async (_who, id) => expect((await rowOf("user", id))?.name).toBe("Renamed by the matrix"),
       expect: {
         A: "allowed",
         M: "FORBIDDEN",
@@ -1004,7 +1107,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       fresh: freshUser,
       variables: (_who, id) => ({ input: { id, role: "ADMIN" } }),
       row: (_who, id) => rowOf("user", id),
-      effect: async (_who, id) => expect((await rowOf("user", id)).role).toBe("ADMIN"),
+      effect: async (_who, id) => expect((await rowOf("user", id))?.role).toBe("ADMIN"),
       expect: {
         A: "allowed",
         M: "FORBIDDEN",
@@ -1022,7 +1125,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       fresh: freshAdmin,
       variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix" } }),
       row: (_who, id) => rowOf("user", id),
-      effect: async (_who, id) => expect((await rowOf("user", id)).name).toBe("Renamed by the matrix"),
+      effect: async (_who, id) => expect((await rowOf("user", id))?.name).toBe("Renamed by the matrix"),
       expect: {
         A: "allowed",
         M: "FORBIDDEN",
@@ -1040,7 +1143,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       fresh: freshAdmin,
       variables: (_who, id) => ({ input: { id, role: "MEMBER" } }),
       row: (_who, id) => rowOf("user", id),
-      effect: async (_who, id) => expect((await rowOf("user", id)).role).toBe("MEMBER"),
+      effect: async (_who, id) => expect((await rowOf("user", id))?.role).toBe("MEMBER"),
       expect: {
         A: "allowed",
         M: "FORBIDDEN",
@@ -1147,8 +1250,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             X: "allowed",
           },
         ],
-      ] as [string, (who: Who) => Record<string, unknown>, Expect][]
-    ).map(([label, variables, outcomes]): MutationRow => ({
+      ] satisfies [string, (who: Who) => Vars<"createDocument">, Expect][]
+    ).map(([label, variables, outcomes]): MutationRow<"createDocument"> => ({
       op: "createDocument",
       label,
       variables,
@@ -1201,8 +1304,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             X: "NOT_FOUND",
           },
         ],
-      ] as [string, () => Promise<string>, Expect][]
-    ).flatMap(([label, fresh, outcomes]): MutationRow[] => [
+      ] satisfies [string, () => Promise<string>, Expect][]
+    ).flatMap(([label, fresh, outcomes]): AnyMutationRow[] => [
       {
         op: "updateDocument",
         label,
@@ -1210,8 +1313,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         variables: (_who, id) => ({ input: { id, title: "Retitled by the matrix" } }),
         row: (_who, id) => rowOf("document", id),
         effect: async (_who, id, value) => {
-          expect(value).toEqual({ id, title: "Retitled by the matrix" });
-          expect((await rowOf("document", id)).title).toBe("Retitled by the matrix");
+          expect(value).toMatchObject({ id, title: "Retitled by the matrix" });
+          expect((await rowOf("document", id))?.title).toBe("Retitled by the matrix");
         },
         expect: outcomes,
       },
@@ -1244,38 +1347,47 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
 
     it.each(mutationCells)("$name", async ({ row, who, expected }) => {
       matrixCellsRun++;
-      const target = row.fresh ? await row.fresh(who) : "";
-      const targetRow = () => (row.row ? row.row(who, target) : rowOf("organization", homeId));
-      const state = async () => ({
-        counts: await tableCounts(server.db),
-        target: await targetRow(),
-        rows: await snapshot(),
-      });
-      const before = expected === "allowed" ? null : await state();
-
-      const variables = row.variables(who, target);
-      const result = await gql(who, MUTATIONS[row.op], variables);
-      expect(result.status).toBe(200);
-      expect(outcomeOf(result, row.op)).toBe(expected);
-
-      if (expected === "allowed") {
-        await row.effect(who, target, result.data![row.op], variables as Record<string, any>);
-      } else {
-        expect(result.errors).toHaveLength(1);
-        expect(result.errors![0].path).toEqual([row.op]);
-        expect(result.data).toBeNull();
-        const after = await state();
-        expect(after.counts).toEqual(before!.counts);
-        expect(after.target).toEqual(before!.target);
-        expect(after.rows).toEqual(before!.rows);
-      }
+      await runMutationCell(row, who, expected);
     });
   });
+
+  async function runMutationCell<O extends MutationOp>(
+    row: MutationRow<O>,
+    who: Who,
+    expected: Exclude<Outcome, { ids: () => string[] }>,
+  ): Promise<void> {
+    const target = row.fresh ? await row.fresh(who) : "";
+    const targetRow = () => (row.row ? row.row(who, target) : rowOf("organization", homeId));
+    const state = async () => ({
+      counts: await tableCounts(server.db),
+      target: await targetRow(),
+      rows: await snapshot(),
+    });
+    const before = expected === "allowed" ? null : await state();
+
+    const variables = row.variables(who, target);
+    const result = await send(who, row.op, variables);
+    expect(result.status).toBe(200);
+    expect(outcomeOf(result, row.op)).toBe(expected);
+
+    if (expected === "allowed") {
+      await row.effect(who, target, dataOf(result)[row.op], variables);
+    } else {
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors![0].path).toEqual([row.op]);
+      expect(result.data).toBeNull();
+      const after = await state();
+      expect(after.counts).toEqual(before!.counts);
+      expect(after.target).toEqual(before!.target);
+      expect(after.rows).toEqual(before!.rows);
+    }
+  }
 
   // =============================================================================================
   // Objects out of reach are indistinguishable from missing ones (SPEC §5)
 
   describe("out of reach answers exactly like missing", () => {
+    type Aliased = Record<string, { id: string } | null>;
     const ALIASED = `query($k: ID!, $w: ID!, $u: ID!, $d: ID!) {
       a: apiKey(id: $k) { id } b: workspace(id: $w) { id } c: user(id: $u) { id } d: document(id: $d) { id }
     }`;
@@ -1284,8 +1396,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
 
     it("X fetching home's key, workspace, user and document in one aliased request gets four nulls and no error, exactly as for random ids", async () => {
       extraChecksRun++;
-      const theirs = await gql("X", ALIASED, { k: keys.KS, w: W1, u: users.M, d: docs.DS1 });
-      const missing = await gql("X", ALIASED, random());
+      const theirs = await raw<Aliased>(token.X, ALIASED, { k: keys.KS, w: W1, u: users.M, d: docs.DS1 });
+      const missing = await raw<Aliased>(token.X, ALIASED, random());
       expect(comparable(theirs)).toEqual({
         status: 200,
         data: { a: null, b: null, c: null, d: null },
@@ -1319,7 +1431,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         () => ({ w: W2, d: docs.DS2 }),
         `b: workspace(id: $w) { id } d: document(id: $d) { id }`,
       ],
-    ] as [Who, string, () => Record<string, string>, string][])(
+    ] satisfies [Who, string, () => Record<string, string>, string][])(
       "%s fetching %s (aliased) gets nulls, exactly as for random ids",
       async (who, _what, vars, selection) => {
         extraChecksRun++;
@@ -1328,76 +1440,122 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
           .map((k) => `$${k}: ID!`)
           .join(", ");
         const query = `query(${decl}) { ${selection} }`;
-        const theirs = await gql(who, query, v);
-        const missing = await gql(who, query, Object.fromEntries(Object.keys(v).map((k) => [k, randomUUID()])));
+        const theirs = await raw<Aliased>(token[who], query, v);
+        const missing = await raw<Aliased>(
+          token[who],
+          query,
+          Object.fromEntries(Object.keys(v).map((k) => [k, randomUUID()])),
+        );
         expect(theirs.errors).toBeUndefined();
         expect(Object.values(theirs.data ?? { none: "no data" }).every((x) => x === null)).toBe(true);
         expect(comparable(theirs)).toEqual(comparable(missing));
       },
     );
 
-    /** [caller, mutation, how to make a fresh target it may not see, variables for an id]. */
-    const idMutations: [Who, string, () => Promise<string>, (id: string) => Record<string, unknown>][] = [
-      ["X", "updateApiKey", () => freshKey("SANDBOX"), (id) => ({ input: { id, description: "x" } })],
-      ["X", "revokeApiKey", () => freshKey("SANDBOX"), (id) => ({ id })],
-      ["X", "updateWorkspace", () => freshWorkspaceFor("A"), (id) => ({ input: { id, name: "x" } })],
-      ["X", "deleteWorkspace", () => freshWorkspaceFor("A"), (id) => ({ id })],
-      ["X", "updateUser", freshUser, (id) => ({ input: { id, name: "x" } })],
-      ["X", "deleteUser", freshUser, (id) => ({ id })],
-      ["X", "updateDocument", () => freshDoc(W1, "SANDBOX"), (id) => ({ input: { id, title: "x" } })],
-      ["X", "deleteDocument", () => freshDoc(W1, "SANDBOX"), (id) => ({ id })],
+    /** A mutation on an id: how to make a fresh target the caller may not see, and the variables for an id. */
+    interface IdMutation<O extends MutationOp> {
+      op: O;
+      fresh: () => Promise<string>;
+      vars: (id: string) => Vars<O>;
+    }
+    type AnyIdMutation = { [O in MutationOp]: IdMutation<O> }[MutationOp];
+    const idMutations: [Who, AnyIdMutation][] = [
       [
         "X",
-        "createDocument",
-        async () => W1,
-        (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } }),
+        { op: "updateApiKey", fresh: () => freshKey("SANDBOX"), vars: (id) => ({ input: { id, description: "x" } }) },
+      ],
+      ["X", { op: "revokeApiKey", fresh: () => freshKey("SANDBOX"), vars: (id) => ({ id }) }],
+      [
+        "X",
+        { op: "updateWorkspace", fresh: () => freshWorkspaceFor("A"), vars: (id) => ({ input: { id, name: "x" } }) },
+      ],
+      ["X", { op: "deleteWorkspace", fresh: () => freshWorkspaceFor("A"), vars: (id) => ({ id }) }],
+      ["X", { op: "updateUser", fresh: freshUser, vars: (id) => ({ input: { id, name: "x" } }) }],
+      ["X", { op: "deleteUser", fresh: freshUser, vars: (id) => ({ id }) }],
+      [
+        "X",
+        { op: "updateDocument", fresh: () => freshDoc(W1, "SANDBOX"), vars: (id) => ({ input: { id, title: "x" } }) },
+      ],
+      ["X", { op: "deleteDocument", fresh: () => freshDoc(W1, "SANDBOX"), vars: (id) => ({ id }) }],
+      [
+        "X",
+        {
+          op: "createDocument",
+          fresh: () => Promise.resolve(W1),
+          vars: (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } }),
+        },
       ],
       [
         "X",
-        "createApiKey",
-        async () => W1,
-        (id) => ({
-          input: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [id] },
-        }),
+        {
+          op: "createApiKey",
+          fresh: () => Promise.resolve(W1),
+          vars: (id) => ({
+            input: { environment: "SANDBOX", scope: "WORKSPACE", permission: "READ_ONLY", workspaceIds: [id] },
+          }),
+        },
       ],
       [
         "X",
-        "createUser",
-        async () => W1,
-        (id) => ({ input: { email: uniqueEmail(), role: "MEMBER", workspaceIds: [id] } }),
+        {
+          op: "createUser",
+          fresh: () => Promise.resolve(W1),
+          vars: (id) => ({ input: { email: uniqueEmail(), role: "MEMBER", workspaceIds: [id] } }),
+        },
       ],
       [
         "OF",
-        "updateApiKey",
-        () => freshKey("PRODUCTION", "ORGANIZATION"),
-        (id) => ({ input: { id, description: "x" } }),
+        {
+          op: "updateApiKey",
+          fresh: () => freshKey("PRODUCTION", "ORGANIZATION"),
+          vars: (id) => ({ input: { id, description: "x" } }),
+        },
       ],
-      ["OF", "revokeApiKey", () => freshKey("PRODUCTION", "ORGANIZATION"), (id) => ({ id })],
-      ["OF", "deleteDocument", () => freshDoc(W1, "PRODUCTION"), (id) => ({ id })],
-      ["P", "updateDocument", () => freshDoc(W1, "SANDBOX"), (id) => ({ input: { id, title: "x" } })],
-      ["WF", "updateDocument", () => freshDoc(W2, "SANDBOX"), (id) => ({ input: { id, title: "x" } })],
-      ["WF", "createDocument", async () => W2, (id) => ({ input: { workspaceId: id, title: "x" } })],
-      ["M", "deleteDocument", () => freshDoc(W2, "SANDBOX"), (id) => ({ id })],
+      ["OF", { op: "revokeApiKey", fresh: () => freshKey("PRODUCTION", "ORGANIZATION"), vars: (id) => ({ id }) }],
+      ["OF", { op: "deleteDocument", fresh: () => freshDoc(W1, "PRODUCTION"), vars: (id) => ({ id }) }],
+      [
+        "P",
+        { op: "updateDocument", fresh: () => freshDoc(W1, "SANDBOX"), vars: (id) => ({ input: { id, title: "x" } }) },
+      ],
+      [
+        "WF",
+        { op: "updateDocument", fresh: () => freshDoc(W2, "SANDBOX"), vars: (id) => ({ input: { id, title: "x" } }) },
+      ],
+      [
+        "WF",
+        {
+          op: "createDocument",
+          fresh: () => Promise.resolve(W2),
+          vars: (id) => ({ input: { workspaceId: id, title: "x" } }),
+        },
+      ],
+      ["M", { op: "deleteDocument", fresh: () => freshDoc(W2, "SANDBOX"), vars: (id) => ({ id }) }],
       [
         "M",
-        "createDocument",
-        async () => W2,
-        (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } }),
+        {
+          op: "createDocument",
+          fresh: () => Promise.resolve(W2),
+          vars: (id) => ({ input: { workspaceId: id, title: "x", environment: "SANDBOX" } }),
+        },
       ],
     ];
 
-    it.each(idMutations)(
+    async function outOfReachLikeMissing<O extends MutationOp>(who: Who, { op, fresh, vars }: IdMutation<O>) {
+      const id = await fresh();
+      const before = { counts: await tableCounts(server.db), rows: await snapshot() };
+      const theirs = await send(who, op, vars(id));
+      const missing = await send(who, op, vars(randomUUID()));
+      expect(theirs.errors?.length).toBe(1);
+      expect(["NOT_FOUND", "BAD_USER_INPUT"]).toContain(theirs.errors![0].extensions?.code);
+      expect(comparable(theirs)).toEqual(comparable(missing));
+      expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
+    }
+
+    it.each(idMutations.map(([who, mutation]): [Who, MutationOp, AnyIdMutation] => [who, mutation.op, mutation]))(
       "%s calling %s on an object out of its reach gets the same error (message and code) as on a random id, and nothing changes",
-      async (who, op, fresh, vars) => {
+      async (who, _op, mutation) => {
         extraChecksRun++;
-        const id = await fresh();
-        const before = { counts: await tableCounts(server.db), rows: await snapshot() };
-        const theirs = await gql(who, MUTATIONS[op], vars(id));
-        const missing = await gql(who, MUTATIONS[op], vars(randomUUID()));
-        expect(theirs.errors?.length).toBe(1);
-        expect(["NOT_FOUND", "BAD_USER_INPUT"]).toContain(theirs.errors![0].extensions?.code);
-        expect(comparable(theirs)).toEqual(comparable(missing));
-        expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
+        await outOfReachLikeMissing(who, mutation);
       },
     );
   });
@@ -1406,12 +1564,12 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   // Nested fields leave out what the caller may not see (SPEC §5)
 
   describe("nested fields", () => {
-    const docWithCreator = `query($id: ID!) { document(id: $id) { id ${ACTOR} } }`;
-    const creatorSeenBy = async (who: Who | string, documentId: string) => {
-      const result = await gql(who, docWithCreator, { id: documentId });
+    const creatorSeenBy = async (by: By, documentId: string) => {
+      const result = await send(by, "document", { id: documentId });
       expect(result.errors).toBeUndefined();
-      expect(result.data!.document?.id).toBe(documentId);
-      return result.data!.document.createdBy as { __typename: string; id: string } | null;
+      const document = dataOf(result).document;
+      expect(document?.id).toBe(documentId);
+      return document?.createdBy;
     };
 
     it.each([
@@ -1447,8 +1605,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     it("a document created by a user who later left W1: WF sees createdBy null, OF and the admin see the user", async () => {
       extraChecksRun++;
       const author = await extraMember([W1]);
-      const documentId = await createDoc(author.token, { workspaceId: W1, environment: "SANDBOX" });
-      await ok("A", Q.updateUser, { input: { id: author.userId, workspaceIds: [W2] } });
+      const documentId = await createDoc(author, { workspaceId: W1, environment: "SANDBOX" });
+      await ok("A", "updateUser", { input: { id: author.userId, workspaceIds: [W2] } });
       expect(await creatorSeenBy("WF", documentId)).toBeNull();
       expect(await creatorSeenBy("OF", documentId)).toEqual({ __typename: "User", id: author.userId });
       expect(await creatorSeenBy("A", documentId)).toEqual({ __typename: "User", id: author.userId });
@@ -1460,24 +1618,28 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       ["M", () => [W1]],
       ["WF", () => [W1]],
       ["WR", () => [W1]],
-    ] as [Who, () => string[]][])(
+    ] satisfies [Who, () => string[]][])(
       "User.workspaces of a member of W1 and W2, read by %s, lists only what the caller reaches",
       async (who, expected) => {
         extraChecksRun++;
-        const result = await gql(who, `query($id: ID!) { user(id: $id) { workspaces { id } } }`, { id: users.M12 });
+        const result = await send(who, "user", { id: users.M12 });
         expect(result.errors).toBeUndefined();
-        expect(sorted(result.data!.user.workspaces.map((w: { id: string }) => w.id))).toEqual(sorted(expected()));
+        expect(sorted(dataOf(result).user?.workspaces.map((w) => w.id) ?? [])).toEqual(sorted(expected()));
       },
     );
 
     it("viewer.user.workspaces of M is [W1]; viewer.apiKey.workspaces of WF is [W1]; OF sees both workspaces of a [W1, W2] key", async () => {
       extraChecksRun++;
-      const m = await gql("M", `{ viewer { user { workspaces { id } } } }`);
-      expect(m.data!.viewer.user.workspaces).toEqual([{ id: W1 }]);
-      const wf = await gql("WF", `{ viewer { apiKey { id workspaces { id } } } }`);
-      expect(wf.data!.viewer.apiKey).toEqual({ id: keys.WF, workspaces: [{ id: W1 }] });
-      const of = await gql("OF", `query($id: ID!) { apiKey(id: $id) { workspaces { id } } }`, { id: keys.KS12 });
-      expect(sorted(of.data!.apiKey.workspaces.map((w: { id: string }) => w.id))).toEqual(sorted([W1, W2]));
+      // the Viewer document selects neither workspaces, and WF may not read its own key through apiKey(id)
+      const m = await raw<{ viewer: { user: { workspaces: { id: string }[] } } }>(
+        token.M,
+        `{ viewer { user { workspaces { id } } } }`,
+      );
+      expect(m.data?.viewer.user.workspaces).toEqual([{ id: W1 }]);
+      const wf = await raw<{ viewer: { apiKey: unknown } }>(token.WF, `{ viewer { apiKey { id workspaces { id } } } }`);
+      expect(wf.data?.viewer.apiKey).toEqual({ id: keys.WF, workspaces: [{ id: W1 }] });
+      const of = await send("OF", "apiKey", { id: keys.KS12 });
+      expect(sorted(dataOf(of).apiKey?.workspaces.map((w) => w.id) ?? [])).toEqual(sorted([W1, W2]));
     });
 
     it("a member cannot promote themselves to ADMIN (FORBIDDEN, nothing changed)", async () => {
@@ -1488,7 +1650,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         me: await rowOf("user", me.userId),
         rows: await snapshot(),
       };
-      const result = await gql(me.token, Q.updateUser, { input: { id: me.userId, role: "ADMIN" } });
+      const result = await send(me, "updateUser", { input: { id: me.userId, role: "ADMIN" } });
       expect(outcomeOf(result, "updateUser")).toBe("FORBIDDEN");
       expect({
         counts: await tableCounts(server.db),
@@ -1499,7 +1661,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   });
 
   /** A new member of home with its own JWT (made like createOrganization's member()), for checks that change that member. */
-  async function extraMember(workspaceIds: string[]): Promise<{ userId: string; token: string }> {
+  async function extraMember(workspaceIds: string[]) {
     const now = new Date();
     const id = randomUUID();
     await server.db.getRepository(User).insert({
@@ -1515,7 +1677,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       await server.db
         .getRepository(UserWorkspace)
         .insert(workspaceIds.map((workspaceId) => ({ userId: id, workspaceId })));
-    return { userId: id, token: await server.services.jwt.sign(id, "1h") };
+    return callerWith(server, await server.services.jwt.sign(id, "1h"), id);
   }
 
   // =============================================================================================
@@ -1526,46 +1688,46 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       extraChecksRun++;
       const solo = await createOrganization(server, { workspaces: 1 });
       const a1 = solo.admin;
-      const denied = async (
-        credential: string,
-        query: string,
-        variables: Record<string, unknown>,
-        op: string,
+      const denied = async <O extends MutationOp>(
+        by: Requester,
+        op: O,
+        variables: Vars<O>,
         field: string,
         outcome = `BAD_USER_INPUT(${field})`,
       ) => {
         const before = { counts: await tableCounts(server.db), rows: await snapshot() };
-        const result = await gql(credential, query, variables);
+        const result = await send(by, op, variables);
         expect(outcomeOf(result, op)).toBe(outcome);
         expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
       };
 
-      await denied(a1.token, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } }, "updateUser", "role");
-      await denied(a1.token, Q.deleteUser, { id: a1.userId }, "deleteUser", "id");
+      await denied(a1, "updateUser", { input: { id: a1.userId, role: "MEMBER" } }, "role");
+      await denied(a1, "deleteUser", { id: a1.userId }, "id");
       // no key may touch an admin at all (SPEC §5 note ³), the last one least of all
-      const of = (
-        await createKey(a1.token, { environment: "SANDBOX", scope: "ORGANIZATION", permission: "FULL_ACCESS" })
-      ).token;
-      await denied(of, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } }, "updateUser", "role", "FORBIDDEN");
-      await denied(of, Q.deleteUser, { id: a1.userId }, "deleteUser", "id", "FORBIDDEN");
+      const of = await createKey(server, a1, {
+        environment: "SANDBOX",
+        scope: "ORGANIZATION",
+        permission: "FULL_ACCESS",
+      });
+      await denied(of, "updateUser", { input: { id: a1.userId, role: "MEMBER" } }, "role", "FORBIDDEN");
+      await denied(of, "deleteUser", { id: a1.userId }, "id", "FORBIDDEN");
 
-      const a2 = (await ok(a1.token, Q.createUser, { input: { email: uniqueEmail(), role: "ADMIN" } })).createUser
-        .id as string;
-      const demoted = await gql(a1.token, Q.updateUser, { input: { id: a1.userId, role: "MEMBER" } });
+      const { id: a2Id } = await ok(a1, "createUser", { input: { email: uniqueEmail(), role: "ADMIN" } });
+      const demoted = await send(a1, "updateUser", { input: { id: a1.userId, role: "MEMBER" } });
       expect(outcomeOf(demoted, "updateUser")).toBe("allowed");
-      expect((await rowOf("user", a1.userId)).role).toBe("MEMBER");
+      expect((await rowOf("user", a1.userId))?.role).toBe("MEMBER");
 
-      const a2Token = await server.services.jwt.sign(a2, "1h");
-      await denied(a2Token, Q.deleteUser, { id: a2 }, "deleteUser", "id");
-      await denied(a2Token, Q.updateUser, { input: { id: a2, role: "MEMBER" } }, "updateUser", "role");
+      const a2 = callerWith(server, await server.services.jwt.sign(a2Id, "1h"), a2Id);
+      await denied(a2, "deleteUser", { id: a2Id }, "id");
+      await denied(a2, "updateUser", { input: { id: a2Id, role: "MEMBER" } }, "role");
 
-      expect(
-        outcomeOf(await gql(a2Token, Q.updateUser, { input: { id: a1.userId, role: "ADMIN" } }), "updateUser"),
-      ).toBe("allowed");
-      const deleted = await gql(a1.token, Q.deleteUser, { id: a1.userId });
+      expect(outcomeOf(await send(a2, "updateUser", { input: { id: a1.userId, role: "ADMIN" } }), "updateUser")).toBe(
+        "allowed",
+      );
+      const deleted = await send(a1, "deleteUser", { id: a1.userId });
       expect(outcomeOf(deleted, "deleteUser")).toBe("allowed");
       expect(await rowOf("user", a1.userId)).toBeUndefined();
-      expect((await gql(a1.token, Q.viewer)).status).toBe(401);
+      expect((await send(a1, "viewer", {})).status).toBe(401);
     });
   });
 
@@ -1587,13 +1749,14 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       ],
       ["exactly its creator's expiry", (creator: number) => new Date(creator).toISOString(), "allowed"],
       ["an expiry before its creator's", (creator: number) => new Date(creator - 600_000).toISOString(), "allowed"],
-    ] as [string, (creator: number) => string | undefined, string][])(
+    ] satisfies [string, (creator: number) => string | undefined, string][])(
       "with %s → %s (a denied call changes nothing)",
       async (_label, expiresAt, expected) => {
         extraChecksRun++;
         const creatorExpiry = Math.floor(Date.now() / 1000) * 1000 + 3_600_000;
-        for (const environment of ["SANDBOX", "PRODUCTION"]) {
-          const creator = await createKey("A", {
+        const environments: ApiKeyEnvironment[] = ["SANDBOX", "PRODUCTION"];
+        for (const environment of environments) {
+          const creator = await createKey(server, caller.A, {
             environment,
             scope: "ORGANIZATION",
             permission: "FULL_ACCESS",
@@ -1601,14 +1764,13 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
           });
           const before = { counts: await tableCounts(server.db), rows: await snapshot() };
           const at = expiresAt(creatorExpiry);
-          const result = await gql(creator.token, Q.createApiKey, {
+          const result = await send(creator, "createApiKey", {
             input: { environment, scope: "ORGANIZATION", permission: "READ_ONLY", ...(at ? { expiresAt: at } : {}) },
           });
           expect(outcomeOf(result, "createApiKey")).toBe(expected);
           if (expected === "allowed") {
-            expect(new Date((await rowOf("api_key", result.data!.createApiKey.apiKey.id)).expires_at).getTime()).toBe(
-              new Date(at!).getTime(),
-            );
+            const created = await rowOf("api_key", dataOf(result).createApiKey.apiKey.id);
+            expect(asDate(created?.expires_at).getTime()).toBe(new Date(at!).getTime());
           } else {
             expect({ counts: await tableCounts(server.db), rows: await snapshot() }).toEqual(before);
           }
@@ -1625,20 +1787,20 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       extraChecksRun++;
       const org = await createOrganization(server, { apiPlan: "Scale", workspaces: 2 });
       const [Wa, Wd] = org.workspaceIds;
-      const admin = org.admin.token;
-      const onlyWd = await createKey(admin, {
+      const admin = org.admin;
+      const onlyWd = await createKey(server, admin, {
         environment: "SANDBOX",
         scope: "WORKSPACE",
         workspaceIds: [Wd],
         permission: "FULL_ACCESS",
       });
-      const both = await createKey(admin, {
+      const both = await createKey(server, admin, {
         environment: "PRODUCTION",
         scope: "WORKSPACE",
         workspaceIds: [Wa, Wd],
         permission: "READ_ONLY",
       });
-      const orgKey = await createKey(admin, {
+      const orgKey = await createKey(server, admin, {
         environment: "SANDBOX",
         scope: "ORGANIZATION",
         permission: "FULL_ACCESS",
@@ -1646,12 +1808,12 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       const inWd = [
         await createDoc(admin, { workspaceId: Wd, environment: "SANDBOX" }),
         await createDoc(admin, { workspaceId: Wd, environment: "PRODUCTION" }),
-        await createDoc(onlyWd.token, { workspaceId: Wd }),
+        await createDoc(onlyWd, { workspaceId: Wd }),
       ];
       const inWa = await createDoc(admin, { workspaceId: Wa, environment: "SANDBOX" });
       const member = await org.member([Wa, Wd]);
 
-      const result = await gql(admin, Q.deleteWorkspace, { id: Wd });
+      const result = await send(admin, "deleteWorkspace", { id: Wd });
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual({ deleteWorkspace: Wd });
 
@@ -1661,22 +1823,26 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       expect(await rowOf("document", inWa)).toBeDefined();
       expect(await linksOfUser(member.userId)).toEqual([Wa]);
 
-      expect((await rowOf("api_key", onlyWd.apiKey.id)).revoked_at).not.toBeNull();
-      expect(await linksOfKey(onlyWd.apiKey.id)).toEqual([]);
-      expect((await gql(onlyWd.token, Q.viewer)).status).toBe(401);
+      expect((await rowOf("api_key", onlyWd.keyId))?.revoked_at).not.toBeNull();
+      expect(await linksOfKey(onlyWd.keyId)).toEqual([]);
+      expect((await send(onlyWd, "viewer", {})).status).toBe(401);
 
-      expect((await rowOf("api_key", both.apiKey.id)).revoked_at).toBeNull();
-      expect(await linksOfKey(both.apiKey.id)).toEqual([Wa]);
-      const stillWorks = await gql(both.token, `{ viewer { apiKey { status workspaces { id } } } }`);
-      expect(stillWorks.data!.viewer.apiKey).toEqual({ status: "ACTIVE", workspaces: [{ id: Wa }] });
+      expect((await rowOf("api_key", both.keyId))?.revoked_at).toBeNull();
+      expect(await linksOfKey(both.keyId)).toEqual([Wa]);
+      // the Viewer document selects neither the key's status nor its workspaces, and a WORKSPACE key may not read keys
+      const stillWorks = await raw<{ viewer: { apiKey: unknown } }>(
+        both.token,
+        `{ viewer { apiKey { status workspaces { id } } } }`,
+      );
+      expect(stillWorks.data?.viewer.apiKey).toEqual({ status: "ACTIVE", workspaces: [{ id: Wa }] });
 
-      expect((await rowOf("api_key", orgKey.apiKey.id)).revoked_at).toBeNull();
-      const statuses = await gql(admin, `{ apiKeys(first: 100) { nodes { id status } } }`);
-      expect(statuses.data!.apiKeys.nodes).toEqual(
+      expect((await rowOf("api_key", orgKey.keyId))?.revoked_at).toBeNull();
+      const statuses = await send(admin, "apiKeys", { first: 100 });
+      expect(dataOf(statuses).apiKeys.edges.map(({ node }) => ({ id: node.id, status: node.status }))).toEqual(
         expect.arrayContaining([
-          { id: onlyWd.apiKey.id, status: "REVOKED" },
-          { id: both.apiKey.id, status: "ACTIVE" },
-          { id: orgKey.apiKey.id, status: "ACTIVE" },
+          { id: onlyWd.keyId, status: "REVOKED" },
+          { id: both.keyId, status: "ACTIVE" },
+          { id: orgKey.keyId, status: "ACTIVE" },
         ]),
       );
     });
@@ -1692,10 +1858,30 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     for (const cell of [...queryCells, ...mutationCells]) expect(CALLERS).toContain(cell.who);
   });
 
+  it("sends a typed document for every root operation: the documents' names are exactly the schema's Query and Mutation fields, each that field's own operation", async () => {
+    const schema = await buildBareSchema();
+    const queries = Object.keys(schema.getQueryType()!.getFields());
+    const mutations = Object.keys(schema.getMutationType()?.getFields() ?? {});
+    expect(sorted(Object.keys(DOCUMENTS))).toEqual(sorted([...queries, ...mutations]));
+    // the types' split into queries and mutations is the schema's
+    expect(queries.filter(isMutationOp)).toEqual([]);
+    expect(mutations.filter((name) => !isMutationOp(name))).toEqual([]);
+    // each document is one operation of the right kind, selecting that one root field
+    for (const [name, document] of Object.entries(DOCUMENTS)) {
+      const operations = document.definitions.filter(
+        (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+      );
+      expect(operations.map((o) => o.operation)).toEqual([queries.includes(name) ? "query" : "mutation"]);
+      expect(operations[0].selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : s.kind))).toEqual(
+        [name],
+      );
+    }
+  });
+
   it("counts its cells", () => {
     // the matrix: every (operation row × caller) cell above
     expect(queryCells.length + mutationCells.length).toBeGreaterThan(0);
-    // eslint-disable-next-line no-console
+
     console.log(
       `[permissions-matrix on ${kind}] ${queryCells.length} query cells + ${mutationCells.length} mutation cells = ${queryCells.length + mutationCells.length}`,
     );

@@ -9,6 +9,7 @@ import { JwtLifetimeError } from "./auth/jwt";
 import { openDataSource } from "./db/data-source";
 import { buildBareSchema, printSortedSchema } from "./schema";
 import { seedDemo } from "./seed";
+import type { PlatformKey } from "./modules/platform-key/platform-key.entity";
 import { createServices } from "./services";
 
 const USAGE = `Usage: npx latchkey <command> [options] [--json]   (or: npm run --silent cli -- <command> …)
@@ -21,12 +22,26 @@ Commands:
                                             issue a JWT for a user (at most JWT_MAX_TTL, 24h by default);
                                             --organization when the email is in several organizations
   set-api-plan --organization ID (--plan P | --none)
+  create-platform-key [--description D]    a key for the platform's own services; its token is printed once
+  list-platform-keys                        every platform key (hint, created, last used, revoked), newest first
+  revoke-platform-key --id ID               refused from the next request on; revoking twice changes nothing
   emit-schema [--check]                     write (or check) schema/schema.graphql
 `;
 
 const SCHEMA_FILE = join(__dirname, "..", "..", "schema", "schema.graphql");
 
 class UsageError extends Error {}
+
+/** A platform key as the CLI prints it (never its hash). */
+const platformKeyJson = (k: PlatformKey) => ({
+  id: k.id,
+  description: k.description,
+  tokenHint: k.tokenHint,
+  status: k.revokedAt ? "REVOKED" : "ACTIVE",
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -113,6 +128,35 @@ async function run(command: string | undefined, flags: Flags): Promise<{ json: o
           text: `Organization ${organization.id}: API plan ${organization.apiPlan ?? "(none)"}`,
         };
       });
+    case "create-platform-key":
+      return withServices(async (services) => {
+        const description = typeof flags.description === "string" ? flags.description : null;
+        const { platformKey, token } = await services.platformKeys.create(description);
+        return {
+          json: { ...platformKeyJson(platformKey), token },
+          text: `Platform key ${platformKey.id}${platformKey.description ? ` (${platformKey.description})` : ""}. Its token, shown this once only (store it as a secret):\n${token}`,
+        };
+      });
+    case "list-platform-keys":
+      return withServices(async (services) => {
+        const keys = await services.platformKeys.list();
+        const line = (k: PlatformKey) =>
+          [k.id, k.tokenHint, k.revokedAt ? "REVOKED" : "ACTIVE", k.createdAt.toISOString(), k.description ?? ""].join(
+            "  ",
+          );
+        return {
+          json: { platformKeys: keys.map(platformKeyJson) },
+          text: keys.length ? keys.map(line).join("\n") : "No platform keys.",
+        };
+      });
+    case "revoke-platform-key":
+      return withServices(async (services) => {
+        const key = await services.platformKeys.revoke(required(flags, "id"));
+        return {
+          json: platformKeyJson(key),
+          text: `Platform key ${key.id} revoked at ${key.revokedAt!.toISOString()}`,
+        };
+      });
     case "emit-schema": {
       const sdl = printSortedSchema(await buildBareSchema());
       if (flags.check) {
@@ -151,6 +195,8 @@ function parseOptions(argv: string[]) {
       email: { type: "string" },
       "expires-in": { type: "string" },
       organization: { type: "string" },
+      description: { type: "string" },
+      id: { type: "string" },
       plan: { type: "string" },
       help: { type: "boolean", short: "h" },
     },

@@ -12,6 +12,7 @@ import { OrganizationService } from "./modules/organization/organization.service
 import { WorkspaceService } from "./modules/workspace/workspace.service";
 import { UserService } from "./modules/user/user.service";
 import { DocumentService } from "./modules/document/document.service";
+import { PlatformKeyService } from "./modules/platform-key/platform-key.service";
 
 /** The application's services, built once per process around one DataSource. */
 export function createServices(db: DataSource, config: Config) {
@@ -40,6 +41,7 @@ export function createServices(db: DataSource, config: Config) {
     users: new UserService(db, tx),
     documents: new DocumentService(db, tx),
     apiKeys: new ApiKeyService(db, tx, config),
+    platformKeys: new PlatformKeyService(db, tx),
   };
 }
 

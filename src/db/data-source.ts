@@ -9,6 +9,8 @@ import { DocumentsSqlite1764403200000 } from "./migrations/sqlite/1764403200000-
 import { DocumentsMysql1764403200000 } from "./migrations/mysql/1764403200000-Documents";
 import { UserEmailPerOrganizationSqlite1796159147512 } from "./migrations/sqlite/1796159147512-UserEmailPerOrganization";
 import { UserEmailPerOrganizationMysql1796159147512 } from "./migrations/mysql/1796159147512-UserEmailPerOrganization";
+import { PlatformKeysSqlite1796500000000 } from "./migrations/sqlite/1796500000000-PlatformKeys";
+import { PlatformKeysMysql1796500000000 } from "./migrations/mysql/1796500000000-PlatformKeys";
 
 export type DriverKind = "sqlite" | "mysql";
 
@@ -31,7 +33,12 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
       type: mariadb ? "mariadb" : "mysql",
       url: mariadb ? "mysql://" + databaseUrl.slice("mariadb://".length) : databaseUrl,
       entities,
-      migrations: [InitMysql1764316800000, DocumentsMysql1764403200000, UserEmailPerOrganizationMysql1796159147512],
+      migrations: [
+        InitMysql1764316800000,
+        DocumentsMysql1764403200000,
+        UserEmailPerOrganizationMysql1796159147512,
+        PlatformKeysMysql1796500000000,
+      ],
       migrationsTableName: "migrations",
       timezone: "Z",
       charset: "utf8mb4_unicode_ci",
@@ -48,7 +55,12 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
     type: "better-sqlite3",
     database: path,
     entities,
-    migrations: [InitSqlite1764316800000, DocumentsSqlite1764403200000, UserEmailPerOrganizationSqlite1796159147512],
+    migrations: [
+      InitSqlite1764316800000,
+      DocumentsSqlite1764403200000,
+      UserEmailPerOrganizationSqlite1796159147512,
+      PlatformKeysSqlite1796500000000,
+    ],
     migrationsTableName: "migrations",
     enableWAL: true,
     // FKs are declared in the schema; SQLite enforces them only with this pragma (TypeORM sets it).

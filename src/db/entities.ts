@@ -1,7 +1,8 @@
 import { ApiKey, ApiKeyWorkspace } from "../modules/api-key/api-key.entity";
 import { Document } from "../modules/document/document.entity";
 import { Organization } from "../modules/organization/organization.entity";
+import { PlatformKey } from "../modules/platform-key/platform-key.entity";
 import { User, UserWorkspace } from "../modules/user/user.entity";
 import { Workspace } from "../modules/workspace/workspace.entity";
 
-export const entities = [Organization, Workspace, User, UserWorkspace, ApiKey, ApiKeyWorkspace, Document];
+export const entities = [Organization, Workspace, User, UserWorkspace, ApiKey, ApiKeyWorkspace, Document, PlatformKey];

@@ -5,6 +5,7 @@
  * jest runs; nothing here builds.
  */
 import { expect } from "@jest/globals";
+import { createHash, randomUUID } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import Database from "better-sqlite3";
 import { createConnection } from "mysql2/promise";
 import { rawGraphql } from "../support/client";
 import { scratchDatabase, type ScratchDatabase } from "../support/databases";
+import { isWellFormedPlatformToken } from "../../src/modules/api-key/token";
 
 const ROOT = resolve(__dirname, "..", "..");
 const CLI = join(ROOT, "dist", "src", "cli.js");
@@ -94,6 +96,18 @@ interface IssuedToken {
 interface ApiPlanSet {
   organizationId: string;
   apiPlan: string | null;
+}
+interface PrintedPlatformKey {
+  id: string;
+  description: string | null;
+  tokenHint: string;
+  status: "ACTIVE" | "REVOKED";
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+interface CreatedPlatformKey extends PrintedPlatformKey {
+  token: string;
 }
 /** What every command prints on failure (exit code 1). */
 interface Failure {
@@ -366,6 +380,35 @@ describe("operator CLI with --json", () => {
     ]);
   });
 
+  it("create-platform-key prints its token once (lk_plat_, checksum), stores only its SHA-256; list shows the hint; revoke is idempotent", async () => {
+    const created = await ok<CreatedPlatformKey>("create-platform-key", "--description", "billing service");
+    expect(created).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      description: "billing service",
+      tokenHint: `${created.token.slice(0, 12)}…${created.token.slice(-4)}`,
+      status: "ACTIVE",
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+      revokedAt: null,
+      token: expect.stringMatching(/^lk_plat_[0-9A-Za-z]{36}$/),
+    });
+    expect(isWellFormedPlatformToken(created.token)).toBe(true);
+    const rows = query<{ token_hash: string }>(file, "SELECT token_hash FROM platform_key WHERE id = ?", created.id);
+    expect(rows).toEqual([{ token_hash: createHash("sha256").update(created.token).digest("hex") }]);
+    const second = await ok<CreatedPlatformKey>("create-platform-key");
+    expect(second.description).toBeNull();
+
+    const listed = await ok<{ platformKeys: PrintedPlatformKey[] }>("list-platform-keys");
+    expect(listed.platformKeys.map((k) => k.id)).toEqual([second.id, created.id]);
+    expect(JSON.stringify(listed)).not.toContain(created.token);
+    expect(JSON.stringify(listed)).not.toContain(rows[0].token_hash);
+
+    const revoked = await ok<PrintedPlatformKey>("revoke-platform-key", "--id", created.id);
+    expect(revoked).toMatchObject({ id: created.id, status: "REVOKED", revokedAt: expect.any(String) });
+    expect(await ok<PrintedPlatformKey>("revoke-platform-key", "--id", created.id)).toEqual(revoked);
+    await ok("revoke-platform-key", "--id", second.id);
+  });
+
   it("tokens printed by seed-demo, create-organization and token authenticate against the server", async () => {
     const server = await startServer(env);
     try {
@@ -451,6 +494,14 @@ describe("operator CLI with --json", () => {
         "business",
       );
       expect(error.code).toBe("NOT_FOUND");
+    });
+
+    it("revoke-platform-key for an unknown id, and without --id", async () => {
+      expect(await failure("revoke-platform-key", "--id", randomUUID())).toEqual({
+        code: "NOT_FOUND",
+        message: "Platform key not found",
+      });
+      expect((await failure("revoke-platform-key")).code).toBe("USAGE");
     });
 
     it("token for an unknown email", async () => {

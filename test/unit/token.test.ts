@@ -1,7 +1,9 @@
 import {
   checksum,
+  generatePlatformToken,
   generateToken,
   hashToken,
+  isWellFormedPlatformToken,
   isWellFormedToken,
   randomBase62,
   TOKEN_PATTERN,
@@ -19,6 +21,17 @@ describe("API key tokens", () => {
     const token = generateToken("SANDBOX");
     expect(token.slice(-6)).toBe(checksum(token.slice(0, -6)));
     expect(isWellFormedToken(token)).toBe(true);
+  });
+
+  it("platform keys: lk_plat_, 30 random base62, the same checksum; never mistaken for an API key or the reverse", () => {
+    const token = generatePlatformToken();
+    expect(token).toMatch(/^lk_plat_[0-9A-Za-z]{36}$/);
+    expect(token.slice(-6)).toBe(checksum(token.slice(0, -6)));
+    expect(isWellFormedPlatformToken(token)).toBe(true);
+    expect(isWellFormedToken(token)).toBe(false);
+    expect(isWellFormedPlatformToken(generateToken("PRODUCTION"))).toBe(false);
+    const last = token.slice(-1) === "0" ? "1" : "0";
+    expect(isWellFormedPlatformToken(token.slice(0, -1) + last)).toBe(false);
   });
 
   it("writes the checksum as six base62 digits, zero-padded", () => {

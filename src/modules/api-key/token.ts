@@ -33,18 +33,32 @@ export function checksum(text: string): string {
   return out;
 }
 
-/** A new plaintext token: prefix, 30 random characters, checksum of everything before it. */
-export function generateToken(environment: TokenEnvironment): string {
-  const body = prefixOf(environment) + randomBase62(RANDOM_LENGTH);
-  return body + checksum(body);
-}
+/** A platform key's token: `lk_plat_`, 30 random characters, six of checksum. */
+export const PLATFORM_TOKEN_PATTERN = /^lk_plat_[0-9A-Za-z]{36}$/;
+const PLATFORM_PREFIX = "lk_plat_";
 
-/** True when `candidate` has the token format and a correct checksum: no database needed. */
-export function isWellFormedToken(candidate: string): boolean {
-  if (!TOKEN_PATTERN.test(candidate)) return false;
+const tokenWithPrefix = (prefix: string) => {
+  const body = prefix + randomBase62(RANDOM_LENGTH);
+  return body + checksum(body);
+};
+const checksumHolds = (candidate: string) => {
   const cut = candidate.length - CHECKSUM_LENGTH;
   return checksum(candidate.slice(0, cut)) === candidate.slice(cut);
-}
+};
+
+/** A new plaintext token: prefix, 30 random characters, checksum of everything before it. */
+export const generateToken = (environment: TokenEnvironment): string => tokenWithPrefix(prefixOf(environment));
+
+/** A new platform key token, same construction as an API key's. */
+export const generatePlatformToken = (): string => tokenWithPrefix(PLATFORM_PREFIX);
+
+/** True when `candidate` has the token format and a correct checksum: no database needed. */
+export const isWellFormedToken = (candidate: string): boolean =>
+  TOKEN_PATTERN.test(candidate) && checksumHolds(candidate);
+
+/** The same for a platform key's token. */
+export const isWellFormedPlatformToken = (candidate: string): boolean =>
+  PLATFORM_TOKEN_PATTERN.test(candidate) && checksumHolds(candidate);
 
 /** Looks like a token (prefix), whether or not its checksum is right. */
 export const looksLikeToken = (candidate: string) =>

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Principal } from "./auth/principal";
+import type { PlatformKey } from "./modules/platform-key/platform-key.entity";
 import { apiKeyLoaders } from "./modules/api-key/api-key.loaders";
 import { userLoaders } from "./modules/user/user.loaders";
 import { workspaceLoaders } from "./modules/workspace/workspace.loaders";
@@ -15,6 +16,8 @@ export type Loaders = ReturnType<typeof createLoaders>;
 /** What every resolver and shield rule receives: who is calling, and per-request loaders. */
 export interface Context {
   principal: Principal | null;
+  /** The platform key of the request, with or without Latchkey-Organization (null for everyone else). */
+  platformKey: PlatformKey | null;
   loaders: Loaders;
   services: Services;
   /** One instant per request, so statuses and trial activity agree within a response. */
@@ -22,6 +25,12 @@ export interface Context {
   requestId: string;
 }
 
-export function createContext(services: Services, principal: Principal | null, now: Date, requestId: string): Context {
-  return { principal, loaders: createLoaders(services.db, principal), services, now, requestId };
+export function createContext(
+  services: Services,
+  caller: { principal: Principal | null; platformKey: PlatformKey | null },
+  now: Date,
+  requestId: string,
+): Context {
+  const { principal, platformKey } = caller;
+  return { principal, platformKey, loaders: createLoaders(services.db, principal), services, now, requestId };
 }

@@ -5,6 +5,7 @@ import { buildSchema } from "type-graphql";
 import { applyPermissions } from "./auth/permissions";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
+import { PlatformOrganizationResolver } from "./modules/organization/organization.platform.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
 import { WorkspaceResolver } from "./modules/workspace/workspace.resolver";
 import { DocumentResolver } from "./modules/document/document.resolver";
@@ -12,7 +13,14 @@ import { DocumentResolver } from "./modules/document/document.resolver";
 /** The type-graphql schema without authorization (what `schema/schema.graphql` prints). */
 export function buildBareSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [OrganizationResolver, ApiKeyResolver, WorkspaceResolver, UserResolver, DocumentResolver],
+    resolvers: [
+      OrganizationResolver,
+      PlatformOrganizationResolver,
+      ApiKeyResolver,
+      WorkspaceResolver,
+      UserResolver,
+      DocumentResolver,
+    ],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     emitSchemaFile: false,

@@ -5,14 +5,13 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
-import Fastify, { FastifyInstance } from "fastify";
+import Fastify, { FastifyInstance, type FastifyRequest } from "fastify";
 import { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { createContext, type Context } from "./context";
 import { AppError, internalError } from "./errors/app-error";
 import { ErrorCode } from "./errors/codes";
-import { AuthenticationFailed } from "./auth/authenticate";
-import type { Principal } from "./auth/principal";
+import { AuthenticationFailed, ORGANIZATION_HEADER, type Caller } from "./auth/authenticate";
 import { RateLimited } from "./http/rate-limit";
 import { noSubscriptions, queryLimits, QUERY_LIMITS } from "./http/query-limits";
 import { formatError, productionFormatError } from "./errors/format-error";
@@ -85,10 +84,16 @@ export async function createServer(
    * The caller's principal, its budgets spent. Requests with no credential or a refused one spend their
    * client address's budget; every refusal (401 by reason, 429 by budget) is counted in the metrics.
    */
-  const authenticate = async (authorization: string | undefined, clientAddress: string, now: Date) => {
-    let principal: Principal | null;
+  const authenticate = async (request: FastifyRequest, now: Date): Promise<Caller> => {
+    const clientAddress = request.ip;
+    const organization = request.headers[ORGANIZATION_HEADER];
+    let caller: Caller;
     try {
-      principal = await services.authenticator.principalFor(authorization, now);
+      caller = await services.authenticator.callerFor(
+        request.headers.authorization,
+        Array.isArray(organization) ? organization.join(",") : organization,
+        now,
+      );
     } catch (error) {
       if (error instanceof AuthenticationFailed) {
         // over the address's budget, the refusal is a 429 (counted by spend), not also a 401
@@ -97,11 +102,13 @@ export async function createServer(
       }
       throw error;
     }
-    const caller = principal;
+    // the platform's own services are not budgeted (an operator's credential, like the CLI)
+    if (caller.platformKey) return caller;
+    const { principal } = caller;
     await spend(() =>
-      caller ? services.rateLimits.consume(caller) : services.rateLimits.consumeAnonymous(clientAddress),
+      principal ? services.rateLimits.consume(principal) : services.rateLimits.consumeAnonymous(clientAddress),
     );
-    return principal;
+    return caller;
   };
   /** Spends a budget; a 429 is counted by the budget that ran out. */
   const spend = async (consume: () => Promise<void>) => {
@@ -145,16 +152,16 @@ export async function createServer(
     context: async (request): Promise<Context> => {
       const now = new Date();
       const requestId = String(request.id);
-      let principal;
+      let caller: Caller;
       try {
-        principal = await authenticate(request.headers.authorization, request.ip, now);
+        caller = await authenticate(request, now);
       } catch (error) {
         if (error instanceof AppError) throw error;
         // e.g. the database is unreachable: log in full, answer with the request id only
         request.log.error({ err: error, requestId }, "authentication failed unexpectedly");
         throw internalError(requestId);
       }
-      return createContext(services, principal, now, requestId);
+      return createContext(services, caller, now, requestId);
     },
   });
 

@@ -2,6 +2,7 @@ import { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { ApiKeyAuthenticator } from "./auth/api-key-auth";
 import { Authenticator } from "./auth/authenticate";
+import { PlatformKeyAuthenticator } from "./auth/platform-key-auth";
 import { JwtService } from "./auth/jwt";
 import { TransactionRunner } from "./db/transaction";
 import { Metrics } from "./http/metrics";
@@ -9,6 +10,7 @@ import { RateLimits } from "./http/rate-limit";
 import { ApiKeyService } from "./modules/api-key/api-key.service";
 import { OrganizationAdmin } from "./modules/organization/organization.admin";
 import { OrganizationService } from "./modules/organization/organization.service";
+import { PlatformOrganizations } from "./modules/organization/organization.platform";
 import { WorkspaceService } from "./modules/workspace/workspace.service";
 import { UserService } from "./modules/user/user.service";
 import { DocumentService } from "./modules/document/document.service";
@@ -23,6 +25,7 @@ export function createServices(db: DataSource, config: Config) {
     () => metrics.afterCommitFailures.inc(), // never silent: an after-commit subscriber that fails is counted
   );
   const jwt = new JwtService(config);
+  const organizationAdmin = new OrganizationAdmin(db, tx);
   return {
     metrics,
     rateLimits: new RateLimits(config),
@@ -34,9 +37,11 @@ export function createServices(db: DataSource, config: Config) {
       db,
       jwt,
       new ApiKeyAuthenticator(db, tx, (outcome) => metrics.keyAuthentications.inc({ outcome })),
+      new PlatformKeyAuthenticator(db, tx),
     ),
     organizations: new OrganizationService(db, config),
-    organizationAdmin: new OrganizationAdmin(db, tx),
+    organizationAdmin,
+    platformOrganizations: new PlatformOrganizations(db, tx, organizationAdmin),
     workspaces: new WorkspaceService(db, tx),
     users: new UserService(db, tx),
     documents: new DocumentService(db, tx),

@@ -1,13 +1,20 @@
 import { DataSource } from "typeorm";
 import { TransactionRunner } from "../db/transaction";
-import { ApiKey, ApiKeyScope, ApiKeyStatus, ApiKeyWorkspace, statusOf } from "../modules/api-key/api-key.entity";
+import {
+  ApiKey,
+  ApiKeyEnvironment,
+  ApiKeyScope,
+  ApiKeyStatus,
+  ApiKeyWorkspace,
+  statusOf,
+} from "../modules/api-key/api-key.entity";
+import { Organization } from "../modules/organization/organization.entity";
 import { hashToken, isWellFormedToken } from "../modules/api-key/token";
+import { LastUsedThrottle } from "./last-used";
 import type { ApiKeyPrincipal } from "./principal";
 
-const LAST_USED_WRITE_INTERVAL_MS = 60_000;
-
 /** What one authentication by API key came to (a label of latchkey_api_key_authentications_total). */
-export type KeyAuthOutcome = "success" | "bad_checksum" | "unknown" | "revoked" | "expired";
+export type KeyAuthOutcome = "success" | "bad_checksum" | "unknown" | "revoked" | "expired" | "api_plan_required";
 export type KeyAuthFailure = Exclude<KeyAuthOutcome, "success">;
 
 /**
@@ -15,8 +22,7 @@ export type KeyAuthFailure = Exclude<KeyAuthOutcome, "success">;
  * Every request reads the key row, so a revocation takes effect on the next request.
  */
 export class ApiKeyAuthenticator {
-  /** When this process last wrote `lastUsedAt` for each key. */
-  private readonly lastWrite = new Map<string, number>();
+  private readonly lastUsed = new LastUsedThrottle();
 
   constructor(
     private readonly db: DataSource,
@@ -31,6 +37,9 @@ export class ApiKeyAuthenticator {
     if (!key) return this.fail("unknown");
     const status = statusOf(key, now);
     if (status !== ApiKeyStatus.ACTIVE) return this.fail(status === ApiKeyStatus.REVOKED ? "revoked" : "expired");
+    // a production key outlives its organization's API plan, refused until a plan returns (one read, production only)
+    if (key.environment === ApiKeyEnvironment.PRODUCTION && !(await this.hasApiPlan(key.organizationId)))
+      return this.fail("api_plan_required");
     this.observe("success");
     const workspaceIds =
       key.scope === ApiKeyScope.WORKSPACE
@@ -48,6 +57,13 @@ export class ApiKeyAuthenticator {
     };
   }
 
+  private async hasApiPlan(organizationId: string): Promise<boolean> {
+    const organization = await this.db
+      .getRepository(Organization)
+      .findOne({ where: { id: organizationId }, select: { id: true, apiPlan: true } });
+    return organization?.apiPlan != null;
+  }
+
   private fail(outcome: KeyAuthFailure): KeyAuthFailure {
     this.observe(outcome);
     return outcome;
@@ -55,15 +71,8 @@ export class ApiKeyAuthenticator {
 
   /** Writes lastUsedAt at most once per key per minute per process. */
   private async touch(key: ApiKey, now: Date): Promise<void> {
-    const last = this.lastWrite.get(key.id);
-    if (last !== undefined && now.getTime() - last < LAST_USED_WRITE_INTERVAL_MS) return;
-    this.lastWrite.set(key.id, now.getTime());
-    if (this.lastWrite.size > 100_000) this.forgetOlderThan(now.getTime() - LAST_USED_WRITE_INTERVAL_MS);
+    if (!this.lastUsed.due(key.id, now)) return;
     key.lastUsedAt = now;
     await this.tx.run((m) => m.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now }));
-  }
-
-  private forgetOlderThan(cutoff: number): void {
-    for (const [id, at] of this.lastWrite) if (at < cutoff) this.lastWrite.delete(id);
   }
 }

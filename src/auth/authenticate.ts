@@ -5,20 +5,43 @@ import { User, UserRole, UserWorkspace } from "../modules/user/user.entity";
 import { looksLikeToken } from "../modules/api-key/token";
 import { ApiKeyAuthenticator, type KeyAuthFailure } from "./api-key-auth";
 import { JwtService } from "./jwt";
+import { isId } from "../common/ids";
+import { Organization } from "../modules/organization/organization.entity";
+import type { PlatformKey } from "../modules/platform-key/platform-key.entity";
+import { PlatformKeyAuthenticator, type PlatformKeyFailure } from "./platform-key-auth";
 import type { Principal } from "./principal";
 
 /** Why a credential was refused: a label of `latchkey_graphql_requests_total`, never shown to the client. */
-export type AuthFailureReason = "malformed_header" | KeyAuthFailure | "invalid_jwt" | "unknown_user";
+export type AuthFailureReason =
+  "malformed_header" | KeyAuthFailure | PlatformKeyFailure | "invalid_jwt" | "unknown_user";
 
-/** HTTP 401 UNAUTHENTICATED, carrying the reason for the metrics (not serialized: extensions hold only the code). */
+/** The header by which a platform key acts inside one organization: its id, or `ext:<externalId>`. */
+export const ORGANIZATION_HEADER = "latchkey-organization";
+
+/**
+ * HTTP 401 UNAUTHENTICATED, carrying the reason for the metrics (not serialized). One reason is the client's
+ * to know: a production key of an organization without an API plan gets `extensions.reason: "API_PLAN_REQUIRED"`.
+ */
 export class AuthenticationFailed extends AppError {
   constructor(
     readonly reason: AuthFailureReason,
     message = "Invalid, expired or revoked credential",
   ) {
-    super(ErrorCode.UNAUTHENTICATED, message, { wholeRequest: true });
+    super(ErrorCode.UNAUTHENTICATED, reason === "api_plan_required" ? "This organization has no API plan" : message, {
+      wholeRequest: true,
+      ...(reason === "api_plan_required" ? { extensions: { reason: ErrorCode.API_PLAN_REQUIRED } } : {}),
+    });
   }
 }
+
+/** Who is calling: a principal, and the platform key when the credential is one (with or without an organization). */
+export interface Caller {
+  principal: Principal | null;
+  platformKey: PlatformKey | null;
+}
+
+const organizationHeaderError = (message: string) =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, { field: "Latchkey-Organization", wholeRequest: true });
 
 /**
  * Turns the Authorization header into a principal. No header: null (fields then answer
@@ -29,19 +52,41 @@ export class Authenticator {
     private readonly db: DataSource,
     private readonly jwt: JwtService,
     private readonly apiKeys: ApiKeyAuthenticator,
+    private readonly platformKeys: PlatformKeyAuthenticator,
   ) {}
 
-  /** @throws AuthenticationFailed (HTTP 401) */
-  async principalFor(authorization: string | undefined, now: Date): Promise<Principal | null> {
-    if (authorization === undefined || authorization === "") return null;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) throw new AuthenticationFailed("malformed_header", "Authorization must be 'Bearer <token>'");
-    const credential = match[1];
+  /** @throws AuthenticationFailed (HTTP 401); BAD_USER_INPUT (HTTP 400) for a misused Latchkey-Organization */
+  async callerFor(authorization: string | undefined, organization: string | undefined, now: Date): Promise<Caller> {
+    const credential = credentialOf(authorization);
+    if (credential?.startsWith("lk_plat_")) {
+      const platformKey = await this.platformKeys.authenticate(credential, now);
+      if (typeof platformKey === "string") throw new AuthenticationFailed(platformKey);
+      if (organization === undefined || organization === "") return { principal: null, platformKey };
+      const organizationId = await this.organizationOf(organization);
+      return { principal: { kind: "platform", organizationId, platformKey }, platformKey };
+    }
+    if (organization !== undefined && organization !== "")
+      throw organizationHeaderError("Latchkey-Organization is accepted with a platform key only");
+    if (credential === null) return { principal: null, platformKey: null };
     const outcome = looksLikeToken(credential)
       ? await this.apiKeys.authenticate(credential, now)
       : await this.userFor(credential, now);
     if (typeof outcome === "string") throw new AuthenticationFailed(outcome);
-    return outcome;
+    return { principal: outcome, platformKey: null };
+  }
+
+  /** The organization a Latchkey-Organization header names, by id or `ext:<externalId>`. */
+  private async organizationOf(header: string): Promise<string> {
+    const byExternal = header.startsWith("ext:");
+    const value = byExternal ? header.slice(4) : header;
+    const found =
+      value === "" || value.length > 255 || (!byExternal && !isId(value))
+        ? null
+        : await this.db
+            .getRepository(Organization)
+            .findOne({ where: byExternal ? { externalId: value } : { id: value }, select: { id: true } });
+    if (!found) throw organizationHeaderError("Latchkey-Organization names no organization");
+    return found.id;
   }
 
   private async userFor(jwt: string, now: Date): Promise<Principal | "invalid_jwt" | "unknown_user"> {
@@ -59,4 +104,12 @@ export class Authenticator {
       workspaceIds: memberships.map((m) => m.workspaceId),
     };
   }
+}
+
+/** The bearer credential, null without an Authorization header. @throws AuthenticationFailed when malformed */
+function credentialOf(authorization: string | undefined): string | null {
+  if (authorization === undefined || authorization === "") return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) throw new AuthenticationFailed("malformed_header", "Authorization must be 'Bearer <token>'");
+  return match[1];
 }

@@ -10,6 +10,7 @@ import {
   isOrgFullAccessKey,
   isOrgFullAccessProductionKey,
   isOrgScopeKey,
+  isPlatform,
   isUser,
   signedInAndAnyOf,
 } from "./rules";
@@ -22,7 +23,7 @@ const managesKeys = signedInAndAnyOf(isAdmin, isOrgFullAccessKey);
 /** Change what both environments share (workspaces, users, memberships): admins and org-scope full-access PRODUCTION keys. */
 const managesShared = signedInAndAnyOf(isAdmin, isOrgFullAccessProductionKey);
 /** Write documents: any user (members within their workspaces) and full-access keys (within scope and environment). */
-const writesDocuments = signedInAndAnyOf(isUser, isFullAccessKey);
+const writesDocuments = signedInAndAnyOf(isUser, isAdmin, isFullAccessKey);
 const connection = fields(allow, "edges", "nodes", "pageInfo", "totalCount");
 const edge = fields(allow, "cursor", "node");
 
@@ -43,15 +44,17 @@ export const permissionMap = {
     apiKey: signedInAndAnyOf(isAdmin, isOrgScopeKey),
     documents: isAuthenticated,
     document: isAuthenticated,
+    organizations: isPlatform,
   },
   Mutation: {
     ...fields(managesKeys, "createApiKey", "updateApiKey", "revokeApiKey"),
     ...fields(managesShared, "createWorkspace", "updateWorkspace", "deleteWorkspace"),
     ...fields(managesShared, "createUser", "updateUser", "deleteUser"),
     ...fields(writesDocuments, "createDocument", "updateDocument", "deleteDocument"),
+    ...fields(isPlatform, "createOrganization", "updateOrganization", "deleteOrganization"),
   },
   Viewer: fields(allow, "organization", "user", "apiKey"),
-  Organization: fields(allow, "id", "name", "apiPlan", "createdAt", "apiTrial", "apiKeyQuota"),
+  Organization: fields(allow, "id", "name", "externalId", "apiPlan", "createdAt", "apiTrial", "apiKeyQuota"),
   ApiTrial: fields(allow, "startedAt", "endsAt", "isActive"),
   ApiKeyQuota: fields(allow, "active", "limit", "remaining"),
   ApiKey: fields(
@@ -72,7 +75,7 @@ export const permissionMap = {
   ),
   CreateApiKeyPayload: fields(allow, "apiKey", "token"),
   Workspace: fields(allow, "id", "name", "createdAt"),
-  User: fields(allow, "id", "email", "name", "role", "workspaces", "createdAt"),
+  User: fields(allow, "id", "email", "name", "role", "externalId", "workspaces", "createdAt"),
   Document: fields(allow, "id", "title", "environment", "workspace", "createdAt", "createdBy"),
   ApiKeyConnection: connection,
   ApiKeyEdge: edge,
@@ -82,6 +85,8 @@ export const permissionMap = {
   UserEdge: edge,
   DocumentConnection: connection,
   DocumentEdge: edge,
+  OrganizationConnection: connection,
+  OrganizationEdge: edge,
   PageInfo: fields(allow, "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"),
 };
 

@@ -2,6 +2,7 @@ import type { ApiKey } from "../modules/api-key/api-key.entity";
 import { type ApiKeyEnvironment, type ApiKeyPermission, ApiKeyScope } from "../modules/api-key/api-key.entity";
 import { type User, UserRole } from "../modules/user/user.entity";
 import type { ChangeActor } from "../db/transaction";
+import type { PlatformKey } from "../modules/platform-key/platform-key.entity";
 
 /** A signed-in user of the dashboard, authenticated by a JWT. */
 export interface UserPrincipal {
@@ -25,14 +26,32 @@ export interface ApiKeyPrincipal {
   workspaceIds: string[];
 }
 
-export type Principal = UserPrincipal | ApiKeyPrincipal;
+/**
+ * The platform's own service acting inside one organization (the Latchkey-Organization header), with an
+ * admin's rights there. Without the header a platform key has no principal (Context.platformKey only).
+ */
+export interface PlatformPrincipal {
+  kind: "platform";
+  organizationId: string;
+  platformKey: PlatformKey;
+}
+
+export type Principal = UserPrincipal | ApiKeyPrincipal | PlatformPrincipal;
 
 /** Who a write is recorded as having been made by. */
-export const actorOf = (principal: Principal): ChangeActor =>
-  principal.kind === "user" ? { kind: "user", id: principal.user.id } : { kind: "apiKey", id: principal.apiKey.id };
+export function actorOf(principal: Principal): ChangeActor {
+  if (principal.kind === "user") return { kind: "user", id: principal.user.id };
+  if (principal.kind === "apiKey") return { kind: "apiKey", id: principal.apiKey.id };
+  return { kind: "platformKey", id: principal.platformKey.id };
+}
+
+/** An organization's admin, or the platform acting in the organization: every right inside it. */
+export const hasAdminRights = (principal: Principal): boolean =>
+  principal.kind === "platform" || (principal.kind === "user" && principal.role === UserRole.ADMIN);
 
 /** Workspaces a principal may see: every one of its organization, or only the listed ids. */
 export function workspaceReach(principal: Principal): "all" | string[] {
+  if (principal.kind === "platform") return "all";
   if (principal.kind === "user") return principal.role === UserRole.ADMIN ? "all" : principal.workspaceIds;
   return principal.scope === ApiKeyScope.ORGANIZATION ? "all" : principal.workspaceIds;
 }
@@ -49,7 +68,7 @@ export function canSeeApiKey(
   key: { organizationId: string; environment: ApiKeyEnvironment },
 ): boolean {
   if (key.organizationId !== principal.organizationId) return false;
-  if (principal.kind === "user") return principal.role === UserRole.ADMIN;
+  if (principal.kind !== "apiKey") return hasAdminRights(principal);
   return principal.scope === ApiKeyScope.ORGANIZATION && key.environment === principal.environment;
 }
 

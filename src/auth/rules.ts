@@ -4,8 +4,7 @@ import type { Context } from "../context";
 import { AppError, forbidden } from "../errors/app-error";
 import { ErrorCode, isErrorCode } from "../errors/codes";
 import { ApiKeyEnvironment, ApiKeyPermission, ApiKeyScope } from "../modules/api-key/api-key.entity";
-import { UserRole } from "../modules/user/user.entity";
-import type { Principal } from "./principal";
+import { hasAdminRights, type Principal } from "./principal";
 
 /** For resolvers behind `isAuthenticated`: the principal, or UNAUTHENTICATED should a rule ever be missing. */
 export function mustBePrincipal(ctx: Context): Principal {
@@ -15,13 +14,31 @@ export function mustBePrincipal(ctx: Context): Principal {
 
 // Rules read only the principal, never args or parent: "contextual" caching is safe for all of them.
 
-export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ctx: Context) =>
-  ctx.principal ? true : new AppError(ErrorCode.UNAUTHENTICATED, "Authentication required"),
+/** Signed in as someone of an organization; a platform key without Latchkey-Organization is told to name one. */
+export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ctx: Context) => {
+  if (ctx.principal) return true;
+  if (ctx.platformKey)
+    return new AppError(
+      ErrorCode.BAD_USER_INPUT,
+      "A platform key acts inside an organization named by the Latchkey-Organization header (its id or ext:<externalId>)",
+      { field: "Latchkey-Organization" },
+    );
+  return new AppError(ErrorCode.UNAUTHENTICATED, "Authentication required");
+});
+
+/** An organization's admin, or the platform acting in the organization (an admin's rights). */
+export const isAdmin = rule({ cache: "contextual" })((_parent, _args, ctx: Context) =>
+  ctx.principal ? hasAdminRights(ctx.principal) : false,
 );
 
-export const isAdmin = rule({ cache: "contextual" })(
-  (_parent, _args, ctx: Context) => ctx.principal?.kind === "user" && ctx.principal.role === UserRole.ADMIN,
-);
+/**
+ * The platform's own services (a platform key, with or without Latchkey-Organization), and nobody else:
+ * organizations are created, changed, listed and deleted only by them. Anonymous callers: UNAUTHENTICATED.
+ */
+export const isPlatform = rule({ cache: "contextual" })((_parent, _args, ctx: Context) => {
+  if (ctx.platformKey) return true;
+  return ctx.principal ? false : new AppError(ErrorCode.UNAUTHENTICATED, "Authentication required");
+});
 
 /** An ORGANIZATION-scope key with FULL_ACCESS (OF in SPEC §5). */
 export const isOrgFullAccessKey = rule({ cache: "contextual" })(

@@ -11,6 +11,8 @@ import { UserEmailPerOrganizationSqlite1796159147512 } from "./migrations/sqlite
 import { UserEmailPerOrganizationMysql1796159147512 } from "./migrations/mysql/1796159147512-UserEmailPerOrganization";
 import { PlatformKeysSqlite1796500000000 } from "./migrations/sqlite/1796500000000-PlatformKeys";
 import { PlatformKeysMysql1796500000000 } from "./migrations/mysql/1796500000000-PlatformKeys";
+import { ExternalIdsSqlite1796600000000 } from "./migrations/sqlite/1796600000000-ExternalIds";
+import { ExternalIdsMysql1796600000000 } from "./migrations/mysql/1796600000000-ExternalIds";
 
 export type DriverKind = "sqlite" | "mysql";
 
@@ -38,6 +40,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
         DocumentsMysql1764403200000,
         UserEmailPerOrganizationMysql1796159147512,
         PlatformKeysMysql1796500000000,
+        ExternalIdsMysql1796600000000,
       ],
       migrationsTableName: "migrations",
       timezone: "Z",
@@ -60,6 +63,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
       DocumentsSqlite1764403200000,
       UserEmailPerOrganizationSqlite1796159147512,
       PlatformKeysSqlite1796500000000,
+      ExternalIdsSqlite1796600000000,
     ],
     migrationsTableName: "migrations",
     enableWAL: true,

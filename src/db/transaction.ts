@@ -16,7 +16,7 @@ const isRetryable = (error: unknown) => RETRYABLE_MYSQL_ERRORS.has(errnoOf(error
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Who made a change: a user, an API key, or the operator (CLI, seeding). */
-export type ChangeActor = { kind: "user" | "apiKey"; id: string } | { kind: "operator" };
+export type ChangeActor = { kind: "user" | "apiKey" | "platformKey"; id: string } | { kind: "operator" };
 
 /** One change a write made, as subscribers see it (never a secret: no token, no hash). */
 export interface Change {

@@ -26,8 +26,9 @@ export async function graphql<TData, TVars>(
   document: TypedDocumentNode<TData, TVars>,
   variables: TVars,
   credential?: string | null,
+  headers: Record<string, string> = {},
 ): Promise<GraphQLResult<TData>> {
-  return rawGraphql<TData>(url, { query: print(document), variables }, credential);
+  return rawGraphql<TData>(url, { query: print(document), variables }, credential, headers);
 }
 
 /** Sends any body (an untyped query string, say) and parses the answer. */

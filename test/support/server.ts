@@ -104,6 +104,28 @@ export function callerWith(server: TestServer, token: string, userId = ""): Call
   return { token, userId, request: (document, variables) => graphql(server.url, document, variables, token) };
 }
 
+/** The platform's own service: a platform key, and the same key acting inside an organization (Latchkey-Organization). */
+export interface PlatformCaller extends Requester {
+  token: string;
+  keyId: string;
+  /** Requests with `Latchkey-Organization: <organization>` (an id, or `ext:<externalId>`). */
+  inOrganization(organization: string): Requester;
+}
+
+/** A new platform key, made the way the CLI makes them. */
+export async function createPlatformKey(server: TestServer, description = "test platform"): Promise<PlatformCaller> {
+  const { platformKey, token } = await server.services.platformKeys.create(description);
+  return {
+    token,
+    keyId: platformKey.id,
+    request: (document, variables) => graphql(server.url, document, variables, token),
+    inOrganization: (organization) => ({
+      request: (document, variables) =>
+        graphql(server.url, document, variables, token, { "latchkey-organization": organization }),
+    }),
+  };
+}
+
 /** No Authorization header at all. */
 export function anonymousCaller(server: TestServer): Requester {
   return { request: (document, variables) => graphql(server.url, document, variables, null) };

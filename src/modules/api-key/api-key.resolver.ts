@@ -73,7 +73,7 @@ export class ApiKeyResolver {
       created.apiKey.scope === ApiKeyScope.WORKSPACE ? created.workspaces : [],
     );
     if (principal.kind === "user") ctx.loaders.user.offer(principal.user.id, principal.user);
-    else ctx.loaders.apiKey.offer(principal.apiKey.id, principal.apiKey);
+    else if (principal.kind === "apiKey") ctx.loaders.apiKey.offer(principal.apiKey.id, principal.apiKey);
     return created;
   }
 

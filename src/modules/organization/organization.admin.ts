@@ -2,7 +2,7 @@ import { DataSource } from "typeorm";
 import { newId } from "../../common/ids";
 import { cleanEmail, cleanText } from "../../common/text";
 import { notFound } from "../../errors/app-error";
-import { TransactionRunner } from "../../db/transaction";
+import { TransactionRunner, type ChangeActor } from "../../db/transaction";
 import { User, UserRole, UserWorkspace } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
 import { Organization } from "./organization.entity";
@@ -13,6 +13,8 @@ export interface NewOrganization {
   adminName?: string | null;
   apiPlan?: string | null;
   workspaceNames?: string[];
+  externalId?: string | null;
+  adminExternalId?: string | null;
 }
 
 /** Operator actions (CLI, seeding): not reachable over GraphQL. */
@@ -22,17 +24,21 @@ export class OrganizationAdmin {
     private readonly tx: TransactionRunner,
   ) {}
 
-  async create(input: NewOrganization): Promise<{ organization: Organization; admin: User; workspaces: Workspace[] }> {
+  async create(
+    input: NewOrganization,
+    actor: ChangeActor = { kind: "operator" },
+  ): Promise<{ organization: Organization; admin: User; workspaces: Workspace[] }> {
     const name = cleanText("name", input.name, { max: 200, required: true });
     const email = cleanEmail("adminEmail", input.adminEmail);
     const adminName = cleanText("adminName", input.adminName, { max: 200 });
     const apiPlan = cleanText("apiPlan", input.apiPlan, { max: 100 });
-    return this.tx.run(async (m, writes) => {
+    return this.tx.runAs(actor, async (m, writes) => {
       const now = writes.now;
       const organization = Object.assign(new Organization(), {
         id: newId(),
         name,
         apiPlan,
+        externalId: input.externalId ?? null,
         apiTrialStartedAt: null,
         apiTrialEndsAt: null,
       });
@@ -43,6 +49,7 @@ export class OrganizationAdmin {
         email,
         name: adminName,
         role: UserRole.ADMIN,
+        externalId: input.adminExternalId ?? null,
       });
       await writes.insert(User, admin, "user.created");
       const workspaces = (input.workspaceNames ?? []).map((workspaceName, i) =>

@@ -1,9 +1,10 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { Entity, Column } from "typeorm";
+import { Column, Entity, Index } from "typeorm";
 import { TimestampColumn, Timestamped } from "../../db/columns";
 
 @ObjectType({ simpleResolvers: true, description: "A customer of the SaaS: owns workspaces, users and API keys." })
 @Entity("organization")
+@Index("IDX_organization_created", ["createdAt", "id"])
 export class Organization extends Timestamped {
   @Field()
   @Column({ type: "varchar", length: 200 })
@@ -15,6 +16,14 @@ export class Organization extends Timestamped {
   })
   @Column({ name: "api_plan", type: "varchar", length: 100, nullable: true })
   apiPlan: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The platform's own id for this organization (unique when set).",
+  })
+  @Index("UQ_organization_external_id", { unique: true })
+  @Column({ name: "external_id", type: "varchar", length: 255, nullable: true })
+  externalId: string | null;
 
   @TimestampColumn("api_trial_started_at", { nullable: true })
   apiTrialStartedAt: Date | null;

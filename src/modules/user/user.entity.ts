@@ -15,6 +15,7 @@ registerEnumType(UserRole, { name: "UserRole" });
 @Index("IDX_user_org_created", ["organizationId", "createdAt", "id"])
 // unique within an organization only: a global index told anyone whether an address exists in another tenant
 @Index("UQ_user_org_email", ["organizationId", "email"], { unique: true })
+@Index("UQ_user_org_external_id", ["organizationId", "externalId"], { unique: true })
 export class User extends OrganizationScoped {
   @Field()
   @Column({ type: "varchar", length: 254 })
@@ -27,6 +28,13 @@ export class User extends OrganizationScoped {
   @Field(() => UserRole)
   @Column({ type: "varchar", length: 16 })
   role: UserRole;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The SaaS's own id for this user (unique within the organization).",
+  })
+  @Column({ name: "external_id", type: "varchar", length: 255, nullable: true })
+  externalId: string | null;
 }
 
 /** A user's membership of a workspace. */

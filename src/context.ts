@@ -23,6 +23,24 @@ export interface Context {
   /** One instant per request, so statuses and trial activity agree within a response. */
   now: Date;
   requestId: string;
+  /** Loaders per organization for a platform key without Latchkey-Organization (see loadersFor). */
+  platformLoaders: Map<string, Loaders>;
+}
+
+/**
+ * The loaders for rows of `organizationId`: the request's own — except for a platform key without
+ * Latchkey-Organization, whose verifyApiKey answers keys of any organization: those rows' fields resolve as the
+ * platform acting in that organization sees them (an admin's view), one set of loaders per organization.
+ */
+export function loadersFor(ctx: Context, organizationId: string): Loaders {
+  if (ctx.principal || !ctx.platformKey) return ctx.loaders;
+  let loaders = ctx.platformLoaders.get(organizationId);
+  if (!loaders) {
+    const principal = { kind: "platform", organizationId, platformKey: ctx.platformKey } as const;
+    loaders = createLoaders(ctx.services.db, principal);
+    ctx.platformLoaders.set(organizationId, loaders);
+  }
+  return loaders;
 }
 
 export function createContext(
@@ -32,5 +50,6 @@ export function createContext(
   requestId: string,
 ): Context {
   const { principal, platformKey } = caller;
-  return { principal, platformKey, loaders: createLoaders(services.db, principal), services, now, requestId };
+  const loaders = createLoaders(services.db, principal);
+  return { principal, platformKey, loaders, services, now, requestId, platformLoaders: new Map() };
 }

@@ -9,6 +9,7 @@ import { PlatformOrganizationResolver } from "./modules/organization/organizatio
 import { UserResolver } from "./modules/user/user.resolver";
 import { WorkspaceResolver } from "./modules/workspace/workspace.resolver";
 import { DocumentResolver } from "./modules/document/document.resolver";
+import { VerificationResolver } from "./modules/verification/verification.resolver";
 
 /** The type-graphql schema without authorization (what `schema/schema.graphql` prints). */
 export function buildBareSchema(): Promise<GraphQLSchema> {
@@ -20,6 +21,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       WorkspaceResolver,
       UserResolver,
       DocumentResolver,
+      VerificationResolver,
     ],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],

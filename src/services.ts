@@ -15,6 +15,7 @@ import { WorkspaceService } from "./modules/workspace/workspace.service";
 import { UserService } from "./modules/user/user.service";
 import { DocumentService } from "./modules/document/document.service";
 import { PlatformKeyService } from "./modules/platform-key/platform-key.service";
+import { VerificationService } from "./modules/verification/verification.service";
 
 /** The application's services, built once per process around one DataSource. */
 export function createServices(db: DataSource, config: Config) {
@@ -26,19 +27,17 @@ export function createServices(db: DataSource, config: Config) {
   );
   const jwt = new JwtService(config);
   const organizationAdmin = new OrganizationAdmin(db, tx);
+  const rateLimits = new RateLimits(config);
+  const apiKeyAuthenticator = new ApiKeyAuthenticator(db, tx, (outcome) => metrics.keyAuthentications.inc({ outcome }));
   return {
     metrics,
-    rateLimits: new RateLimits(config),
+    rateLimits,
     db,
     config,
     tx,
     jwt,
-    authenticator: new Authenticator(
-      db,
-      jwt,
-      new ApiKeyAuthenticator(db, tx, (outcome) => metrics.keyAuthentications.inc({ outcome })),
-      new PlatformKeyAuthenticator(db, tx),
-    ),
+    authenticator: new Authenticator(db, jwt, apiKeyAuthenticator, new PlatformKeyAuthenticator(db, tx)),
+    verification: new VerificationService(db, apiKeyAuthenticator, rateLimits),
     organizations: new OrganizationService(db, config),
     organizationAdmin,
     platformOrganizations: new PlatformOrganizations(db, tx, organizationAdmin),

@@ -32,20 +32,38 @@ export class ApiKeyAuthenticator {
 
   /** The key's principal, or why the token was refused. */
   async authenticate(token: string, now: Date): Promise<ApiKeyPrincipal | KeyAuthFailure> {
-    if (!isWellFormedToken(token)) return this.fail("bad_checksum");
+    const { key, outcome } = await this.check(token, now);
+    return key && outcome === "success" ? this.principalOf(key) : (outcome as KeyAuthFailure);
+  }
+
+  /**
+   * The rules of SPEC §4 for one token, shared by authentication and verifyApiKey: checksum (no read), the row by
+   * hash, its status, the organization's API plan for a production key; lastUsedAt written when it passes.
+   * `key` is the row whenever one matched, refused or not.
+   */
+  async check(token: string, now: Date): Promise<{ key: ApiKey | null; outcome: KeyAuthOutcome }> {
+    if (!isWellFormedToken(token)) return { key: null, outcome: this.fail("bad_checksum") };
     const key = await this.db.getRepository(ApiKey).findOneBy({ tokenHash: hashToken(token) });
-    if (!key) return this.fail("unknown");
+    if (!key) return { key: null, outcome: this.fail("unknown") };
     const status = statusOf(key, now);
-    if (status !== ApiKeyStatus.ACTIVE) return this.fail(status === ApiKeyStatus.REVOKED ? "revoked" : "expired");
+    if (status !== ApiKeyStatus.ACTIVE)
+      return { key, outcome: this.fail(status === ApiKeyStatus.REVOKED ? "revoked" : "expired") };
     // a production key outlives its organization's API plan, refused until a plan returns (one read, production only)
     if (key.environment === ApiKeyEnvironment.PRODUCTION && !(await this.hasApiPlan(key.organizationId)))
-      return this.fail("api_plan_required");
+      return { key, outcome: this.fail("api_plan_required") };
     this.observe("success");
-    const workspaceIds =
-      key.scope === ApiKeyScope.WORKSPACE
-        ? (await this.db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: key.id })).map((l) => l.workspaceId)
-        : [];
     await this.touch(key, now);
+    return { key, outcome: "success" };
+  }
+
+  /** The workspaces a WORKSPACE-scope key reaches (empty for ORGANIZATION scope). */
+  async workspaceIdsOf(key: ApiKey): Promise<string[]> {
+    if (key.scope !== ApiKeyScope.WORKSPACE) return [];
+    return (await this.db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: key.id })).map((l) => l.workspaceId);
+  }
+
+  private async principalOf(key: ApiKey): Promise<ApiKeyPrincipal> {
+    const workspaceIds = await this.workspaceIdsOf(key);
     return {
       kind: "apiKey",
       organizationId: key.organizationId,

@@ -45,6 +45,7 @@ export const permissionMap = {
     documents: isAuthenticated,
     document: isAuthenticated,
     organizations: isPlatform,
+    verifyApiKey: isPlatform,
   },
   Mutation: {
     ...fields(managesKeys, "createApiKey", "updateApiKey", "revokeApiKey"),
@@ -87,6 +88,8 @@ export const permissionMap = {
   DocumentEdge: edge,
   OrganizationConnection: connection,
   OrganizationEdge: edge,
+  ApiKeyVerification: fields(allow, "valid", "code", "apiKey", "organization", "rateLimit"),
+  RateLimitState: fields(allow, "limit", "remaining", "resetAt"),
   PageInfo: fields(allow, "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"),
 };
 

@@ -7,6 +7,14 @@ import { ErrorCode } from "../errors/codes";
 
 const WINDOW_SECONDS = 60;
 
+/** A key's budget after one verification. */
+export interface KeyBudget {
+  limited: boolean;
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+}
+
 /** HTTP 429 with `Retry-After` and `extensions.retryAfter` (seconds). */
 export class RateLimited extends AppError {
   /** Which budget ran out (a metrics label; not serialized). */
@@ -32,6 +40,7 @@ export class RateLimits {
   private readonly perKey?: RateLimiterAbstract;
   private readonly perOrganization?: RateLimiterAbstract;
   private readonly perAnonymousClient?: RateLimiterAbstract;
+  private readonly perKeyLimit: number;
 
   constructor(config: Pick<Config, "rateLimits">) {
     const { redisUrl, perKeyPerMinute, perOrganizationPerMinute, anonymousPerMinute } = config.rateLimits;
@@ -54,6 +63,7 @@ export class RateLimits {
         : memory;
     };
     this.perKey = make("latchkey:rl:key", perKeyPerMinute);
+    this.perKeyLimit = perKeyPerMinute;
     // one budget per organization and environment: a sandbox load test never starves live integrations
     this.perOrganization = make("latchkey:rl:orgenv", perOrganizationPerMinute);
     this.perAnonymousClient = make("latchkey:rl:anon", anonymousPerMinute);
@@ -82,6 +92,29 @@ export class RateLimits {
       const environment = principal.kind === "apiKey" ? principal.environment : "PRODUCTION";
       await spend(this.perOrganization, `${principal.organizationId}:${environment}`, "organization");
     }
+  }
+
+  /**
+   * Spends one request of a key's own budget for verifyApiKey (the same budget its own requests spend) and
+   * tells its state after; null when keys have no budget (RATE_LIMIT_KEY_PER_MINUTE=0).
+   */
+  async spendForVerification(keyId: string, now: Date): Promise<KeyBudget | null> {
+    if (!this.perKey) return null;
+    let res: RateLimiterRes;
+    let limited = false;
+    try {
+      res = await this.perKey.consume(keyId);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      res = rejection;
+      limited = true;
+    }
+    return {
+      limited,
+      limit: this.perKeyLimit,
+      remaining: Math.max(0, res.remainingPoints),
+      resetAt: new Date(now.getTime() + res.msBeforeNext),
+    };
   }
 
   /** Spends one request of a client address's budget for requests with no credential or a refused one. @throws RATE_LIMITED */

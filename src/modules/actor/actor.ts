@@ -1,5 +1,5 @@
 import { createUnionType } from "type-graphql";
-import type { Context } from "../../context";
+import { loadersFor, type Context } from "../../context";
 import { ApiKey } from "../api-key/api-key.entity";
 import { User } from "../user/user.entity";
 
@@ -16,9 +16,9 @@ export const Actor = createUnionType({
 /** Resolves a `createdBy` pair of columns through the request's loaders (null when deleted or not visible). */
 export function loadActor(
   ctx: Context,
-  row: { createdByUserId: string | null; createdByApiKeyId: string | null },
+  row: { organizationId: string; createdByUserId: string | null; createdByApiKeyId: string | null },
 ): User | ApiKey | null | Promise<User | ApiKey | null> {
-  if (row.createdByUserId) return ctx.loaders.user.load(row.createdByUserId);
-  if (row.createdByApiKeyId) return ctx.loaders.apiKey.load(row.createdByApiKeyId);
+  if (row.createdByUserId) return loadersFor(ctx, row.organizationId).user.load(row.createdByUserId);
+  if (row.createdByApiKeyId) return loadersFor(ctx, row.organizationId).apiKey.load(row.createdByApiKeyId);
   return null;
 }

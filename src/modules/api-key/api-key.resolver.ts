@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { selectedPaths } from "../../common/selection";
-import type { Context } from "../../context";
+import { loadersFor, type Context } from "../../context";
 import { CurrentPrincipal } from "../../auth/current-principal";
 import type { Principal } from "../../auth/principal";
 import type { Connection } from "../../common/pagination";
@@ -102,7 +102,9 @@ export class ApiKeyResolver {
 
   @FieldResolver(() => [Workspace], { description: "Empty for ORGANIZATION scope." })
   workspaces(@Root() key: ApiKey, @Ctx() ctx: Context): Workspace[] | Promise<Workspace[]> {
-    return key.scope === ApiKeyScope.WORKSPACE ? ctx.loaders.workspacesOfApiKey.load(key.id) : [];
+    return key.scope === ApiKeyScope.WORKSPACE
+      ? loadersFor(ctx, key.organizationId).workspacesOfApiKey.load(key.id)
+      : [];
   }
 
   @FieldResolver(() => Actor, {

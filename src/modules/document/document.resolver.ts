@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { Context } from "../../context";
+import { loadersFor, type Context } from "../../context";
 import { CurrentPrincipal } from "../../auth/current-principal";
 import type { Principal } from "../../auth/principal";
 import type { Connection } from "../../common/pagination";
@@ -64,7 +64,7 @@ export class DocumentResolver {
 
   @FieldResolver(() => Workspace)
   async workspace(@Root() document: Document, @Ctx() ctx: Context): Promise<Workspace> {
-    const workspace = await ctx.loaders.workspace.load(document.workspaceId);
+    const workspace = await loadersFor(ctx, document.organizationId).workspace.load(document.workspaceId);
     // a visible document's workspace is always visible; anything else is a broken invariant, not a null
     if (!workspace) throw new Error(`workspace ${document.workspaceId} of document ${document.id} not visible`);
     return workspace;

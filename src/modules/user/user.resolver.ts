@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { Context } from "../../context";
+import { loadersFor, type Context } from "../../context";
 import { CurrentPrincipal } from "../../auth/current-principal";
 import type { Principal } from "../../auth/principal";
 import type { Connection } from "../../common/pagination";
@@ -60,6 +60,6 @@ export class UserResolver {
 
   @FieldResolver(() => [Workspace], { description: "Workspaces the user is a member of (those the caller may see)." })
   workspaces(@Root() user: User, @Ctx() ctx: Context): Workspace[] | Promise<Workspace[]> {
-    return ctx.loaders.workspacesOfUser.load(user.id);
+    return loadersFor(ctx, user.organizationId).workspacesOfUser.load(user.id);
   }
 }

@@ -1,0 +1,82 @@
+import { DataSource } from "typeorm";
+import type { ApiKeyAuthenticator, KeyAuthOutcome } from "../../auth/api-key-auth";
+import { isId } from "../../common/ids";
+import type { RateLimits } from "../../http/rate-limit";
+import { ApiKeyPermission, ApiKeyScope, type ApiKey } from "../api-key/api-key.entity";
+import { Organization } from "../organization/organization.entity";
+import { Workspace } from "../workspace/workspace.entity";
+import {
+  ApiKeyVerification,
+  VerificationCode,
+  type RateLimitState,
+  type VerifyRequirement,
+} from "./verification.types";
+
+const CODE_OF: Record<KeyAuthOutcome, VerificationCode> = {
+  success: VerificationCode.VALID,
+  bad_checksum: VerificationCode.NOT_FOUND,
+  unknown: VerificationCode.NOT_FOUND,
+  revoked: VerificationCode.REVOKED,
+  expired: VerificationCode.EXPIRED,
+  api_plan_required: VerificationCode.API_PLAN_REQUIRED,
+};
+
+/**
+ * verifyApiKey: the rules HTTP authentication applies (one ApiKeyAuthenticator.check), then the request's
+ * requirements. A bad key is an answer, never an error. A malformed token or a bad checksum reads nothing.
+ */
+export class VerificationService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly keys: ApiKeyAuthenticator,
+    private readonly rateLimits: RateLimits,
+  ) {}
+
+  /** `organizationId`: the platform acts inside one organization (Latchkey-Organization): another's key is NOT_FOUND. */
+  async verify(
+    token: string,
+    require: VerifyRequirement | null | undefined,
+    now: Date,
+    organizationId: string | null,
+  ): Promise<ApiKeyVerification> {
+    const { key, outcome } = await this.keys.check(token, now);
+    if (!key || (organizationId !== null && key.organizationId !== organizationId))
+      return answer(VerificationCode.NOT_FOUND, null, null, null);
+    const organization = await this.db.getRepository(Organization).findOneByOrFail({ id: key.organizationId });
+    if (outcome !== "success") return answer(CODE_OF[outcome], key, organization, null);
+
+    const budget = await this.rateLimits.spendForVerification(key.id, now);
+    const rateLimit: RateLimitState | null = budget
+      ? { limit: budget.limit, remaining: budget.remaining, resetAt: budget.resetAt }
+      : null;
+    const code = budget?.limited ? VerificationCode.RATE_LIMITED : await this.requirementCode(key, require ?? {});
+    return answer(code, key, organization, rateLimit);
+  }
+
+  private async requirementCode(key: ApiKey, require: VerifyRequirement): Promise<VerificationCode> {
+    if (require.environment && require.environment !== key.environment) return VerificationCode.ENVIRONMENT_MISMATCH;
+    if (require.permission === ApiKeyPermission.FULL_ACCESS && key.permission !== ApiKeyPermission.FULL_ACCESS)
+      return VerificationCode.INSUFFICIENT_PERMISSION;
+    if (require.workspaceId != null && !(await this.reaches(key, require.workspaceId)))
+      return VerificationCode.WORKSPACE_NOT_IN_SCOPE;
+    return VerificationCode.VALID;
+  }
+
+  /** Organization scope reaches every workspace of its organization, and only of it; workspace scope its list. */
+  private async reaches(key: ApiKey, workspaceId: string): Promise<boolean> {
+    if (!isId(workspaceId)) return false;
+    if (key.scope === ApiKeyScope.WORKSPACE) return (await this.keys.workspaceIdsOf(key)).includes(workspaceId);
+    return (
+      (await this.db.getRepository(Workspace).countBy({ id: workspaceId, organizationId: key.organizationId })) > 0
+    );
+  }
+}
+
+function answer(
+  code: VerificationCode,
+  apiKey: ApiKey | null,
+  organization: Organization | null,
+  rateLimit: RateLimitState | null,
+): ApiKeyVerification {
+  return { valid: code === VerificationCode.VALID, code, apiKey, organization, rateLimit };
+}

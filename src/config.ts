@@ -60,6 +60,17 @@ const envSchema = z.object({
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
   JWT_MAX_TTL: duration("24h"),
+  JWT_SUBJECT: z.enum(["id", "externalId"]).default("id"),
+  JWT_ORGANIZATION_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][\w.:/-]{0,99}$/, "must be a claim name")
+    .optional(),
+  JWT_PROVISIONING: bool.default(false),
+  JWT_ROLE_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][\w.:/-]{0,99}$/, "must be a claim name")
+    .default("role"),
+  JWT_ADMIN_ROLES: z.string().default("owner,admin"),
   API_TRIAL_DAYS: positiveInt(40),
   API_KEY_LIMIT: positiveInt(200),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -103,7 +114,22 @@ export interface Config {
   databaseUrl: string;
   dataDir: string;
   /** maxTtlSeconds caps exp − iat (or exp − now) of every JWT accepted or issued. */
-  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTtlSeconds: number };
+  jwt: {
+    secret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+    maxTtlSeconds: number;
+    /** What `sub` holds: a Latchkey user id, or the SaaS's own user id (User.externalId). */
+    subject: "id" | "externalId";
+    /** The claim naming the organization by Organization.externalId (required with subject externalId). */
+    organizationClaim?: string;
+    /** Create an unknown user of a known organization on first use, and keep its role in step with the token. */
+    provisioning: boolean;
+    roleClaim: string;
+    /** Values of the role claim that make a user ADMIN (any other: MEMBER). */
+    adminRoles: string[];
+  };
   apiTrialDays: number;
   apiKeyLimit: number;
   logLevel: string;
@@ -133,6 +159,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
+  if (e.JWT_SUBJECT === "externalId" && !e.JWT_ORGANIZATION_CLAIM) {
+    throw new ConfigError(
+      "Invalid configuration: JWT_ORGANIZATION_CLAIM is required with JWT_SUBJECT=externalId (user ids are unique per organization)",
+    );
+  }
+  if (e.JWT_PROVISIONING && e.JWT_SUBJECT !== "externalId") {
+    throw new ConfigError("Invalid configuration: JWT_PROVISIONING=true needs JWT_SUBJECT=externalId");
+  }
   if (production && !e.JWT_SECRET && !e.JWT_JWKS_URL) {
     throw new ConfigError("Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production");
   }
@@ -149,6 +183,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
       maxTtlSeconds: e.JWT_MAX_TTL,
+      subject: e.JWT_SUBJECT,
+      organizationClaim: e.JWT_ORGANIZATION_CLAIM,
+      provisioning: e.JWT_PROVISIONING,
+      roleClaim: e.JWT_ROLE_CLAIM,
+      adminRoles: e.JWT_ADMIN_ROLES.split(",")
+        .map((role) => role.trim())
+        .filter((role) => role !== ""),
     },
     apiTrialDays: e.API_TRIAL_DAYS,
     apiKeyLimit: e.API_KEY_LIMIT,

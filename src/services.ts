@@ -2,6 +2,7 @@ import { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { ApiKeyAuthenticator } from "./auth/api-key-auth";
 import { Authenticator } from "./auth/authenticate";
+import { Identities } from "./auth/identity";
 import { PlatformKeyAuthenticator } from "./auth/platform-key-auth";
 import { JwtService } from "./auth/jwt";
 import { TransactionRunner } from "./db/transaction";
@@ -36,7 +37,13 @@ export function createServices(db: DataSource, config: Config) {
     config,
     tx,
     jwt,
-    authenticator: new Authenticator(db, jwt, apiKeyAuthenticator, new PlatformKeyAuthenticator(db, tx)),
+    authenticator: new Authenticator(
+      db,
+      jwt,
+      apiKeyAuthenticator,
+      new PlatformKeyAuthenticator(db, tx),
+      new Identities(db, tx, config.jwt),
+    ),
     verification: new VerificationService(db, apiKeyAuthenticator, rateLimits),
     organizations: new OrganizationService(db, config),
     organizationAdmin,

@@ -1,9 +1,10 @@
 import { DataSource } from "typeorm";
 import { AppError } from "../errors/app-error";
 import { ErrorCode } from "../errors/codes";
-import { User, UserRole, UserWorkspace } from "../modules/user/user.entity";
+import { UserRole, UserWorkspace } from "../modules/user/user.entity";
 import { looksLikeToken } from "../modules/api-key/token";
 import { ApiKeyAuthenticator, type KeyAuthFailure } from "./api-key-auth";
+import { Identities } from "./identity";
 import { JwtService } from "./jwt";
 import { isId } from "../common/ids";
 import { Organization } from "../modules/organization/organization.entity";
@@ -53,6 +54,7 @@ export class Authenticator {
     private readonly jwt: JwtService,
     private readonly apiKeys: ApiKeyAuthenticator,
     private readonly platformKeys: PlatformKeyAuthenticator,
+    private readonly identities: Identities,
   ) {}
 
   /** @throws AuthenticationFailed (HTTP 401); BAD_USER_INPUT (HTTP 400) for a misused Latchkey-Organization */
@@ -92,7 +94,7 @@ export class Authenticator {
   private async userFor(jwt: string, now: Date): Promise<Principal | "invalid_jwt" | "unknown_user"> {
     const claims = await this.jwt.verify(jwt, now.getTime());
     if (!claims) return "invalid_jwt";
-    const user = await this.db.getRepository(User).findOneBy({ id: claims.userId });
+    const user = await this.identities.userOf(claims);
     if (!user) return "unknown_user";
     const memberships =
       user.role === UserRole.ADMIN ? [] : await this.db.getRepository(UserWorkspace).findBy({ userId: user.id });

@@ -5,8 +5,20 @@ import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from "jo
 import { formatDuration, parseDuration, type Config } from "../config";
 
 export interface JwtClaims {
-  userId: string;
+  /** `sub`: a Latchkey user id, or with JWT_SUBJECT=externalId the SaaS's own user id. */
+  subject: string;
+  /** JWT_ORGANIZATION_CLAIM's value (the organization's externalId), when configured and present. */
+  organization?: string;
+  email?: string;
+  /** JWT_ROLE_CLAIM's value (a string, or the first string of a list). */
+  role?: string;
 }
+
+const stringClaim = (value: unknown): string | undefined => {
+  if (typeof value === "string" && value.length > 0 && value.length <= 255) return value;
+  if (Array.isArray(value)) return stringClaim(value.find((v) => typeof v === "string"));
+  return undefined;
+};
 
 /**
  * Outside production a missing JWT_SECRET is generated once and kept in the data directory,
@@ -57,7 +69,13 @@ export class JwtService {
       // a lifetime counted from iat, or from now when iat is absent or in the future
       const from = Math.min(typeof payload.iat === "number" ? payload.iat : Infinity, now / 1000);
       if (payload.exp - from > this.config.jwt.maxTtlSeconds) return null;
-      return { userId: payload.sub };
+      const { organizationClaim, roleClaim } = this.config.jwt;
+      return {
+        subject: payload.sub,
+        organization: organizationClaim ? stringClaim(payload[organizationClaim]) : undefined,
+        email: stringClaim(payload.email),
+        role: stringClaim(payload[roleClaim]),
+      };
     } catch {
       return null;
     }

@@ -7,7 +7,13 @@
  *   OF SANDBOX ORGANIZATION FULL_ACCESS key     OR SANDBOX ORGANIZATION READ_ONLY key
  *   WF SANDBOX WORKSPACE [W1] FULL_ACCESS key   WR SANDBOX WORKSPACE [W1] READ_ONLY key
  *   P  PRODUCTION ORGANIZATION FULL_ACCESS key  X  admin of the other organization
+ *   PL platform key, no Latchkey-Organization   PA the same platform key, Latchkey-Organization: home
  *   N  anonymous (no Authorization header)
+ *
+ * PL may call only the platform's own operations (organizations, create/update/deleteOrganization);
+ * every field of an organization answers it BAD_USER_INPUT(Latchkey-Organization). PA acts inside home
+ * with an admin's rights: A's outcome everywhere, but it is no user nor key (viewer answers neither,
+ * and what it creates has no creator). The platform's operations: PL and PA only (others FORBIDDEN).
  *
  * Every cell sends the generated typed document of its operation (schema/operations/*.graphql,
  * test/support/gql): the operation exactly as a client sends it, with its whole selection, and its
@@ -19,7 +25,7 @@
  * implementation's: a cell where they disagree fails under its own name.
  *
  * Every mutation cell that changes or destroys acts on a FRESH object made by the admin for that
- * cell; every denied mutation is checked to have changed nothing (row counts, the target row, and
+ * cell (a fresh organization, made by the platform, for the organization mutations); every denied mutation is checked to have changed nothing (row counts, the target row, and
  * every row of every table but `last_used_at`, which authenticating a key may legitimately write).
  */
 import { randomUUID } from "node:crypto";
@@ -35,19 +41,24 @@ import {
   ApiKeysDocument,
   CreateApiKeyDocument,
   CreateDocumentDocument,
+  CreateOrganizationDocument,
   CreateUserDocument,
   CreateWorkspaceDocument,
   DeleteDocumentDocument,
+  DeleteOrganizationDocument,
   DeleteUserDocument,
   DeleteWorkspaceDocument,
   DocumentDocument,
   DocumentsDocument,
   OrganizationDocument,
+  OrganizationsDocument,
   RevokeApiKeyDocument,
   UpdateApiKeyDocument,
   UpdateDocumentDocument,
+  UpdateOrganizationDocument,
   UpdateUserDocument,
   UpdateWorkspaceDocument,
+  VerifyApiKeyDocument,
   UserDocument,
   UsersDocument,
   ViewerDocument,
@@ -65,13 +76,15 @@ import {
   callerWith,
   createKey,
   createOrganization,
+  createPlatformKey,
   createTestServer,
+  type PlatformCaller,
   type Requester,
   type TestServer,
 } from "../support/server";
 
-type Who = "A" | "M" | "OF" | "OR" | "WF" | "WR" | "P" | "X" | "N";
-const CALLERS: readonly Who[] = ["A", "M", "OF", "OR", "WF", "WR", "P", "X", "N"];
+type Who = "A" | "M" | "OF" | "OR" | "WF" | "WR" | "P" | "X" | "PL" | "PA" | "N";
+const CALLERS: readonly Who[] = ["A", "M", "OF", "OR", "WF", "WR", "P", "X", "PL", "PA", "N"];
 type KeyWho = "OF" | "OR" | "WF" | "WR" | "P";
 const KEY_ENV: Partial<Record<Who, ApiKeyEnvironment>> = {
   OF: "SANDBOX",
@@ -81,11 +94,15 @@ const KEY_ENV: Partial<Record<Who, ApiKeyEnvironment>> = {
   P: "PRODUCTION",
 };
 const isKey = (who: Who) => KEY_ENV[who] !== undefined;
+/** The platform key, acting inside home (PA) or not (PL): no user nor key of any organization. */
+const isPlatform = (who: Who) => who === "PL" || who === "PA";
 
 type Code = "FORBIDDEN" | "NOT_FOUND" | "UNAUTHENTICATED";
 type Outcome = "allowed" | "null" | Code | `BAD_USER_INPUT(${string})` | { ids: () => string[] };
 /** One row of the table: an outcome for every caller (anonymous defaults to UNAUTHENTICATED). */
 type Expect = Partial<Record<Who, Outcome>>;
+/** What every field of an organization answers a platform key that names none (PL). */
+const NO_ORGANIZATION = "BAD_USER_INPUT(Latchkey-Organization)";
 
 // ---------------------------------------------------------------------------------------------
 // GraphQL documents: the generated typed document of every root field, by the field's name
@@ -113,6 +130,11 @@ const DOCUMENTS = {
   createDocument: CreateDocumentDocument,
   updateDocument: UpdateDocumentDocument,
   deleteDocument: DeleteDocumentDocument,
+  organizations: OrganizationsDocument,
+  createOrganization: CreateOrganizationDocument,
+  updateOrganization: UpdateOrganizationDocument,
+  deleteOrganization: DeleteOrganizationDocument,
+  verifyApiKey: VerifyApiKeyDocument,
 } as const;
 type Documents = typeof DOCUMENTS;
 type Op = keyof Documents;
@@ -179,11 +201,14 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   let W2 = "";
   let W3 = "";
   let XW1 = "";
+  let homeName = "";
+  /** The platform key of PL and PA. */
+  let platform: PlatformCaller;
   /** Who sends each cell's typed document. */
   const caller = {} as Record<Who, Requester>;
   /** The caller's credential, for the few hand-written (aliased or smaller) queries. */
   const token = {} as Record<Who, string | null>;
-  /** The id of the caller's user or key. */
+  /** The id of the caller's user or key (PL and PA: the platform key). */
   const principal = {} as Record<Who, string>;
   const users = { A: "", M: "", M12: "", U2: "", U0: "", X: "" };
   const keys = { OF: "", OR: "", WF: "", WR: "", P: "", KS: "", KP: "", KS12: "", XK: "" };
@@ -272,10 +297,12 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     sorted((await rowsWhere("user_workspace", "user_id", userId)).map((l) => String(l.workspace_id)));
 
   /** The creator columns a row made by `who` must carry. */
-  const creatorOf = (who: Who) =>
-    isKey(who)
+  const creatorOf = (who: Who) => {
+    if (isPlatform(who)) return { created_by_user_id: null, created_by_api_key_id: null };
+    return isKey(who)
       ? { created_by_user_id: null, created_by_api_key_id: principal[who] }
       : { created_by_user_id: principal[who], created_by_api_key_id: null };
+  };
 
   beforeAll(async () => {
     server = await createTestServer(kind);
@@ -301,6 +328,13 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     Object.assign(caller, { A: home.admin, M: m, X: other.admin, N: anonymousCaller(server) });
     Object.assign(token, { A: home.admin.token, M: m.token, X: other.admin.token, N: null });
     Object.assign(principal, { A: users.A, M: users.M, X: users.X, N: "" });
+    homeName = (await ok("A", "organization", {})).name;
+
+    platform = await createPlatformKey(server, "permission matrix");
+    Object.assign(caller, { PL: platform, PA: platform.inOrganization(homeId) });
+    // PA is PL's token plus the Latchkey-Organization header, which hand-written queries do not send
+    Object.assign(token, { PL: platform.token });
+    Object.assign(principal, { PL: platform.keyId, PA: platform.keyId });
 
     const asCaller = async (who: KeyWho, input: CreateApiKeyInput) => {
       const created = await createKey(server, caller.A, { description: who, ...input });
@@ -396,7 +430,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     expect: outcomes,
     check: (_who, value) => expect(value.id).toBe(id()),
   });
-  const list = <O extends "workspaces" | "users" | "apiKeys" | "documents">(
+  const list = <O extends "workspaces" | "users" | "apiKeys" | "documents" | "organizations">(
     op: O,
     label: string,
     variables: () => Vars<O>,
@@ -415,6 +449,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   const sandboxHomeKeys = () => [keys.OF, keys.OR, keys.WF, keys.WR, keys.KS, keys.KS12];
   const productionHomeKeys = () => [keys.P, keys.KP];
   const allHomeDocs = () => [docs.DS1, docs.DS2, docs.DP1, docs.DP2, docs.DOF, docs.DPP, docs.DANOM];
+  const allOrganizations = () => [homeId, otherId];
 
   const queryRows: AnyQueryRow[] = [
     {
@@ -430,9 +465,17 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "allowed",
         P: "allowed",
         X: "allowed",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
       check: (who, v) => {
         expect(v.organization.id).toBe(orgOf(who));
+        if (isPlatform(who)) {
+          // the platform acts inside home as no user and no key of it
+          expect(v.user).toBeNull();
+          expect(v.apiKey).toBeNull();
+          return;
+        }
         expect(isKey(who) ? v.apiKey?.id : v.user?.id).toBe(principal[who]);
         expect(isKey(who) ? v.user : v.apiKey).toBeNull();
       },
@@ -450,6 +493,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "allowed",
         P: "allowed",
         X: "allowed",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
       check: (who, v) => expect(v.id).toBe(orgOf(who)),
     },
@@ -462,6 +507,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: ids(() => [W1]),
       P: ids(homeWorkspaces),
       X: ids(() => [XW1]),
+      PL: NO_ORGANIZATION,
+      PA: ids(homeWorkspaces),
     }),
     single("workspace", "W1", () => W1, {
       A: "allowed",
@@ -472,6 +519,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "allowed",
       P: "allowed",
       X: "null",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
     }),
     single("workspace", "W2 (out of M's, WF's, WR's reach)", () => W2, {
       A: "allowed",
@@ -482,6 +531,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "null",
       P: "allowed",
       X: "null",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
     }),
     list("users", "all the caller reaches", FIRST_100, {
       A: ids(homeUsers),
@@ -492,6 +543,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: ids(() => [users.A, users.M, users.M12]),
       P: ids(homeUsers),
       X: ids(() => [users.X]),
+      PL: NO_ORGANIZATION,
+      PA: ids(homeUsers),
     }),
     list("users", "filtered by workspaceId W2", () => ({ first: 100, workspaceId: W2 }), {
       A: ids(() => [users.A, users.M12, users.U2]),
@@ -502,6 +555,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: NONE,
       P: ids(() => [users.A, users.M12, users.U2]),
       X: NONE,
+      PL: NO_ORGANIZATION,
+      PA: ids(() => [users.A, users.M12, users.U2]),
     }),
     single("user", "a member of W1", () => users.M, {
       A: "allowed",
@@ -512,6 +567,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "allowed",
       P: "allowed",
       X: "null",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
     }),
     single("user", "a member of W2 only", () => users.U2, {
       A: "allowed",
@@ -522,6 +579,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "null",
       P: "allowed",
       X: "null",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
     }),
     list("apiKeys", "all the caller may see", FIRST_100, {
       A: ids(allHomeKeys),
@@ -532,6 +591,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "FORBIDDEN",
       P: ids(productionHomeKeys),
       X: ids(() => [keys.XK]),
+      PL: NO_ORGANIZATION,
+      PA: ids(allHomeKeys),
     }),
     list("apiKeys", "filter environment PRODUCTION", () => ({ first: 100, filter: { environment: ["PRODUCTION"] } }), {
       A: ids(productionHomeKeys),
@@ -542,6 +603,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "FORBIDDEN",
       P: ids(productionHomeKeys),
       X: NONE,
+      PL: NO_ORGANIZATION,
+      PA: ids(productionHomeKeys),
     }),
     single("apiKey", "a SANDBOX key scoped to W1", () => keys.KS, {
       A: "allowed",
@@ -552,6 +615,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "FORBIDDEN",
       P: "null",
       X: "null",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
     }),
     single("apiKey", "a PRODUCTION key", () => keys.KP, {
       A: "allowed",
@@ -562,6 +627,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "FORBIDDEN",
       P: "allowed",
       X: "null",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
     }),
     list("documents", "all the caller reaches", FIRST_100, {
       A: ids(allHomeDocs),
@@ -572,6 +639,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: ids(() => [docs.DS1, docs.DOF, docs.DANOM]),
       P: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
       X: ids(() => [docs.XD]),
+      PL: NO_ORGANIZATION,
+      PA: ids(allHomeDocs),
     }),
     list("documents", "filter environment PRODUCTION", () => ({ first: 100, environment: "PRODUCTION" }), {
       A: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
@@ -582,6 +651,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: NONE,
       P: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
       X: NONE,
+      PL: NO_ORGANIZATION,
+      PA: ids(() => [docs.DP1, docs.DP2, docs.DPP]),
     }),
     list("documents", "filter workspaceId W2", () => ({ first: 100, workspaceId: W2 }), {
       A: ids(() => [docs.DS2, docs.DP2]),
@@ -592,6 +663,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: NONE,
       P: ids(() => [docs.DP2]),
       X: NONE,
+      PL: NO_ORGANIZATION,
+      PA: ids(() => [docs.DS2, docs.DP2]),
     }),
     single("document", "a SANDBOX document in W1", () => docs.DS1, {
       A: "allowed",
@@ -602,6 +675,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "allowed",
       P: "null",
       X: "null",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
     }),
     single("document", "a SANDBOX document in W2", () => docs.DS2, {
       A: "allowed",
@@ -612,6 +687,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "null",
       P: "null",
       X: "null",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
     }),
     single("document", "a PRODUCTION document in W1", () => docs.DP1, {
       A: "allowed",
@@ -622,7 +699,53 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       WR: "null",
       P: "allowed",
       X: "null",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
     }),
+
+    // the platform's own: the platform key, with or without Latchkey-Organization, and nobody else
+    list("organizations", "every organization", FIRST_100, {
+      A: "FORBIDDEN",
+      M: "FORBIDDEN",
+      OF: "FORBIDDEN",
+      OR: "FORBIDDEN",
+      WF: "FORBIDDEN",
+      WR: "FORBIDDEN",
+      P: "FORBIDDEN",
+      X: "FORBIDDEN",
+      PL: ids(allOrganizations),
+      PA: ids(allOrganizations),
+    }),
+    list("organizations", "search: home's name", () => ({ first: 100, search: homeName }), {
+      A: "FORBIDDEN",
+      M: "FORBIDDEN",
+      OF: "FORBIDDEN",
+      OR: "FORBIDDEN",
+      WF: "FORBIDDEN",
+      WR: "FORBIDDEN",
+      P: "FORBIDDEN",
+      X: "FORBIDDEN",
+      PL: ids(() => [homeId]),
+      PA: ids(() => [homeId]),
+    }),
+    {
+      op: "verifyApiKey",
+      label: "the OF key's token",
+      variables: () => ({ token: token.OF ?? "" }),
+      expect: {
+        A: "FORBIDDEN",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "FORBIDDEN",
+        PL: "allowed",
+        PA: "allowed",
+      },
+      check: (_who, value) => expect(value).toMatchObject({ valid: true, code: "VALID", apiKey: { id: keys.OF } }),
+    },
   ];
 
   const describeOutcome = (o: Outcome) => (typeof o === "string" ? o : "exactly its ids");
@@ -669,7 +792,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   interface MutationRow<O extends MutationOp> {
     op: O;
     label: string;
-    /** Makes the fresh object the cell acts on (as the admin); its id is the cell's target. */
+    /** Makes the fresh object the cell acts on (as the admin; an organization: as the platform); its id is the cell's target. */
     fresh?: (who: Who) => Promise<string>;
     variables: (who: Who, target: string) => Vars<O>;
     /** The row a denied call must leave exactly as it was (default: the caller's organization). */
@@ -771,6 +894,42 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
 
   const FOREIGN_OR_OUT_OF_SCOPE = "BAD_USER_INPUT(workspaceId)";
 
+  // fresh organizations, made by the platform (home and other must survive the matrix)
+  const newOrganizationInput = (): Vars<"createOrganization"> => {
+    const tag = randomUUID().slice(0, 8);
+    return {
+      input: {
+        name: `Matrix org ${tag}`,
+        externalId: `pm_org_${tag}`,
+        apiPlan: "Growth",
+        admin: { email: uniqueEmail(), name: "Matrix owner", externalId: `pm_usr_${tag}` },
+      },
+    };
+  };
+  const freshOrganization = async () => (await ok("PL", "createOrganization", newOrganizationInput())).id;
+
+  /** For each fresh organization to delete: the ids its rows carry, one of its keys, and every row before the cell. */
+  const doomed = new Map<string, { ids: string[]; key: Requester; before: Record<string, string[]> }>();
+  /** A fresh organization with a row in every table of an organization: a workspace, a member, a key, a document. */
+  async function freshOrganizationWithRows(): Promise<string> {
+    const id = await freshOrganization();
+    const inside = platform.inOrganization(id);
+    const { id: workspaceId } = await ok(inside, "createWorkspace", { input: { name: "Doomed" } });
+    const { id: userId } = await ok(inside, "createUser", {
+      input: { email: uniqueEmail(), role: "MEMBER", workspaceIds: [workspaceId] },
+    });
+    const key = await createKey(server, inside, {
+      environment: "SANDBOX",
+      scope: "WORKSPACE",
+      workspaceIds: [workspaceId],
+      permission: "FULL_ACCESS",
+      description: "doomed",
+    });
+    await createDoc(key, { workspaceId });
+    doomed.set(id, { ids: [id, workspaceId, userId, key.keyId], key, before: await snapshot() });
+    return id;
+  }
+
   const mutationRows: AnyMutationRow[] = [
     // ---- createApiKey ----
     ...(
@@ -787,6 +946,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "FORBIDDEN",
             X: "BAD_USER_INPUT(workspaceIds)",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -801,6 +962,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "FORBIDDEN",
             X: "allowed",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -815,6 +978,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "FORBIDDEN",
             X: "allowed",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -829,6 +994,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "FORBIDDEN",
             X: "BAD_USER_INPUT(workspaceIds)",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -843,6 +1010,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "allowed",
             X: "allowed",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -857,6 +1026,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "allowed",
             X: "BAD_USER_INPUT(workspaceIds)",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
       ] satisfies [string, () => Vars<"createApiKey">, Expect][]
@@ -883,6 +1054,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "NOT_FOUND",
             X: "NOT_FOUND",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -897,6 +1070,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "allowed",
             X: "NOT_FOUND",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
       ] satisfies [string, () => Promise<string>, Expect][]
@@ -947,6 +1122,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "allowed",
         X: "allowed",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
     {
@@ -965,6 +1142,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "allowed",
         X: "NOT_FOUND",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
     {
@@ -986,6 +1165,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "allowed",
         X: "NOT_FOUND",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
 
@@ -1004,6 +1185,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "allowed",
             X: "BAD_USER_INPUT(workspaceIds)",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -1018,6 +1201,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "allowed",
             X: "allowed",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
       ] satisfies [string, () => string[], Expect][]
@@ -1053,6 +1238,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "allowed",
         X: "NOT_FOUND",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
     {
@@ -1075,6 +1262,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "allowed",
         X: "NOT_FOUND",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
 
@@ -1099,6 +1288,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "FORBIDDEN",
         X: "allowed",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
     {
@@ -1117,6 +1308,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "FORBIDDEN",
         X: "NOT_FOUND",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
     {
@@ -1135,6 +1328,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "FORBIDDEN",
         X: "NOT_FOUND",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
     {
@@ -1153,6 +1348,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "FORBIDDEN",
         X: "NOT_FOUND",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
     {
@@ -1174,6 +1371,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         WR: "FORBIDDEN",
         P: "FORBIDDEN",
         X: "NOT_FOUND",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
       },
     },
 
@@ -1192,6 +1391,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "allowed",
             X: "BAD_USER_INPUT(environment)",
+            PL: NO_ORGANIZATION,
+            PA: "BAD_USER_INPUT(environment)",
           },
         ],
         [
@@ -1206,6 +1407,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "FORBIDDEN",
             X: FOREIGN_OR_OUT_OF_SCOPE,
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -1220,6 +1423,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "allowed",
             X: FOREIGN_OR_OUT_OF_SCOPE,
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -1234,6 +1439,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "allowed",
             X: FOREIGN_OR_OUT_OF_SCOPE,
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -1248,6 +1455,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: FOREIGN_OR_OUT_OF_SCOPE,
             X: "allowed",
+            PL: NO_ORGANIZATION,
+            PA: FOREIGN_OR_OUT_OF_SCOPE,
           },
         ],
       ] satisfies [string, (who: Who) => Vars<"createDocument">, Expect][]
@@ -1274,6 +1483,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "NOT_FOUND",
             X: "NOT_FOUND",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -1288,6 +1499,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "NOT_FOUND",
             X: "NOT_FOUND",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
         [
@@ -1302,6 +1515,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
             WR: "FORBIDDEN",
             P: "allowed",
             X: "NOT_FOUND",
+            PL: NO_ORGANIZATION,
+            PA: "allowed",
           },
         ],
       ] satisfies [string, () => Promise<string>, Expect][]
@@ -1331,6 +1546,126 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         expect: outcomes,
       },
     ]),
+
+    // ---- organizations: the platform's own (with or without Latchkey-Organization), nobody else's ----
+    {
+      op: "createOrganization",
+      label: "a new organization with its first admin",
+      variables: newOrganizationInput,
+      effect: async (_who, _t, value, { input }) => {
+        expect(value).toMatchObject({ name: input.name, externalId: input.externalId, apiPlan: input.apiPlan });
+        expect(await rowOf("organization", value.id)).toMatchObject({
+          name: input.name,
+          external_id: input.externalId,
+          api_plan: input.apiPlan,
+        });
+        expect(await rowsWhere("user", "organization_id", value.id)).toEqual([
+          expect.objectContaining({
+            email: input.admin.email,
+            name: input.admin.name,
+            role: "ADMIN",
+            external_id: input.admin.externalId,
+          }),
+        ]);
+        expect(await rowsWhere("workspace", "organization_id", value.id)).toEqual([]);
+      },
+      expect: {
+        A: "FORBIDDEN",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "FORBIDDEN",
+        PL: "allowed",
+        PA: "allowed",
+      },
+    },
+    {
+      op: "updateOrganization",
+      label: "rename a fresh organization and change its plan",
+      fresh: freshOrganization,
+      variables: (_who, id) => ({ input: { id, name: "Renamed by the matrix", apiPlan: "Enterprise" } }),
+      row: (_who, id) => rowOf("organization", id),
+      effect: async (_who, id, value) => {
+        expect(value).toMatchObject({ id, name: "Renamed by the matrix", apiPlan: "Enterprise" });
+        expect(await rowOf("organization", id)).toMatchObject({
+          name: "Renamed by the matrix",
+          api_plan: "Enterprise",
+        });
+      },
+      expect: {
+        A: "FORBIDDEN",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "FORBIDDEN",
+        PL: "allowed",
+        PA: "allowed",
+      },
+    },
+    {
+      op: "updateOrganization",
+      label: "remove the plan of a fresh organization (apiPlan: null)",
+      fresh: freshOrganization,
+      variables: (_who, id) => ({ input: { id, apiPlan: null } }),
+      row: (_who, id) => rowOf("organization", id),
+      effect: async (_who, id, value) => {
+        expect(value).toMatchObject({ id, apiPlan: null });
+        expect(value.name).toMatch(/^Matrix org /);
+        expect(await rowOf("organization", id)).toMatchObject({ name: value.name, api_plan: null });
+      },
+      expect: {
+        A: "FORBIDDEN",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "FORBIDDEN",
+        PL: "allowed",
+        PA: "allowed",
+      },
+    },
+    {
+      op: "deleteOrganization",
+      label: "a fresh organization with a workspace, a member, a key and a document",
+      fresh: freshOrganizationWithRows,
+      variables: (_who, id) => ({ id }),
+      row: (_who, id) => rowOf("organization", id),
+      effect: async (_who, id, value) => {
+        expect(value).toBe(id);
+        const { ids: theirs, key, before } = doomed.get(id)!;
+        doomed.delete(id);
+        const isTheirs = (row: string) => theirs.some((ownId) => row.includes(ownId));
+        const after = await snapshot();
+        for (const [table, rows] of Object.entries(before)) {
+          // it had a row in every table of an organization (platform keys belong to none)
+          if (table !== "platform_key")
+            expect({ table, hadRows: rows.some(isTheirs) }).toEqual({ table, hadRows: true });
+          // every row of it is gone, every other row is as it was
+          expect({ table, rows: after[table] }).toEqual({ table, rows: rows.filter((row) => !isTheirs(row)) });
+        }
+        expect((await send(key, "viewer", {})).status).toBe(401);
+      },
+      expect: {
+        A: "FORBIDDEN",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "FORBIDDEN",
+        PL: "allowed",
+        PA: "allowed",
+      },
+    },
   ];
 
   const mutationCells = mutationRows.flatMap((row) =>

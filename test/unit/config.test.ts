@@ -61,6 +61,30 @@ describe("configuration", () => {
     ).toBe(true);
   });
 
+  it("the SaaS's identity: sub is a Latchkey id by default; externalId needs the organization claim; provisioning needs externalId", () => {
+    expect(loadConfig({}).jwt).toMatchObject({
+      subject: "id",
+      provisioning: false,
+      roleClaim: "role",
+      adminRoles: ["owner", "admin"],
+    });
+    expect(messageOf({ JWT_SUBJECT: "externalId" })).toContain("JWT_ORGANIZATION_CLAIM is required");
+    expect(messageOf({ JWT_PROVISIONING: "true" })).toContain("JWT_PROVISIONING=true needs JWT_SUBJECT=externalId");
+    expect(messageOf({ JWT_SUBJECT: "email" })).toContain("JWT_SUBJECT");
+    const config = loadConfig({
+      JWT_SUBJECT: "externalId",
+      JWT_ORGANIZATION_CLAIM: "https://acme.test/org",
+      JWT_PROVISIONING: "true",
+      JWT_ADMIN_ROLES: " owner , ,billing-admin",
+    });
+    expect(config.jwt).toMatchObject({
+      subject: "externalId",
+      organizationClaim: "https://acme.test/org",
+      provisioning: true,
+      adminRoles: ["owner", "billing-admin"],
+    });
+  });
+
   it("accepts mysql:// and mariadb:// URLs", () => {
     expect(loadConfig({ DATABASE_URL: "mysql://u:p@h:3306/d" }).databaseUrl).toBe("mysql://u:p@h:3306/d");
     expect(loadConfig({ DATABASE_URL: "mariadb://u:p@h:3306/d" }).databaseUrl).toBe("mariadb://u:p@h:3306/d");

@@ -5,7 +5,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "test/support/gql/", "bench/results/"] },
+  { ignores: ["dist/", "node_modules/", "test/support/gql/", "examples/signing-api/gql/", "bench/results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -16,6 +16,7 @@ import {
   OrganizationDocument,
   OrganizationsDocument,
   UpdateOrganizationDocument,
+  UpdateUserDocument,
   UsersDocument,
   ViewerDocument,
   type CreateOrganizationInput,
@@ -32,6 +33,9 @@ import {
 } from "../support/server";
 
 const unique = () => randomUUID().slice(0, 8);
+
+/** The token with its last character changed: a bad checksum. */
+const mistype = (token: string) => token.slice(0, -1) + (token.endsWith("0") ? "1" : "0");
 
 describe.each(databases)("platform keys on %s", (kind) => {
   let server: TestServer;
@@ -168,6 +172,32 @@ describe.each(databases)("platform keys on %s", (kind) => {
     expect(elsewhere.data!.users.nodes.some((u) => u.id === other.admin.userId)).toBe(false);
   });
 
+  it("users carry the SaaS's own id: unique within the organization, set, changed and cleared", async () => {
+    const org = await newOrganization({ admin: { email: `o-${unique()}@acme.test`, externalId: "usr_owner" } });
+    const inside = platform.inOrganization(org.id);
+    const created = await inside.request(CreateUserDocument, {
+      input: { email: `a-${unique()}@acme.test`, role: "MEMBER", externalId: "usr_a" },
+    });
+    expect(created.data!.createUser.externalId).toBe("usr_a");
+    const taken = await inside.request(CreateUserDocument, {
+      input: { email: `b-${unique()}@acme.test`, role: "MEMBER", externalId: "usr_a" },
+    });
+    expect(taken.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "externalId" });
+    const id = created.data!.createUser.id;
+    const renamed = await inside.request(UpdateUserDocument, { input: { id, externalId: "usr_a2" } });
+    expect(renamed.data!.updateUser.externalId).toBe("usr_a2");
+    const clash = await inside.request(UpdateUserDocument, { input: { id, externalId: "usr_owner" } });
+    expect(clash.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "externalId" });
+    const cleared = await inside.request(UpdateUserDocument, { input: { id, externalId: null } });
+    expect(cleared.data!.updateUser.externalId).toBeNull();
+    // the same id in another organization is another user
+    const other = await newOrganization();
+    const elsewhere = await platform.inOrganization(other.id).request(CreateUserDocument, {
+      input: { email: `c-${unique()}@acme.test`, role: "MEMBER", externalId: "usr_owner" },
+    });
+    expect(elsewhere.errors).toBeUndefined();
+  });
+
   it("refuses a Latchkey-Organization header that names no organization, or that comes without a platform key (HTTP 400)", async () => {
     const org = await createOrganization(server);
     for (const header of [randomUUID(), "ext:nobody", "ext:", "not-an-id"]) {
@@ -285,7 +315,7 @@ describe.each(databases)("platform keys on %s", (kind) => {
     const refused = await other.request(OrganizationsDocument, { first: 1 });
     expect(refused.status).toBe(401);
     expect(codesOf(refused)).toEqual(["UNAUTHENTICATED"]);
-    const mistyped = await graphql(server.url, OrganizationsDocument, {}, `${platform.token.slice(0, -1)}x`);
+    const mistyped = await graphql(server.url, OrganizationsDocument, {}, mistype(platform.token));
     expect(mistyped.status).toBe(401);
   });
 });

@@ -18,6 +18,13 @@ export class CreateUserInput {
   @Field(() => UserRole)
   role: UserRole;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "The SaaS's own id for this user; unique within the organization.",
+  })
+  @MaxLength(1000)
+  externalId?: string | null;
+
   @Field(() => [ID], { nullable: true, description: "Workspaces the user is a member of." })
   @ArrayMaxSize(1000)
   workspaceIds?: string[] | null;
@@ -34,6 +41,10 @@ export class UpdateUserInput {
 
   @Field(() => UserRole, { nullable: true, description: "The organization's last admin cannot be demoted." })
   role?: UserRole | null;
+
+  @Field(() => String, { nullable: true, description: "Absent: unchanged; null or blank: cleared." })
+  @MaxLength(1000)
+  externalId?: string | null;
 
   @Field(() => [ID], { nullable: true, description: "Replaces the memberships when given." })
   @ArrayMaxSize(1000)

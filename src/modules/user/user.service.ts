@@ -11,6 +11,7 @@ import { TransactionRunner } from "../../db/transaction";
 import { lockOrganization } from "../organization/organization.locks";
 import { Workspace } from "../workspace/workspace.entity";
 import { ApiKeyScope } from "../api-key/api-key.entity";
+import { EXTERNAL_ID_MAX } from "../organization/organization.platform";
 import { User, UserRole, UserWorkspace } from "./user.entity";
 
 const USER_ORDER = newestFirst<User>("u");
@@ -85,10 +86,17 @@ export class UserService {
   /** @throws BAD_USER_INPUT (email, name, workspaceIds) */
   async create(
     principal: Principal,
-    input: { email: string; name?: string | null; role: UserRole; workspaceIds?: string[] | null },
+    input: {
+      email: string;
+      name?: string | null;
+      role: UserRole;
+      workspaceIds?: string[] | null;
+      externalId?: string | null;
+    },
   ): Promise<User> {
     const email = cleanEmail("email", input.email);
     const name = cleanText("name", input.name, { max: 200 });
+    const externalId = cleanText("externalId", input.externalId, { max: EXTERNAL_ID_MAX });
     const workspaceIds = [...new Set(input.workspaceIds ?? [])];
     if (input.role === UserRole.ADMIN) assertMayTouchAdmins(principal);
     return this.tx.runAs(actorOf(principal), async (m, writes) => {
@@ -96,19 +104,20 @@ export class UserService {
       if (await m.getRepository(User).existsBy({ organizationId: principal.organizationId, email })) {
         throw badInput("email", "This email is already in use in this organization");
       }
+      if (externalId !== null) await this.assertExternalIdFree(m, principal.organizationId, externalId);
       const user = Object.assign(new User(), {
         id: newId(),
         organizationId: principal.organizationId,
         email,
         name,
         role: input.role,
+        externalId,
       });
       try {
         await writes.insert(User, user, "user.created");
       } catch (error) {
-        // two creations of the same email at once: the unique index decides, the loser gets the same answer
-        if (isUniqueViolation(error)) throw badInput("email", "This email is already in use in this organization");
-        throw error;
+        // two creations of the same email (or externalId) at once: the unique index decides, the loser gets the same answer
+        throw uniqueViolationAsInput(error);
       }
       if (workspaceIds.length)
         await m
@@ -121,9 +130,17 @@ export class UserService {
   /** @throws NOT_FOUND, BAD_USER_INPUT (name, role: the last admin, workspaceIds) */
   async update(
     principal: Principal,
-    input: { id: string; name?: string | null; role?: UserRole | null; workspaceIds?: string[] | null },
+    input: {
+      id: string;
+      name?: string | null;
+      role?: UserRole | null;
+      workspaceIds?: string[] | null;
+      externalId?: string | null;
+    },
   ): Promise<User> {
     const name = input.name === undefined ? undefined : cleanText("name", input.name, { max: 200 });
+    const externalId =
+      input.externalId === undefined ? undefined : cleanText("externalId", input.externalId, { max: EXTERNAL_ID_MAX });
     const workspaceIds = input.workspaceIds == null ? null : [...new Set(input.workspaceIds)];
     return this.tx.runAs(actorOf(principal), async (m, writes) => {
       // the organization row lock serializes admin changes, so two demotions cannot both pass the last-admin check
@@ -133,16 +150,23 @@ export class UserService {
       if (input.role && input.role !== user.role && user.role === UserRole.ADMIN)
         await this.assertNotLastAdmin(m, user, "role");
       if (workspaceIds) await this.assertWorkspaces(m, principal, workspaceIds);
+      if (externalId != null && externalId !== user.externalId)
+        await this.assertExternalIdFree(m, principal.organizationId, externalId);
       const patch: Partial<User> = {
         ...(name !== undefined ? { name } : {}),
         ...(input.role ? { role: input.role } : {}),
+        ...(externalId !== undefined ? { externalId } : {}),
       };
-      await writes.update(
-        User,
-        user,
-        patch,
-        input.role && input.role !== user.role ? "user.role_changed" : "user.updated",
-      );
+      try {
+        await writes.update(
+          User,
+          user,
+          patch,
+          input.role && input.role !== user.role ? "user.role_changed" : "user.updated",
+        );
+      } catch (error) {
+        throw uniqueViolationAsInput(error);
+      }
       if (workspaceIds) {
         const before = (await this.membershipsOf(m, user.id)).sort();
         await m.getRepository(UserWorkspace).delete({ userId: user.id });
@@ -162,6 +186,11 @@ export class UserService {
       }
       return user;
     });
+  }
+
+  private async assertExternalIdFree(m: EntityManager, organizationId: string, externalId: string): Promise<void> {
+    if (await m.getRepository(User).existsBy({ organizationId, externalId }))
+      throw badInput("externalId", "This externalId is already in use in this organization");
   }
 
   /** Deletes the user (keys and documents they created keep existing, with createdBy null). @throws NOT_FOUND, BAD_USER_INPUT */
@@ -192,4 +221,12 @@ export class UserService {
   private async membershipsOf(m: EntityManager, userId: string): Promise<string[]> {
     return (await m.getRepository(UserWorkspace).findBy({ userId })).map((l) => l.workspaceId);
   }
+}
+
+/** A unique index's refusal (a concurrent write won) as the answer the pre-check gives; anything else unchanged. */
+function uniqueViolationAsInput(error: unknown): unknown {
+  if (!isUniqueViolation(error)) return error;
+  return /external_id/.test(error instanceof Error ? error.message : "")
+    ? badInput("externalId", "This externalId is already in use in this organization")
+    : badInput("email", "This email is already in use in this organization");
 }

@@ -3,13 +3,18 @@
  * that verifies the same HS256 JWT with `jose`, loads the user, and answers the key list with
  * hand-written SQL on the same driver as the server (better-sqlite3 or mysql2), computing status,
  * cursors, workspaces and createdBy itself — returning the same JSON as the GraphQL response for
- * `LIST_QUERY` (bench/lib/scenarios.ts). It only understands that one query; it is not a server.
+ * `LIST_QUERY` (bench/lib/scenarios.ts). For scenario (f) it answers `VERIFY_QUERY` the same way: the platform
+ * key and the caller's key looked up by hash, with the checks verifyApiKey makes (checksum first, status, the
+ * organization's plan for a production key, a per-key budget in memory, the requirement, lastUsedAt at most
+ * once a minute). It only understands those two queries; it is not a server.
  *
  * Started by bench/run.ts as its own process:
  *   BENCH_FLOOR_DB=sqlite:<file> | mysql://… JWT_SECRET=… PORT=0 node dist/bench/floor.js
  * Prints `floor listening on http://127.0.0.1:<port>` once ready.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { crc32 } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { jwtVerify } from "jose";
@@ -22,6 +27,8 @@ type Row = Record<string, unknown>;
 interface FloorDb {
   one(sql: string, params: unknown[]): Promise<Row | undefined>;
   all(sql: string, params: unknown[]): Promise<Row[]>;
+  /** A statement that returns no rows (UPDATE). */
+  run(sql: string, params: unknown[]): Promise<void>;
   /** SQL parameter for an instant (SQLite stores 'YYYY-MM-DD HH:MM:SS.SSS' UTC text). */
   time(date: Date): unknown;
   /** A datetime column as an ISO-8601 string and as epoch milliseconds. */
@@ -55,6 +62,11 @@ function sqliteDb(path: string): FloorDb {
       statements++;
       return Promise.resolve(prepared(sql).all(...params) as Row[]);
     },
+    run(sql, params) {
+      statements++;
+      prepared(sql).run(...params);
+      return Promise.resolve();
+    },
     time: (date) => date.toISOString().replace("T", " ").replace("Z", ""),
     iso: (value) => (value == null ? null : (value as string).replace(" ", "T") + "Z"),
     q: (identifier) => `"${identifier}"`,
@@ -79,6 +91,10 @@ function mysqlDb(uri: string): FloorDb {
       statements++;
       const [rows] = await pool.query<RowDataPacket[]>(sql, params);
       return rows;
+    },
+    async run(sql, params) {
+      statements++;
+      await pool.query(sql, params);
     },
     time: (date) => date,
     iso: (value) => (value == null ? null : (value as Date).toISOString()),
@@ -225,6 +241,82 @@ async function listKeys(organizationId: string, first: number, filter: Filter, n
   };
 }
 
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const checksumOk = (token: string) => {
+  if (!/^lk_(test|live)_[0-9A-Za-z]{36}$/.test(token)) return false;
+  let n = crc32(token.slice(0, -6));
+  let digits = "";
+  for (let i = 0; i < 6; i++, n = Math.floor(n / 62)) digits = BASE62[n % 62] + digits;
+  return digits === token.slice(-6);
+};
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const lastWrite = new Map<string, number>();
+const budgets = new Map<string, { window: number; used: number }>();
+const KEY_BUDGET = 1_000_000_000; // as the bench server's RATE_LIMIT_KEY_PER_MINUTE
+
+/** Writes lastUsedAt when this process has not for a minute (the server's policy). */
+async function touch(table: string, id: string, now: Date): Promise<void> {
+  const last = lastWrite.get(id);
+  if (last !== undefined && now.getTime() - last < 60_000) return;
+  lastWrite.set(id, now.getTime());
+  await db.run(`UPDATE ${db.q(table)} SET last_used_at = ? WHERE id = ?`, [db.time(now), id]);
+}
+
+async function verify(
+  authorization: string | undefined,
+  token: string,
+  require: { environment?: string; permission?: string },
+  now: Date,
+): Promise<unknown> {
+  const platform = /^Bearer\s+(lk_plat_\S+)$/i.exec(authorization ?? "");
+  const caller = platform
+    ? await db.one(`SELECT id, revoked_at FROM ${db.q("platform_key")} WHERE token_hash = ?`, [sha256(platform[1])])
+    : undefined;
+  if (!caller || caller.revoked_at != null)
+    throw new HttpError(401, "UNAUTHENTICATED", "Invalid, expired or revoked credential");
+  await touch("platform_key", caller.id as string, now);
+  const answer = (code: string, key?: Row, rateLimit: unknown = null) => ({
+    data: {
+      verifyApiKey: {
+        valid: code === "VALID",
+        code,
+        apiKey: key ? { id: key.id, environment: key.environment, permission: key.permission } : null,
+        organization: key ? { id: key.organization_id } : null,
+        rateLimit,
+      },
+    },
+  });
+  if (!checksumOk(token)) return answer("NOT_FOUND");
+  const key = await db.one(
+    `SELECT k.id, k.organization_id, k.environment, k.permission, k.expires_at, k.revoked_at FROM ${db.q("api_key")} k WHERE k.token_hash = ?`,
+    [sha256(token)],
+  );
+  if (!key) return answer("NOT_FOUND");
+  if (key.revoked_at != null) return answer("REVOKED", key);
+  const expires = db.iso(key.expires_at);
+  if (expires !== null && Date.parse(expires) <= now.getTime()) return answer("EXPIRED", key);
+  if (key.environment === "PRODUCTION") {
+    const org = await db.one(`SELECT api_plan FROM ${db.q("organization")} WHERE id = ?`, [key.organization_id]);
+    if (org?.api_plan == null) return answer("API_PLAN_REQUIRED", key);
+  }
+  await touch("api_key", key.id as string, now);
+  const window = Math.floor(now.getTime() / 60_000);
+  const budget = budgets.get(key.id as string);
+  const used = budget && budget.window === window ? budget.used + 1 : 1;
+  budgets.set(key.id as string, { window, used });
+  const rateLimit = {
+    limit: KEY_BUDGET,
+    remaining: Math.max(0, KEY_BUDGET - used),
+    resetAt: new Date((window + 1) * 60_000).toISOString(),
+  };
+  if (used > KEY_BUDGET) return answer("RATE_LIMITED", key, rateLimit);
+  if (require.environment && require.environment !== key.environment)
+    return answer("ENVIRONMENT_MISMATCH", key, rateLimit);
+  if (require.permission === "FULL_ACCESS" && key.permission !== "FULL_ACCESS")
+    return answer("INSUFFICIENT_PERMISSION", key, rateLimit);
+  return answer("VALID", key, rateLimit);
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -248,8 +340,16 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (req.method === "GET" && req.url === "/healthz") return send(res, 200, { status: "ok" });
   if (req.method !== "POST" || req.url !== "/graphql") return send(res, 404, { error: "not found" });
   try {
-    const request = JSON.parse(await readBody(req)) as { variables?: { first?: number; filter?: Filter } };
+    const request = JSON.parse(await readBody(req)) as {
+      variables?: { first?: number; filter?: Filter; token?: string; require?: Record<string, string> };
+    };
     const now = new Date();
+    if (typeof request.variables?.token === "string")
+      return send(
+        res,
+        200,
+        await verify(req.headers.authorization, request.variables.token, request.variables.require ?? {}, now),
+      );
     const { organizationId } = await principal(req.headers.authorization);
     const first = request.variables?.first ?? 20;
     if (!Number.isInteger(first) || first < 0 || first > 100)

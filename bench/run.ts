@@ -38,7 +38,20 @@ import {
 import type { LoadRequest, LoadResult } from "./loadgen";
 
 /** Run order within a repeat: each scenario next to its floor (and (a) next to (a) without shield). */
-const DEFAULT_SCENARIOS = ["a", "a_noshield", "floor_a", "b", "floor_b", "c", "floor_c", "d", "d_jwt", "e"];
+const DEFAULT_SCENARIOS = [
+  "a",
+  "a_noshield",
+  "floor_a",
+  "b",
+  "floor_b",
+  "c",
+  "floor_c",
+  "d",
+  "d_jwt",
+  "e",
+  "f",
+  "floor_f",
+];
 const JWT_SECRET = "latchkey-bench-secret-0123456789abcdefghijklmnop";
 
 interface Options {
@@ -350,7 +363,12 @@ async function benchDatabase(
     signJwt(fixtures.writer.id),
     signJwt(fixtures.member.id),
   ]);
-  const allScenarios = buildScenarios(fixtures, { adminJwt, writerJwt, apiKey: fixtures.apiKey.token });
+  const allScenarios = buildScenarios(fixtures, {
+    adminJwt,
+    writerJwt,
+    apiKey: fixtures.apiKey.token,
+    platformKey: fixtures.platformKey.token,
+  });
   const scenarios = allScenarios.filter((s) => options.scenarios.includes(s.name));
   scenarios.sort((x, y) => options.scenarios.indexOf(x.name) - options.scenarios.indexOf(y.name));
   const unknown = options.scenarios.filter((n) => !scenarios.some((s) => s.name === n));

@@ -28,6 +28,17 @@ export const VIEWER_USER_QUERY = `query BenchViewerUser { viewer { user { id } o
 /** Authentication only: what a request costs before any field runs (used to split SQL statements). */
 export const TYPENAME_QUERY = `query BenchTypename { __typename }`;
 
+/** What the platform's API asks for each of its callers' requests (scenario f). */
+export const VERIFY_QUERY = `query BenchVerify($token: String!, $require: VerifyRequirement) {
+  verifyApiKey(token: $token, require: $require) {
+    valid
+    code
+    apiKey { id environment permission }
+    organization { id }
+    rateLimit { limit remaining resetAt }
+  }
+}`;
+
 export const CREATE_KEY_MUTATION = `mutation BenchCreate($input: CreateApiKeyInput!) { createApiKey(input: $input) { token apiKey { id status } } }`;
 export const REVOKE_KEY_MUTATION = `mutation BenchRevoke($id: ID!) { revokeApiKey(id: $id) { id status } }`;
 export const CREATE_KEY_INPUT = {
@@ -76,7 +87,15 @@ export interface Credentials {
   adminJwt: string;
   writerJwt: string;
   apiKey: string;
+  platformKey: string;
 }
+
+const verifyCheck = (json: unknown) => {
+  const j = json as { data?: { verifyApiKey?: { code: string; apiKey: { id: string } | null } }; errors?: unknown };
+  if (j.errors || j.data?.verifyApiKey?.code !== "VALID" || !j.data.verifyApiKey.apiKey)
+    throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
+  return `VALID, key ${j.data.verifyApiKey.apiKey.id}`;
+};
 
 /** Every scenario of the issue, plus the floors and the comparisons the targets need. */
 export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario[] {
@@ -89,6 +108,7 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
   };
   const listB = body(LIST_QUERY, { first: 20, filter });
   const listC = body(LIST_QUERY, { first: 100 });
+  const verify = body(VERIFY_QUERY, { token: creds.apiKey, require: { environment: "SANDBOX" } });
   const viewerCheck = (field: "apiKey" | "user") => (json: unknown) => {
     const j = json as {
       data?: { viewer?: Record<string, { id: string } | null> & { organization?: { name: string } } };
@@ -163,6 +183,21 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
       title: "createApiKey + revokeApiKey pairs, admin JWT (per mutation)",
       target: "server",
       workload: { kind: "writes", authorization: `Bearer ${creds.writerJwt}` },
+    },
+    {
+      name: "f",
+      title: "verifyApiKey(token, require: { environment: SANDBOX }), platform key",
+      target: "server",
+      workload: { kind: "static", body: verify, authorization: `Bearer ${creds.platformKey}` },
+      floor: "floor_f",
+      check: verifyCheck,
+    },
+    {
+      name: "floor_f",
+      title: "floor for (f): node:http + hand-written hash lookups, the same checks",
+      target: "floor",
+      workload: { kind: "static", body: verify, authorization: `Bearer ${creds.platformKey}` },
+      check: verifyCheck,
     },
     {
       name: "a_noshield",

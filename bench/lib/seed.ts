@@ -29,6 +29,8 @@ export interface Fixtures {
   writer: { id: string; organizationId: string };
   /** An active ORGANIZATION-scope SANDBOX key of the big organization (scenario d). */
   apiKey: { id: string; token: string };
+  /** The platform's key (scenario f calls verifyApiKey with it). */
+  platformKey: { id: string; token: string };
   /** The dashboard's filter (scenario b). */
   filter: { environment: string[]; status: string[]; search: string };
   counts: {
@@ -233,6 +235,10 @@ export async function seedDataset(target: DbTarget, options: DatasetOptions): Pr
     if (big) fixtures.bigOrg = { id: orgId, name: orgName, keys: keyCount, workspaces: wsCount };
   }
 
+  const platformBody = "lk_plat_" + rng.base62(30);
+  const platformToken = platformBody + checksum(platformBody);
+  fixtures.platformKey = { id: rng.uuid(), token: platformToken };
+
   const writer = await openWriter(target);
   try {
     await writer.insert(
@@ -265,11 +271,34 @@ export async function seedDataset(target: DbTarget, options: DatasetOptions): Pr
       apiKeys,
     );
     await writer.insert("api_key_workspace", ["api_key_id", "workspace_id"], apiKeyWorkspaces);
+    await writer.insert(
+      "platform_key",
+      ["id", "description", "token_hash", "token_hint", "last_used_at", "revoked_at", "created_at", "updated_at"],
+      [
+        [
+          fixtures.platformKey.id,
+          "bench platform",
+          createHash("sha256").update(platformToken).digest("hex"),
+          `${platformToken.slice(0, 12)}…${platformToken.slice(-4)}`,
+          null,
+          null,
+          sqlTime(now - DAY),
+          sqlTime(now - DAY),
+        ],
+      ],
+    );
   } finally {
     await writer.close();
   }
 
-  if (!fixtures.admin || !fixtures.member || !fixtures.writer || !fixtures.apiKey || !fixtures.bigOrg) {
+  if (
+    !fixtures.admin ||
+    !fixtures.member ||
+    !fixtures.writer ||
+    !fixtures.apiKey ||
+    !fixtures.bigOrg ||
+    !fixtures.platformKey
+  ) {
     throw new Error("the dataset lacks a fixture the scenarios need (change --seed)");
   }
   return {

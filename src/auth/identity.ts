@@ -72,7 +72,8 @@ export class Identities {
       externalId: claims.subject,
     });
     try {
-      await this.tx.runAs({ kind: "operator" }, (_m, writes) => writes.insert(User, user, "user.provisioned"));
+      // recorded as the user's own doing: the identity provider vouched for it, no one of the organization did
+      await this.tx.runAs({ kind: "user", id: user.id }, (_m, writes) => writes.insert(User, user, "user.provisioned"));
       return user;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -83,7 +84,7 @@ export class Identities {
 
   /** The token's role wins, except that the organization's last admin is never demoted (it stays ADMIN). */
   private changeRole(user: User, role: UserRole): Promise<User> {
-    return this.tx.runAs({ kind: "operator" }, async (m, writes) => {
+    return this.tx.runAs({ kind: "user", id: user.id }, async (m, writes) => {
       await lockOrganization(m, user.organizationId);
       const current = await m.getRepository(User).findOneByOrFail({ id: user.id });
       if (role === UserRole.MEMBER && current.role === UserRole.ADMIN) {

@@ -112,6 +112,8 @@ describe.each(databases)("platform keys on %s", (kind) => {
     expect(all.data!.organizations.totalCount).toBe(3);
     const byExternal = await platform.request(OrganizationsDocument, { externalId: `ext_${tag}_a` });
     expect(byExternal.data!.organizations.nodes.map((o) => o.id)).toEqual([a.id]);
+    const blank = await platform.request(OrganizationsDocument, { externalId: "" });
+    expect(blank.data!.organizations.totalCount).toBe(0);
     const planned = await platform.request(OrganizationsDocument, { search: tag, hasApiPlan: true });
     expect(planned.data!.organizations.nodes.map((o) => o.id)).toEqual([b.id]);
     const unplanned = await platform.request(OrganizationsDocument, { search: tag, hasApiPlan: false });

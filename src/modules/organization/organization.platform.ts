@@ -95,13 +95,14 @@ export class PlatformOrganizations {
   ): Promise<Connection<Organization>> {
     const page = parsePageArgs(args, ORGANIZATION_ORDER.sort.key);
     const search = cleanSearch("search", args.search);
+    // externalId: "" matches no organization (an empty id is never stored), rather than meaning "any"
+    if (args.externalId === "") return emptyPage(page);
     const externalId = cleanText("externalId", args.externalId, { max: EXTERNAL_ID_MAX });
     const qb = this.db.getRepository(Organization).createQueryBuilder("o");
     if (search) qb.andWhere("LOWER(o.name) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
     if (externalId !== null) qb.andWhere("o.external_id = :externalId", { externalId });
     if (args.hasApiPlan === true) qb.andWhere("o.api_plan IS NOT NULL");
     if (args.hasApiPlan === false) qb.andWhere("o.api_plan IS NULL");
-    if (args.externalId === "") return emptyPage(page);
     return readPage(qb, ORGANIZATION_ORDER, page);
   }
 }

@@ -124,14 +124,15 @@ interface Filter {
 }
 
 const KEY_COLUMNS =
-  "k.id, k.description, k.environment, k.scope, k.permission, k.token_hint, k.created_at, k.last_used_at, k.expires_at, k.revoked_at, " +
+  "k.id, k.description, k.environment, k.scope, k.permission, k.token_hint, k.created_at, k.last_used_at, k.expires_at, k.revoked_at, k.suspended_at, " +
   "k.created_by_user_id, k.created_by_api_key_id, u.id AS u_id, u.email AS u_email, c.id AS c_id";
 
 const ACTIVE = "(k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?))";
 const STATUS_SQL: Record<string, string> = {
-  ACTIVE,
+  ACTIVE: `(${ACTIVE} AND k.suspended_at IS NULL)`,
   REVOKED: "k.revoked_at IS NOT NULL",
   EXPIRED: "(k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= ?)",
+  SUSPENDED: `(${ACTIVE} AND k.suspended_at IS NOT NULL)`,
 };
 
 const cursorOf = (createdAt: string, id: string) =>
@@ -205,7 +206,13 @@ async function listKeys(organizationId: string, first: number, filter: Filter, n
     const createdAt = db.iso(r.created_at)!;
     const expiresAt = db.iso(r.expires_at);
     const revokedAt = db.iso(r.revoked_at);
-    const status = revokedAt ? "REVOKED" : expiresAt && Date.parse(expiresAt) <= nowMs ? "EXPIRED" : "ACTIVE";
+    const status = revokedAt
+      ? "REVOKED"
+      : expiresAt && Date.parse(expiresAt) <= nowMs
+        ? "EXPIRED"
+        : r.suspended_at != null
+          ? "SUSPENDED"
+          : "ACTIVE";
     endCursor = cursorOf(createdAt, r.id as string);
     const createdBy = r.created_by_user_id
       ? r.u_id
@@ -288,13 +295,14 @@ async function verify(
   });
   if (!checksumOk(token)) return answer("NOT_FOUND");
   const key = await db.one(
-    `SELECT k.id, k.organization_id, k.environment, k.permission, k.expires_at, k.revoked_at FROM ${db.q("api_key")} k WHERE k.token_hash = ?`,
+    `SELECT k.id, k.organization_id, k.environment, k.permission, k.expires_at, k.revoked_at, k.suspended_at FROM ${db.q("api_key")} k WHERE k.token_hash = ?`,
     [sha256(token)],
   );
   if (!key) return answer("NOT_FOUND");
   if (key.revoked_at != null) return answer("REVOKED", key);
   const expires = db.iso(key.expires_at);
   if (expires !== null && Date.parse(expires) <= now.getTime()) return answer("EXPIRED", key);
+  if (key.suspended_at != null) return answer("SUSPENDED", key);
   if (key.environment === "PRODUCTION") {
     const org = await db.one(`SELECT api_plan FROM ${db.q("organization")} WHERE id = ?`, [key.organization_id]);
     if (org?.api_plan == null) return answer("API_PLAN_REQUIRED", key);

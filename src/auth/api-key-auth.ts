@@ -14,8 +14,15 @@ import { LastUsedThrottle } from "./last-used";
 import type { ApiKeyPrincipal } from "./principal";
 
 /** What one authentication by API key came to (a label of latchkey_api_key_authentications_total). */
-export type KeyAuthOutcome = "success" | "bad_checksum" | "unknown" | "revoked" | "expired" | "api_plan_required";
+export type KeyAuthOutcome =
+  "success" | "bad_checksum" | "unknown" | "revoked" | "expired" | "suspended" | "api_plan_required";
 export type KeyAuthFailure = Exclude<KeyAuthOutcome, "success">;
+
+const FAILURE_OF: Record<Exclude<ApiKeyStatus, ApiKeyStatus.ACTIVE>, KeyAuthFailure> = {
+  [ApiKeyStatus.REVOKED]: "revoked",
+  [ApiKeyStatus.EXPIRED]: "expired",
+  [ApiKeyStatus.SUSPENDED]: "suspended",
+};
 
 /**
  * Authenticates API keys: checksum first (no lookup for a mistyped or random string), then by hash.
@@ -46,8 +53,7 @@ export class ApiKeyAuthenticator {
     const key = await this.db.getRepository(ApiKey).findOneBy({ tokenHash: hashToken(token) });
     if (!key) return { key: null, outcome: this.fail("unknown") };
     const status = statusOf(key, now);
-    if (status !== ApiKeyStatus.ACTIVE)
-      return { key, outcome: this.fail(status === ApiKeyStatus.REVOKED ? "revoked" : "expired") };
+    if (status !== ApiKeyStatus.ACTIVE) return { key, outcome: this.fail(FAILURE_OF[status]) };
     // a production key outlives its organization's API plan, refused until a plan returns (one read, production only)
     if (key.environment === ApiKeyEnvironment.PRODUCTION && !(await this.hasApiPlan(key.organizationId)))
       return { key, outcome: this.fail("api_plan_required") };

@@ -48,7 +48,7 @@ export const permissionMap = {
     verifyApiKey: isPlatform,
   },
   Mutation: {
-    ...fields(managesKeys, "createApiKey", "updateApiKey", "revokeApiKey"),
+    ...fields(managesKeys, "createApiKey", "updateApiKey", "revokeApiKey", "suspendApiKey", "resumeApiKey"),
     ...fields(managesShared, "createWorkspace", "updateWorkspace", "deleteWorkspace"),
     ...fields(managesShared, "createUser", "updateUser", "deleteUser"),
     ...fields(writesDocuments, "createDocument", "updateDocument", "deleteDocument"),
@@ -73,6 +73,8 @@ export const permissionMap = {
     "lastUsedAt",
     "expiresAt",
     "revokedAt",
+    "suspendedAt",
+    "suspendedReason",
   ),
   CreateApiKeyPayload: fields(allow, "apiKey", "token"),
   Workspace: fields(allow, "id", "name", "createdAt"),

@@ -13,6 +13,8 @@ import { PlatformKeysSqlite1796500000000 } from "./migrations/sqlite/17965000000
 import { PlatformKeysMysql1796500000000 } from "./migrations/mysql/1796500000000-PlatformKeys";
 import { ExternalIdsSqlite1796600000000 } from "./migrations/sqlite/1796600000000-ExternalIds";
 import { ExternalIdsMysql1796600000000 } from "./migrations/mysql/1796600000000-ExternalIds";
+import { SuspendedKeysSqlite1796700000000 } from "./migrations/sqlite/1796700000000-SuspendedKeys";
+import { SuspendedKeysMysql1796700000000 } from "./migrations/mysql/1796700000000-SuspendedKeys";
 
 export type DriverKind = "sqlite" | "mysql";
 
@@ -41,6 +43,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
         UserEmailPerOrganizationMysql1796159147512,
         PlatformKeysMysql1796500000000,
         ExternalIdsMysql1796600000000,
+        SuspendedKeysMysql1796700000000,
       ],
       migrationsTableName: "migrations",
       timezone: "Z",
@@ -64,6 +67,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
       UserEmailPerOrganizationSqlite1796159147512,
       PlatformKeysSqlite1796500000000,
       ExternalIdsSqlite1796600000000,
+      SuspendedKeysSqlite1796700000000,
     ],
     migrationsTableName: "migrations",
     enableWAL: true,

@@ -32,6 +32,7 @@ import { randomUUID } from "node:crypto";
 import type { ResultOf, TypedDocumentNode, VariablesOf } from "@graphql-typed-document-node/core";
 import { Kind, type OperationDefinitionNode } from "graphql";
 import { buildBareSchema } from "../../src/schema";
+import { ApiKey } from "../../src/modules/api-key/api-key.entity";
 import { Document } from "../../src/modules/document/document.entity";
 import { User, UserRole, UserWorkspace } from "../../src/modules/user/user.entity";
 import { rawGraphql, type GraphQLResult } from "../support/client";
@@ -53,6 +54,8 @@ import {
   OrganizationDocument,
   OrganizationsDocument,
   RevokeApiKeyDocument,
+  ResumeApiKeyDocument,
+  SuspendApiKeyDocument,
   UpdateApiKeyDocument,
   UpdateDocumentDocument,
   UpdateOrganizationDocument,
@@ -121,6 +124,8 @@ const DOCUMENTS = {
   createApiKey: CreateApiKeyDocument,
   updateApiKey: UpdateApiKeyDocument,
   revokeApiKey: RevokeApiKeyDocument,
+  suspendApiKey: SuspendApiKeyDocument,
+  resumeApiKey: ResumeApiKeyDocument,
   createWorkspace: CreateWorkspaceDocument,
   updateWorkspace: UpdateWorkspaceDocument,
   deleteWorkspace: DeleteWorkspaceDocument,
@@ -139,9 +144,9 @@ const DOCUMENTS = {
 type Documents = typeof DOCUMENTS;
 type Op = keyof Documents;
 /** The mutations, by their names' verbs (the "covers every root operation" tests hold the schema to it). */
-type MutationOp = Extract<Op, `${"create" | "update" | "delete" | "revoke"}${string}`>;
+type MutationOp = Extract<Op, `${"create" | "update" | "delete" | "revoke" | "suspend" | "resume"}${string}`>;
 type QueryOp = Exclude<Op, MutationOp>;
-const isMutationOp = (op: string) => /^(create|update|delete|revoke)[A-Z]/.test(op);
+const isMutationOp = (op: string) => /^(create|update|delete|revoke|suspend|resume)[A-Z]/.test(op);
 
 type Vars<O extends Op> = VariablesOf<Documents[O]>;
 /** What the operation's root field answers (`ViewerQuery["viewer"]` for "viewer"). */
@@ -1097,6 +1102,34 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         effect: async (_who, id, value) => {
           expect(value).toMatchObject({ id, status: "REVOKED" });
           expect((await rowOf("api_key", id))?.revoked_at).not.toBeNull();
+        },
+        expect: outcomes,
+      },
+      {
+        op: "suspendApiKey",
+        label,
+        fresh,
+        variables: (_who, id) => ({ id, reason: "matrix" }),
+        row: (_who, id) => rowOf("api_key", id),
+        effect: async (_who, id, value) => {
+          expect(value).toMatchObject({ id, status: "SUSPENDED", suspendedReason: "matrix" });
+          expect((await rowOf("api_key", id))?.suspended_at).not.toBeNull();
+        },
+        expect: outcomes,
+      },
+      {
+        op: "resumeApiKey",
+        label: `${label}, suspended`,
+        fresh: async () => {
+          const id = await fresh();
+          await server.db.getRepository(ApiKey).update({ id }, { suspendedAt: new Date(), suspendedReason: "matrix" });
+          return id;
+        },
+        variables: (_who, id) => ({ id }),
+        row: (_who, id) => rowOf("api_key", id),
+        effect: async (_who, id, value) => {
+          expect(value).toMatchObject({ id, status: "ACTIVE", suspendedAt: null, suspendedReason: null });
+          expect((await rowOf("api_key", id))?.suspended_at).toBeNull();
         },
         expect: outcomes,
       },

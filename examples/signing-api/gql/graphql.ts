@@ -21,6 +21,7 @@ export type VerificationCode =
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
   | 'REVOKED'
+  | 'SUSPENDED'
   | 'VALID'
   | 'WORKSPACE_NOT_IN_SCOPE';
 

@@ -21,6 +21,7 @@ export enum ApiKeyStatus {
   ACTIVE = "ACTIVE",
   REVOKED = "REVOKED",
   EXPIRED = "EXPIRED",
+  SUSPENDED = "SUSPENDED",
 }
 registerEnumType(ApiKeyEnvironment, { name: "ApiKeyEnvironment" });
 registerEnumType(ApiKeyScope, { name: "ApiKeyScope" });
@@ -93,6 +94,14 @@ export class ApiKey extends CreatedByActor {
   @Field(() => Date, { nullable: true })
   @TimestampColumn("revoked_at", { nullable: true })
   revokedAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "Set while the key is suspended (resumeApiKey clears it)." })
+  @TimestampColumn("suspended_at", { nullable: true })
+  suspendedAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ name: "suspended_reason", type: "varchar", length: 255, nullable: true })
+  suspendedReason: string | null;
 }
 
 /** A workspace a WORKSPACE-scope key reaches. */
@@ -115,8 +124,10 @@ export class ApiKeyWorkspace {
 }
 
 /** Revoked wins over expired; `now` is passed so one request sees one instant. */
-export function statusOf(key: Pick<ApiKey, "revokedAt" | "expiresAt">, now: Date): ApiKeyStatus {
+/** Revoked wins over expired, expired over suspended (both are final; a suspension can be lifted). */
+export function statusOf(key: Pick<ApiKey, "revokedAt" | "expiresAt" | "suspendedAt">, now: Date): ApiKeyStatus {
   if (key.revokedAt) return ApiKeyStatus.REVOKED;
   if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return ApiKeyStatus.EXPIRED;
+  if (key.suspendedAt) return ApiKeyStatus.SUSPENDED;
   return ApiKeyStatus.ACTIVE;
 }

@@ -95,6 +95,28 @@ export class ApiKeyResolver {
     return ctx.services.apiKeys.revoke(principal, id);
   }
 
+  @Mutation(() => ApiKey, {
+    description:
+      "Refused from the next request on, until resumeApiKey; still counts against the limit. Idempotent (the first reason stays).",
+  })
+  suspendApiKey(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+    @Arg("reason", () => String, { nullable: true, description: "At most 255 characters." }) reason: string | undefined,
+  ): Promise<ApiKey> {
+    return ctx.services.apiKeys.suspend(principal, id, reason);
+  }
+
+  @Mutation(() => ApiKey, { description: "Lifts a suspension; a key that is not suspended is returned unchanged." })
+  resumeApiKey(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("id", () => ID) id: string,
+  ): Promise<ApiKey> {
+    return ctx.services.apiKeys.resume(principal, id);
+  }
+
   @FieldResolver(() => ApiKeyStatus)
   status(@Root() key: ApiKey, @Ctx() ctx: Context): ApiKeyStatus {
     return statusOf(key, ctx.now);

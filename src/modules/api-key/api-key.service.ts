@@ -95,9 +95,10 @@ function sortValue(key: ApiKey, field: ApiKeyOrderField): string | null {
 }
 
 const STATUS_CONDITIONS: Record<ApiKeyStatus, string> = {
-  ACTIVE: `(${ACTIVE_KEY_CONDITION})`,
+  ACTIVE: `(${ACTIVE_KEY_CONDITION} AND k.suspended_at IS NULL)`,
   REVOKED: "k.revoked_at IS NOT NULL",
   EXPIRED: "(k.revoked_at IS NULL AND k.expires_at IS NOT NULL AND k.expires_at <= :now)",
+  SUSPENDED: `(${ACTIVE_KEY_CONDITION} AND k.suspended_at IS NOT NULL)`,
 };
 
 /** A key created by a key never outlives it (SPEC §5 note ¹): when the creator expires, the new key must too, no later. */
@@ -311,6 +312,31 @@ export class ApiKeyService {
     return this.tx.runAs(actorOf(principal), async (m, writes) => {
       const key = found(await this.get(principal, id, m), "API key");
       if (!key.revokedAt) await writes.update(ApiKey, key, { revokedAt: writes.now }, "api_key.revoked");
+      return key;
+    });
+  }
+
+  /**
+   * Suspends the key (refused from the next request on, reversibly; it still counts against the limit). Idempotent:
+   * a suspended key keeps its first suspendedAt and reason. @throws NOT_FOUND, BAD_USER_INPUT (revoked; reason)
+   */
+  async suspend(principal: Principal, id: string, reason?: string | null): Promise<ApiKey> {
+    const text = cleanText("reason", reason, { max: 255 });
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const key = found(await this.get(principal, id, m), "API key");
+      if (key.revokedAt) throw badInput("id", "A revoked key cannot be suspended");
+      if (!key.suspendedAt)
+        await writes.update(ApiKey, key, { suspendedAt: writes.now, suspendedReason: text }, "api_key.suspended");
+      return key;
+    });
+  }
+
+  /** Lifts a suspension; a key that is not suspended is left as it is. @throws NOT_FOUND */
+  async resume(principal: Principal, id: string): Promise<ApiKey> {
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const key = found(await this.get(principal, id, m), "API key");
+      if (key.suspendedAt)
+        await writes.update(ApiKey, key, { suspendedAt: null, suspendedReason: null }, "api_key.resumed");
       return key;
     });
   }

@@ -18,6 +18,7 @@ const CODE_OF: Record<KeyAuthOutcome, VerificationCode> = {
   unknown: VerificationCode.NOT_FOUND,
   revoked: VerificationCode.REVOKED,
   expired: VerificationCode.EXPIRED,
+  suspended: VerificationCode.SUSPENDED,
   api_plan_required: VerificationCode.API_PLAN_REQUIRED,
 };
 

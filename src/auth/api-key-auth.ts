@@ -46,20 +46,28 @@ export class ApiKeyAuthenticator {
   /**
    * The rules of SPEC §4 for one token, shared by authentication and verifyApiKey: checksum (no read), the row by
    * hash, its status, the organization's API plan for a production key; lastUsedAt written when it passes.
-   * `key` is the row whenever one matched, refused or not.
+   * `key` is the row whenever one matched, refused or not; `organization` the organization's row when the plan
+   * check read it (a production key), so a caller needing it does not read it again.
    */
-  async check(token: string, now: Date): Promise<{ key: ApiKey | null; outcome: KeyAuthOutcome }> {
+  async check(
+    token: string,
+    now: Date,
+  ): Promise<{ key: ApiKey | null; outcome: KeyAuthOutcome; organization?: Organization }> {
     if (!isWellFormedToken(token)) return { key: null, outcome: this.fail("bad_checksum") };
     const key = await this.db.getRepository(ApiKey).findOneBy({ tokenHash: hashToken(token) });
     if (!key) return { key: null, outcome: this.fail("unknown") };
     const status = statusOf(key, now);
     if (status !== ApiKeyStatus.ACTIVE) return { key, outcome: this.fail(FAILURE_OF[status]) };
     // a production key outlives its organization's API plan, refused until a plan returns (one read, production only)
-    if (key.environment === ApiKeyEnvironment.PRODUCTION && !(await this.hasApiPlan(key.organizationId)))
-      return { key, outcome: this.fail("api_plan_required") };
+    let organization: Organization | undefined;
+    if (key.environment === ApiKeyEnvironment.PRODUCTION) {
+      // (null only while a deleteOrganization commits: refused as planless)
+      organization = (await this.db.getRepository(Organization).findOneBy({ id: key.organizationId })) ?? undefined;
+      if (organization?.apiPlan == null) return { key, outcome: this.fail("api_plan_required"), organization };
+    }
     this.observe("success");
     await this.touch(key, now);
-    return { key, outcome: "success" };
+    return { key, outcome: "success", organization };
   }
 
   /** The workspaces a WORKSPACE-scope key reaches (empty for ORGANIZATION scope). */
@@ -79,13 +87,6 @@ export class ApiKeyAuthenticator {
       permission: key.permission,
       workspaceIds,
     };
-  }
-
-  private async hasApiPlan(organizationId: string): Promise<boolean> {
-    const organization = await this.db
-      .getRepository(Organization)
-      .findOne({ where: { id: organizationId }, select: { id: true, apiPlan: true } });
-    return organization?.apiPlan != null;
   }
 
   private fail(outcome: KeyAuthFailure): KeyAuthFailure {

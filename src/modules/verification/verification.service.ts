@@ -40,10 +40,13 @@ export class VerificationService {
     now: Date,
     organizationId: string | null,
   ): Promise<ApiKeyVerification> {
-    const { key, outcome } = await this.keys.check(token, now);
+    const checked = await this.keys.check(token, now);
+    const { key, outcome } = checked;
     if (!key || (organizationId !== null && key.organizationId !== organizationId))
       return answer(VerificationCode.NOT_FOUND, null, null, null);
-    const organization = await this.db.getRepository(Organization).findOneByOrFail({ id: key.organizationId });
+    // read once: the plan check already has it for a production key
+    const organization =
+      checked.organization ?? (await this.db.getRepository(Organization).findOneByOrFail({ id: key.organizationId }));
     if (outcome !== "success") return answer(CODE_OF[outcome], key, organization, null);
 
     const budget = await this.rateLimits.spendForVerification(key.id, now);

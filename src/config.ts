@@ -87,6 +87,7 @@ const envSchema = z.object({
       (v) => /^(true|false|\d{1,2}|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/.test(v),
       "must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs",
     ),
+  USAGE_FLUSH_SECONDS: positiveInt(60),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_PORT: z
     .string()
@@ -142,6 +143,8 @@ export interface Config {
     anonymousPerMinute: number;
   };
   trustProxy: boolean | number | string[];
+  /** How often each process adds its in-memory usage counts to the database (and always at shutdown). */
+  usageFlushSeconds: number;
   /** /metrics: behind a bearer token, on a port of its own, or (production without either) not served. */
   metrics: { token?: string; port?: number };
 }
@@ -202,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
     },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
+    usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   };
 }

@@ -10,6 +10,7 @@ import { UserResolver } from "./modules/user/user.resolver";
 import { WorkspaceResolver } from "./modules/workspace/workspace.resolver";
 import { DocumentResolver } from "./modules/document/document.resolver";
 import { VerificationResolver } from "./modules/verification/verification.resolver";
+import { ApiKeyUsageResolver, OrganizationUsageResolver } from "./modules/usage/usage.resolver";
 
 /** The type-graphql schema without authorization (what `schema/schema.graphql` prints). */
 export function buildBareSchema(): Promise<GraphQLSchema> {
@@ -22,6 +23,8 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       UserResolver,
       DocumentResolver,
       VerificationResolver,
+      ApiKeyUsageResolver,
+      OrganizationUsageResolver,
     ],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],

@@ -93,6 +93,7 @@ export async function createServer(
         request.headers.authorization,
         Array.isArray(organization) ? organization.join(",") : organization,
         now,
+        clientAddress,
       );
     } catch (error) {
       if (error instanceof AuthenticationFailed) {
@@ -105,9 +106,16 @@ export async function createServer(
     // the platform's own services are not budgeted (an operator's credential, like the CLI)
     if (caller.platformKey) return caller;
     const { principal } = caller;
-    await spend(() =>
-      principal ? services.rateLimits.consume(principal) : services.rateLimits.consumeAnonymous(clientAddress),
-    );
+    const keyId = principal?.kind === "apiKey" ? principal.apiKey.id : null;
+    try {
+      await spend(() =>
+        principal ? services.rateLimits.consume(principal) : services.rateLimits.consumeAnonymous(clientAddress),
+      );
+    } catch (error) {
+      if (keyId && error instanceof RateLimited) services.usageCounter.record(keyId, "rateLimited", now);
+      throw error;
+    }
+    if (keyId) services.usageCounter.record(keyId, "success", now);
     return caller;
   };
   /** Spends a budget; a 429 is counted by the budget that ran out. */
@@ -149,7 +157,7 @@ export async function createServer(
   registerGraphiql(app, config); // before Apollo: a browser's GET /graphql gets GraphiQL
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",
-    context: async (request): Promise<Context> => {
+    context: async (request, reply): Promise<Context> => {
       const now = new Date();
       const requestId = String(request.id);
       let caller: Caller;
@@ -161,11 +169,17 @@ export async function createServer(
         request.log.error({ err: error, requestId }, "authentication failed unexpectedly");
         throw internalError(requestId);
       }
+      // a key that expires says when, on every response it authenticates (an integration can roll it in time)
+      const expiresAt = caller.principal?.kind === "apiKey" ? caller.principal.apiKey.expiresAt : null;
+      if (expiresAt) void reply.header("latchkey-key-expires-at", expiresAt.toISOString());
       return createContext(services, caller, now, requestId);
     },
   });
 
   app.addHook("onClose", () => services.rateLimits.close());
+  // usage counted in memory reaches the database before it closes (main.ts destroys it after app.close())
+  services.usageCounter.start();
+  app.addHook("onClose", () => services.usageCounter.close());
   if (!(await services.rateLimits.ready()))
     app.log.warn("Redis is not reachable yet: rate limits are counted in this process until it is");
   // /metrics: on its own port when METRICS_PORT is set, else here behind METRICS_TOKEN; in production never open

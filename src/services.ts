@@ -17,6 +17,8 @@ import { UserService } from "./modules/user/user.service";
 import { DocumentService } from "./modules/document/document.service";
 import { PlatformKeyService } from "./modules/platform-key/platform-key.service";
 import { VerificationService } from "./modules/verification/verification.service";
+import { UsageCounter } from "./modules/usage/usage.counter";
+import { UsageService } from "./modules/usage/usage.service";
 
 /** The application's services, built once per process around one DataSource. */
 export function createServices(db: DataSource, config: Config) {
@@ -29,7 +31,12 @@ export function createServices(db: DataSource, config: Config) {
   const jwt = new JwtService(config);
   const organizationAdmin = new OrganizationAdmin(db, tx);
   const rateLimits = new RateLimits(config);
-  const apiKeyAuthenticator = new ApiKeyAuthenticator(db, tx, (outcome) => metrics.keyAuthentications.inc({ outcome }));
+  const usageCounter = new UsageCounter(tx, db.options.type === "better-sqlite3", config.usageFlushSeconds * 1000, () =>
+    metrics.usageFlushFailures.inc(),
+  );
+  const apiKeyAuthenticator = new ApiKeyAuthenticator(db, tx, usageCounter, (outcome) =>
+    metrics.keyAuthentications.inc({ outcome }),
+  );
   return {
     metrics,
     rateLimits,
@@ -44,8 +51,10 @@ export function createServices(db: DataSource, config: Config) {
       new PlatformKeyAuthenticator(db, tx),
       new Identities(db, tx, config.jwt),
     ),
-    verification: new VerificationService(db, apiKeyAuthenticator, rateLimits),
-    organizations: new OrganizationService(db, config),
+    verification: new VerificationService(db, apiKeyAuthenticator, rateLimits, usageCounter),
+    usageCounter,
+    usage: new UsageService(db),
+    organizations: new OrganizationService(db, tx, config),
     organizationAdmin,
     platformOrganizations: new PlatformOrganizations(db, tx, organizationAdmin),
     workspaces: new WorkspaceService(db, tx),

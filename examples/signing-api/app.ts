@@ -23,6 +23,7 @@ const STATUS: Record<Verification["code"], number> = {
   REVOKED: 401,
   EXPIRED: 401,
   SUSPENDED: 401,
+  IP_NOT_ALLOWED: 403,
   API_PLAN_REQUIRED: 401,
   INSUFFICIENT_PERMISSION: 403,
   WORKSPACE_NOT_IN_SCOPE: 403,
@@ -42,7 +43,8 @@ export function buildApp(options: { latchkeyUrl: string; platformKey: string }):
       await reply.code(401).send({ error: "missing_api_key" });
       return null;
     }
-    const verification = await latchkey.verify(match[1], require);
+    // the caller's address, for the key's IP allowlist (request.ip follows Fastify's trustProxy)
+    const verification = await latchkey.verify(match[1], { ...require, ip: request.ip });
     if (verification.valid && verification.apiKey && verification.organization) return verification;
     if (verification.code === "RATE_LIMITED" && verification.rateLimit) {
       const seconds = Math.max(1, Math.ceil((Date.parse(verification.rateLimit.resetAt) - Date.now()) / 1000));

@@ -11,11 +11,13 @@ import {
 import { Organization } from "../modules/organization/organization.entity";
 import { hashToken, isWellFormedToken } from "../modules/api-key/token";
 import { LastUsedThrottle } from "./last-used";
+import { isAddressAllowed } from "../common/ip-ranges";
+import type { UsageCounter } from "../modules/usage/usage.counter";
 import type { ApiKeyPrincipal } from "./principal";
 
 /** What one authentication by API key came to (a label of latchkey_api_key_authentications_total). */
 export type KeyAuthOutcome =
-  "success" | "bad_checksum" | "unknown" | "revoked" | "expired" | "suspended" | "api_plan_required";
+  "success" | "bad_checksum" | "unknown" | "revoked" | "expired" | "suspended" | "ip_not_allowed" | "api_plan_required";
 export type KeyAuthFailure = Exclude<KeyAuthOutcome, "success">;
 
 const FAILURE_OF: Record<Exclude<ApiKeyStatus, ApiKeyStatus.ACTIVE>, KeyAuthFailure> = {
@@ -34,39 +36,45 @@ export class ApiKeyAuthenticator {
   constructor(
     private readonly db: DataSource,
     private readonly tx: TransactionRunner,
+    private readonly usage: UsageCounter,
     private readonly observe: (outcome: KeyAuthOutcome) => void = () => undefined,
   ) {}
 
-  /** The key's principal, or why the token was refused. */
-  async authenticate(token: string, now: Date): Promise<ApiKeyPrincipal | KeyAuthFailure> {
-    const { key, outcome } = await this.check(token, now);
+  /** The key's principal, or why the token was refused; `address` is the client's (request.ip). */
+  async authenticate(token: string, now: Date, address: string): Promise<ApiKeyPrincipal | KeyAuthFailure> {
+    const { key, outcome } = await this.check(token, now, address);
     return key && outcome === "success" ? this.principalOf(key) : (outcome as KeyAuthFailure);
   }
 
   /**
    * The rules of SPEC §4 for one token, shared by authentication and verifyApiKey: checksum (no read), the row by
-   * hash, its status, the organization's API plan for a production key; lastUsedAt written when it passes.
+   * hash, its status, its IP allowlist (`address`: the client's; null when unknown, which a key with an allowlist
+   * refuses), the organization's API plan for a production key; lastUsedAt (and lastUsedIp) written when it passes.
+   * A refused known key counts as `denied` in its usage; the caller counts a pass once the budget is spent.
    * `key` is the row whenever one matched, refused or not; `organization` the organization's row when the plan
    * check read it (a production key), so a caller needing it does not read it again.
    */
   async check(
     token: string,
     now: Date,
+    address: string | null,
   ): Promise<{ key: ApiKey | null; outcome: KeyAuthOutcome; organization?: Organization }> {
     if (!isWellFormedToken(token)) return { key: null, outcome: this.fail("bad_checksum") };
     const key = await this.db.getRepository(ApiKey).findOneBy({ tokenHash: hashToken(token) });
     if (!key) return { key: null, outcome: this.fail("unknown") };
     const status = statusOf(key, now);
-    if (status !== ApiKeyStatus.ACTIVE) return { key, outcome: this.fail(FAILURE_OF[status]) };
+    if (status !== ApiKeyStatus.ACTIVE) return { key, outcome: this.deny(key, FAILURE_OF[status], now) };
+    if (!isAddressAllowed(key.allowedIpRanges, address)) return { key, outcome: this.deny(key, "ip_not_allowed", now) };
     // a production key outlives its organization's API plan, refused until a plan returns (one read, production only)
     let organization: Organization | undefined;
     if (key.environment === ApiKeyEnvironment.PRODUCTION) {
       // (null only while a deleteOrganization commits: refused as planless)
       organization = (await this.db.getRepository(Organization).findOneBy({ id: key.organizationId })) ?? undefined;
-      if (organization?.apiPlan == null) return { key, outcome: this.fail("api_plan_required"), organization };
+      if (organization?.apiPlan == null)
+        return { key, outcome: this.deny(key, "api_plan_required", now), organization };
     }
     this.observe("success");
-    await this.touch(key, now);
+    await this.touch(key, now, address);
     return { key, outcome: "success", organization };
   }
 
@@ -94,10 +102,18 @@ export class ApiKeyAuthenticator {
     return outcome;
   }
 
-  /** Writes lastUsedAt at most once per key per minute per process. */
-  private async touch(key: ApiKey, now: Date): Promise<void> {
+  /** A known key refused: counted in the metrics and in the key's usage. */
+  private deny(key: ApiKey, outcome: KeyAuthFailure, now: Date): KeyAuthFailure {
+    this.usage.record(key.id, "denied", now);
+    return this.fail(outcome);
+  }
+
+  /** Writes lastUsedAt, and the client address when known, at most once per key per minute per process. */
+  private async touch(key: ApiKey, now: Date, address: string | null): Promise<void> {
     if (!this.lastUsed.due(key.id, now)) return;
     key.lastUsedAt = now;
-    await this.tx.run((m) => m.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now }));
+    const patch: Partial<ApiKey> = { lastUsedAt: now };
+    if (address) key.lastUsedIp = patch.lastUsedIp = address;
+    await this.tx.run((m) => m.getRepository(ApiKey).update({ id: key.id }, patch));
   }
 }

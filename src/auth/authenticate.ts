@@ -20,20 +20,28 @@ export type AuthFailureReason =
 export const ORGANIZATION_HEADER = "latchkey-organization";
 
 /**
- * HTTP 401 UNAUTHENTICATED, carrying the reason for the metrics (not serialized). One reason is the client's
- * to know: a production key of an organization without an API plan gets `extensions.reason: "API_PLAN_REQUIRED"`.
+ * HTTP 401 UNAUTHENTICATED, carrying the reason for the metrics (not serialized). Two reasons are the client's to
+ * know (`extensions.reason`): API_PLAN_REQUIRED (a production key of an organization without a plan) and
+ * IP_NOT_ALLOWED (a key used from outside its allowlist).
  */
 export class AuthenticationFailed extends AppError {
   constructor(
     readonly reason: AuthFailureReason,
     message = "Invalid, expired or revoked credential",
   ) {
-    super(ErrorCode.UNAUTHENTICATED, reason === "api_plan_required" ? "This organization has no API plan" : message, {
+    const told = TOLD_REASONS[reason as keyof typeof TOLD_REASONS];
+    super(ErrorCode.UNAUTHENTICATED, told?.message ?? message, {
       wholeRequest: true,
-      ...(reason === "api_plan_required" ? { extensions: { reason: ErrorCode.API_PLAN_REQUIRED } } : {}),
+      ...(told ? { extensions: { reason: told.reason } } : {}),
     });
   }
 }
+
+/** The refusals a key's holder is told the reason of (`extensions.reason`): the key is theirs, the fix is on their side. */
+const TOLD_REASONS = {
+  api_plan_required: { reason: ErrorCode.API_PLAN_REQUIRED, message: "This organization has no API plan" },
+  ip_not_allowed: { reason: "IP_NOT_ALLOWED", message: "This key may not be used from this address" },
+} as const;
 
 /** Who is calling: a principal, and the platform key when the credential is one (with or without an organization). */
 export interface Caller {
@@ -58,7 +66,12 @@ export class Authenticator {
   ) {}
 
   /** @throws AuthenticationFailed (HTTP 401); BAD_USER_INPUT (HTTP 400) for a misused Latchkey-Organization */
-  async callerFor(authorization: string | undefined, organization: string | undefined, now: Date): Promise<Caller> {
+  async callerFor(
+    authorization: string | undefined,
+    organization: string | undefined,
+    now: Date,
+    address: string,
+  ): Promise<Caller> {
     const credential = credentialOf(authorization);
     if (credential?.startsWith("lk_plat_")) {
       const platformKey = await this.platformKeys.authenticate(credential, now);
@@ -71,7 +84,7 @@ export class Authenticator {
       throw organizationHeaderError("Latchkey-Organization is accepted with a platform key only");
     if (credential === null) return { principal: null, platformKey: null };
     const outcome = looksLikeToken(credential)
-      ? await this.apiKeys.authenticate(credential, now)
+      ? await this.apiKeys.authenticate(credential, now, address)
       : await this.userFor(credential, now);
     if (typeof outcome === "string") throw new AuthenticationFailed(outcome);
     return { principal: outcome, platformKey: null };

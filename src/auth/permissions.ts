@@ -24,6 +24,8 @@ const managesKeys = signedInAndAnyOf(isAdmin, isOrgFullAccessKey);
 const managesShared = signedInAndAnyOf(isAdmin, isOrgFullAccessProductionKey);
 /** Write documents: any user (members within their workspaces) and full-access keys (within scope and environment). */
 const writesDocuments = signedInAndAnyOf(isUser, isAdmin, isFullAccessKey);
+/** See the organization's keys and what goes with them (usage, key policy): admins and organization-scope keys. */
+const seesKeys = signedInAndAnyOf(isAdmin, isOrgScopeKey);
 const connection = fields(allow, "edges", "nodes", "pageInfo", "totalCount");
 const edge = fields(allow, "cursor", "node");
 
@@ -40,22 +42,39 @@ export const permissionMap = {
     workspace: isAuthenticated,
     users: isAuthenticated,
     user: isAuthenticated,
-    apiKeys: signedInAndAnyOf(isAdmin, isOrgScopeKey),
-    apiKey: signedInAndAnyOf(isAdmin, isOrgScopeKey),
+    apiKeys: seesKeys,
+    apiKey: seesKeys,
     documents: isAuthenticated,
     document: isAuthenticated,
     organizations: isPlatform,
     verifyApiKey: isPlatform,
   },
   Mutation: {
-    ...fields(managesKeys, "createApiKey", "updateApiKey", "revokeApiKey", "suspendApiKey", "resumeApiKey"),
+    ...fields(
+      managesKeys,
+      "createApiKey",
+      "rollApiKey",
+      "updateApiKey",
+      "revokeApiKey",
+      "suspendApiKey",
+      "resumeApiKey",
+    ),
+    // bulk revocation and the rules for every key: an admin's (or the platform's) decisions, never a key's
+    ...fields(signedInAndAnyOf(isAdmin), "revokeApiKeys", "updateApiKeyPolicy"),
     ...fields(managesShared, "createWorkspace", "updateWorkspace", "deleteWorkspace"),
     ...fields(managesShared, "createUser", "updateUser", "deleteUser"),
     ...fields(writesDocuments, "createDocument", "updateDocument", "deleteDocument"),
     ...fields(isPlatform, "createOrganization", "updateOrganization", "deleteOrganization"),
   },
   Viewer: fields(allow, "organization", "user", "apiKey"),
-  Organization: fields(allow, "id", "name", "externalId", "apiPlan", "createdAt", "apiTrial", "apiKeyQuota"),
+  Organization: {
+    ...fields(allow, "id", "name", "externalId", "apiPlan", "createdAt", "apiTrial", "apiKeyQuota"),
+    ...fields(seesKeys, "apiKeyPolicy", "usage"),
+  },
+  ApiKeyPolicy: fields(allow, "sandbox", "production", "allowedIpRanges"),
+  EnvironmentKeyPolicy: fields(allow, "maxLifetimeDays", "requireExpiry"),
+  UsageBucket: fields(allow, "start", "success", "rateLimited", "denied"),
+  RevokeApiKeysPayload: fields(allow, "count"),
   ApiTrial: fields(allow, "startedAt", "endsAt", "isActive"),
   ApiKeyQuota: fields(allow, "active", "limit", "remaining"),
   ApiKey: fields(
@@ -75,6 +94,11 @@ export const permissionMap = {
     "revokedAt",
     "suspendedAt",
     "suspendedReason",
+    "lastUsedIp",
+    "allowedIpRanges",
+    "rolledFrom",
+    "rolledTo",
+    "usage",
   ),
   CreateApiKeyPayload: fields(allow, "apiKey", "token"),
   Workspace: fields(allow, "id", "name", "createdAt"),

@@ -15,6 +15,8 @@ import { ExternalIdsSqlite1796600000000 } from "./migrations/sqlite/179660000000
 import { ExternalIdsMysql1796600000000 } from "./migrations/mysql/1796600000000-ExternalIds";
 import { SuspendedKeysSqlite1796700000000 } from "./migrations/sqlite/1796700000000-SuspendedKeys";
 import { SuspendedKeysMysql1796700000000 } from "./migrations/mysql/1796700000000-SuspendedKeys";
+import { KeyLifecycleSqlite1796800000000 } from "./migrations/sqlite/1796800000000-KeyLifecycle";
+import { KeyLifecycleMysql1796800000000 } from "./migrations/mysql/1796800000000-KeyLifecycle";
 
 export type DriverKind = "sqlite" | "mysql";
 
@@ -44,6 +46,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
         PlatformKeysMysql1796500000000,
         ExternalIdsMysql1796600000000,
         SuspendedKeysMysql1796700000000,
+        KeyLifecycleMysql1796800000000,
       ],
       migrationsTableName: "migrations",
       timezone: "Z",
@@ -68,6 +71,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
       PlatformKeysSqlite1796500000000,
       ExternalIdsSqlite1796600000000,
       SuspendedKeysSqlite1796700000000,
+      KeyLifecycleSqlite1796800000000,
     ],
     migrationsTableName: "migrations",
     enableWAL: true,

@@ -3,6 +3,17 @@ import { Document } from "../modules/document/document.entity";
 import { Organization } from "../modules/organization/organization.entity";
 import { PlatformKey } from "../modules/platform-key/platform-key.entity";
 import { User, UserWorkspace } from "../modules/user/user.entity";
+import { ApiKeyUsage } from "../modules/usage/usage.entity";
 import { Workspace } from "../modules/workspace/workspace.entity";
 
-export const entities = [Organization, Workspace, User, UserWorkspace, ApiKey, ApiKeyWorkspace, Document, PlatformKey];
+export const entities = [
+  Organization,
+  Workspace,
+  User,
+  UserWorkspace,
+  ApiKey,
+  ApiKeyWorkspace,
+  Document,
+  PlatformKey,
+  ApiKeyUsage,
+];

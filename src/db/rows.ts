@@ -1,4 +1,4 @@
-import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+import type { DataSource, EntityTarget, ObjectLiteral, ValueTransformer } from "typeorm";
 
 /** A datetime as the drivers return it: a Date (mysql2, timezone Z) or 'YYYY-MM-DD HH:MM:SS.SSS' UTC text (SQLite). */
 export function toDate(value: unknown): Date | null {
@@ -48,6 +48,8 @@ export function rowMapper<T extends ObjectLiteral>(
     key: `${alias}_${c.databaseName}`,
     property: c.propertyName,
     date: c.type === "datetime",
+    // a column's own transformer (JsonColumn), applied as TypeORM would
+    from: transformerFrom(c.transformer),
   }));
   const idKey = `${alias}_${metadata.primaryColumns[0].databaseName}`;
   const target = metadata.target as new () => T;
@@ -58,7 +60,11 @@ export function rowMapper<T extends ObjectLiteral>(
       const entityObject = new target() as Record<string, unknown>;
       for (const column of columns) {
         const value = row[column.key];
-        entityObject[column.property] = column.date ? toDate(value) : (value ?? null);
+        entityObject[column.property] = column.date
+          ? toDate(value)
+          : column.from
+            ? column.from(value ?? null)
+            : (value ?? null);
       }
       return entityObject as T;
     },
@@ -68,3 +74,11 @@ export function rowMapper<T extends ObjectLiteral>(
 }
 
 const mapperCache = new WeakMap<DataSource, Map<string, RowMapper<ObjectLiteral>>>();
+
+/** A column's single transformer's `from` (JsonColumn's), or null. */
+function transformerFrom(
+  transformer: ValueTransformer | ValueTransformer[] | undefined,
+): ((v: unknown) => unknown) | null {
+  if (!transformer || Array.isArray(transformer)) return null;
+  return (value) => transformer.from(value) as unknown;
+}

@@ -62,6 +62,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly usageFlushFailures = new Counter({
+    name: "latchkey_usage_flush_failures_total",
+    help: "Usage flushes that failed (their counts are kept for the next flush).",
+    registers: [this.registry],
+  });
+
   readonly transactionRetries = new Counter({
     name: "latchkey_transaction_retries_total",
     help: "Write transactions run again after a deadlock (1213) or lock-wait timeout (1205).",

@@ -54,6 +54,9 @@ import {
   OrganizationDocument,
   OrganizationsDocument,
   RevokeApiKeyDocument,
+  RevokeApiKeysDocument,
+  RollApiKeyDocument,
+  UpdateApiKeyPolicyDocument,
   ResumeApiKeyDocument,
   SuspendApiKeyDocument,
   UpdateApiKeyDocument,
@@ -122,8 +125,11 @@ const DOCUMENTS = {
   documents: DocumentsDocument,
   document: DocumentDocument,
   createApiKey: CreateApiKeyDocument,
+  rollApiKey: RollApiKeyDocument,
   updateApiKey: UpdateApiKeyDocument,
   revokeApiKey: RevokeApiKeyDocument,
+  revokeApiKeys: RevokeApiKeysDocument,
+  updateApiKeyPolicy: UpdateApiKeyPolicyDocument,
   suspendApiKey: SuspendApiKeyDocument,
   resumeApiKey: ResumeApiKeyDocument,
   createWorkspace: CreateWorkspaceDocument,
@@ -144,9 +150,9 @@ const DOCUMENTS = {
 type Documents = typeof DOCUMENTS;
 type Op = keyof Documents;
 /** The mutations, by their names' verbs (the "covers every root operation" tests hold the schema to it). */
-type MutationOp = Extract<Op, `${"create" | "update" | "delete" | "revoke" | "suspend" | "resume"}${string}`>;
+type MutationOp = Extract<Op, `${"create" | "update" | "delete" | "revoke" | "suspend" | "resume" | "roll"}${string}`>;
 type QueryOp = Exclude<Op, MutationOp>;
-const isMutationOp = (op: string) => /^(create|update|delete|revoke|suspend|resume)[A-Z]/.test(op);
+const isMutationOp = (op: string) => /^(create|update|delete|revoke|suspend|resume|roll)[A-Z]/.test(op);
 
 type Vars<O extends Op> = VariablesOf<Documents[O]>;
 /** What the operation's root field answers (`ViewerQuery["viewer"]` for "viewer"). */
@@ -279,7 +285,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   type DbRow = Record<string, unknown>;
   const esc = (name: string) => server.db.driver.escape(name);
   const clean = (row: DbRow): DbRow => {
-    const { last_used_at: _lastUsedAt, ...rest } = row;
+    const { last_used_at: _lastUsedAt, last_used_ip: _lastUsedIp, ...rest } = row;
     return JSON.parse(JSON.stringify(rest)) as DbRow;
   };
   async function rowsWhere(table: string, column: string, value: string): Promise<DbRow[]> {
@@ -287,10 +293,14 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     return rows.map(clean);
   }
   const rowOf = async (table: string, id: string): Promise<DbRow | undefined> => (await rowsWhere(table, "id", id))[0];
-  /** Every row of every table (without last_used_at), order-independent. */
+  /**
+   * Every row of every table (without last_used_at and last_used_ip), order-independent; not api_key_usage, which
+   * authenticating a key counts and a timer flushes (deleteOrganization checks its own rows there).
+   */
   async function snapshot(): Promise<Record<string, string[]>> {
     const out: Record<string, string[]> = {};
     for (const table of entityTables(server.db)) {
+      if (table === "api_key_usage") continue;
       const rows = await server.db.query<DbRow[]>(`SELECT * FROM ${esc(table)}`);
       out[table] = rows.map((r) => JSON.stringify(clean(r))).sort();
     }
@@ -931,9 +941,14 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       description: "doomed",
     });
     await createDoc(key, { workspaceId });
+    await server.services.usageCounter.flush();
+    expect(await rowsWhere("api_key_usage", "api_key_id", key.keyId)).not.toHaveLength(0);
     doomed.set(id, { ids: [id, workspaceId, userId, key.keyId], key, before: await snapshot() });
     return id;
   }
+
+  /** The unique description of each key made for a revokeApiKeys cell. */
+  const bulkDescriptions = new Map<string, string>();
 
   const mutationRows: AnyMutationRow[] = [
     // ---- createApiKey ----
@@ -1094,6 +1109,24 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         expect: outcomes,
       },
       {
+        op: "rollApiKey",
+        label,
+        fresh,
+        variables: (_who, id) => ({ input: { id, gracePeriodMinutes: 5 } }),
+        row: (_who, id) => rowOf("api_key", id),
+        effect: async (_who, id, value) => {
+          // a new key of the same settings, pointing back; the old one points to it and expires within the grace
+          expect(value.apiKey).toMatchObject({ status: "ACTIVE", description: "fresh", rolledFrom: { id } });
+          expect(value.apiKey.id).not.toBe(id);
+          expect(value.token).toMatch(/^lk_(test|live)_/);
+          const old = await rowOf("api_key", id);
+          expect(old?.rolled_to_id).toBe(value.apiKey.id);
+          expect(asDate(old?.expires_at).getTime()).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+          expect(await rowOf("api_key", value.apiKey.id)).toMatchObject({ rolled_from_id: id });
+        },
+        expect: outcomes,
+      },
+      {
         op: "revokeApiKey",
         label,
         fresh,
@@ -1134,6 +1167,67 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         expect: outcomes,
       },
     ]),
+
+    // ---- revokeApiKeys / updateApiKeyPolicy: admins (and the platform inside home) only ----
+    {
+      op: "revokeApiKeys",
+      label: "filter matching one fresh home key (by its description)",
+      fresh: async () => {
+        const description = `bulk ${randomUUID()}`;
+        const { keyId } = await createKey(server, caller.A, {
+          environment: "SANDBOX",
+          scope: "ORGANIZATION",
+          permission: "READ_ONLY",
+          description,
+        });
+        bulkDescriptions.set(keyId, description);
+        return keyId;
+      },
+      variables: (_who, id) => ({ filter: { search: bulkDescriptions.get(id)! } }),
+      row: (_who, id) => rowOf("api_key", id),
+      effect: async (who, id, value) => {
+        // X is an admin too, of its own organization: the filter matches nothing there, and home's key stays
+        expect(value).toEqual({ count: who === "X" ? 0 : 1 });
+        const row = await rowOf("api_key", id);
+        if (who === "X") expect(row?.revoked_at).toBeNull();
+        else expect(row?.revoked_at).not.toBeNull();
+      },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "allowed",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
+      },
+    },
+    {
+      op: "updateApiKeyPolicy",
+      label: "production keys at most 365 days (put back after each allowed cell)",
+      variables: () => ({ input: { production: { maxLifetimeDays: 365 } } }),
+      effect: async (who, _t, value) => {
+        expect(value.production).toEqual({ maxLifetimeDays: 365, requireExpiry: false });
+        const row = await rowOf("organization", orgOf(who));
+        expect(JSON.parse(String(row?.api_key_policy))).toMatchObject({ production: { maxLifetimeDays: 365 } });
+        await ok(who, "updateApiKeyPolicy", { input: { production: { maxLifetimeDays: null } } });
+      },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "allowed",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
+      },
+    },
 
     // ---- workspaces ----
     {
@@ -1685,6 +1779,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
           expect({ table, rows: after[table] }).toEqual({ table, rows: rows.filter((row) => !isTheirs(row)) });
         }
         expect((await send(key, "viewer", {})).status).toBe(401);
+        expect(await rowsWhere("api_key_usage", "organization_id", id)).toEqual([]);
       },
       expect: {
         A: "FORBIDDEN",

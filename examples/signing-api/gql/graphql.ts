@@ -18,6 +18,7 @@ export type VerificationCode =
   | 'ENVIRONMENT_MISMATCH'
   | 'EXPIRED'
   | 'INSUFFICIENT_PERMISSION'
+  | 'IP_NOT_ALLOWED'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
   | 'REVOKED'
@@ -28,6 +29,8 @@ export type VerificationCode =
 /** What the platform's request needs of the key; each part left out is not checked. */
 export type VerifyRequirement = {
   environment?: ApiKeyEnvironment | null | undefined;
+  /** The address the platform's request came from (IPv4 or IPv6), checked against the key's allowlist; a key with an allowlist verified without it is IP_NOT_ALLOWED. */
+  ip?: string | null | undefined;
   /** FULL_ACCESS refuses a READ_ONLY key. */
   permission?: ApiKeyPermission | null | undefined;
   /** A workspace the key must reach. */

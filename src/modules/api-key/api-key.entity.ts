@@ -1,6 +1,6 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from "typeorm";
-import { IdColumn, TimestampColumn } from "../../db/columns";
+import { IdColumn, JsonColumn, TimestampColumn } from "../../db/columns";
 import { OrganizationScoped } from "../organization/organization-scoped";
 import { User } from "../user/user.entity";
 import { Workspace } from "../workspace/workspace.entity";
@@ -102,6 +102,27 @@ export class ApiKey extends CreatedByActor {
   @Field(() => String, { nullable: true })
   @Column({ name: "suspended_reason", type: "varchar", length: 255, nullable: true })
   suspendedReason: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The client address of the request that last wrote lastUsedAt (written with it, at most once a minute).",
+  })
+  @Column({ name: "last_used_ip", type: "varchar", length: 45, nullable: true })
+  lastUsedIp: string | null;
+
+  /** The CIDRs a request must come from (normalized); null: any address. */
+  @JsonColumn("allowed_ip_ranges")
+  allowedIpRanges: string[] | null;
+
+  /** The key this one replaced (rollApiKey); unique: a key is rolled once. */
+  @Index("UQ_api_key_rolled_from", { unique: true })
+  @IdColumn("rolled_from_id", { nullable: true })
+  rolledFromId: string | null;
+
+  /** The key that replaced this one; set with the roll, in the same transaction. */
+  @IdColumn("rolled_to_id", { nullable: true })
+  rolledToId: string | null;
 }
 
 /** A workspace a WORKSPACE-scope key reaches. */

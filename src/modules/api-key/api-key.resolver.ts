@@ -16,8 +16,26 @@ import {
   ApiKeyOrder,
   CreateApiKeyInput,
   CreateApiKeyPayload,
+  RevokeApiKeysPayload,
+  RollApiKeyInput,
   UpdateApiKeyInput,
 } from "./api-key.inputs";
+import type { NewApiKey } from "./api-key.service";
+
+/**
+ * A new key's answer (createApiKey, rollApiKey) carries the only copy of the token, so once the key is committed it
+ * must not fail on a database hiccup: its workspaces and creator come from what the transaction locked and from the
+ * principal (offered to the loaders, which judge them by their own rules), not from queries run after the commit.
+ */
+function offerNewKey(ctx: Context, principal: Principal, created: NewApiKey): NewApiKey {
+  ctx.loaders.workspacesOfApiKey.offer(
+    created.apiKey.id,
+    created.apiKey.scope === ApiKeyScope.WORKSPACE ? created.workspaces : [],
+  );
+  if (principal.kind === "user") ctx.loaders.user.offer(principal.user.id, principal.user);
+  else if (principal.kind === "apiKey") ctx.loaders.apiKey.offer(principal.apiKey.id, principal.apiKey);
+  return created;
+}
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
@@ -64,17 +82,47 @@ export class ApiKeyResolver {
     @CurrentPrincipal() principal: Principal,
     @Arg("input", () => CreateApiKeyInput) input: CreateApiKeyInput,
   ): Promise<CreateApiKeyPayload> {
-    const created = await ctx.services.apiKeys.create(principal, input);
-    // This answer carries the only copy of the token, so once the key is committed it must not fail on a
-    // database hiccup: its workspaces and creator come from what the transaction locked and from the
-    // principal (offered to the loaders, which judge them by their own rules), not from queries run after the commit.
-    ctx.loaders.workspacesOfApiKey.offer(
-      created.apiKey.id,
-      created.apiKey.scope === ApiKeyScope.WORKSPACE ? created.workspaces : [],
-    );
-    if (principal.kind === "user") ctx.loaders.user.offer(principal.user.id, principal.user);
-    else if (principal.kind === "apiKey") ctx.loaders.apiKey.offer(principal.apiKey.id, principal.apiKey);
-    return created;
+    return offerNewKey(ctx, principal, await ctx.services.apiKeys.create(principal, input));
+  }
+
+  @Mutation(() => CreateApiKeyPayload, {
+    description:
+      "Replaces a key by a new one (new id and token, the same settings); the old key works gracePeriodMinutes longer. The payload's token is shown this once.",
+  })
+  async rollApiKey(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("input", () => RollApiKeyInput) input: RollApiKeyInput,
+  ): Promise<CreateApiKeyPayload> {
+    return offerNewKey(ctx, principal, await ctx.services.apiKeys.roll(principal, input));
+  }
+
+  @Mutation(() => RevokeApiKeysPayload, {
+    description:
+      "Revokes every key the filter matches (the apiKeys list's semantics), in one transaction; preview: counts them and changes nothing. At least one criterion.",
+  })
+  async revokeApiKeys(
+    @Ctx() ctx: Context,
+    @CurrentPrincipal() principal: Principal,
+    @Arg("filter", () => ApiKeyFilter) filter: ApiKeyFilter,
+    @Arg("preview", () => Boolean, { defaultValue: false }) preview: boolean,
+  ): Promise<RevokeApiKeysPayload> {
+    return { count: await ctx.services.apiKeys.revokeMany(principal, filter, preview) };
+  }
+
+  @FieldResolver(() => [String], { description: "The CIDRs the key may be used from; empty: any address." })
+  allowedIpRanges(@Root() key: ApiKey): string[] {
+    return key.allowedIpRanges ?? [];
+  }
+
+  @FieldResolver(() => ApiKey, { nullable: true, description: "The key this one replaced (rollApiKey)." })
+  rolledFrom(@Root() key: ApiKey, @Ctx() ctx: Context): ApiKey | null | Promise<ApiKey | null> {
+    return key.rolledFromId ? loadersFor(ctx, key.organizationId).apiKey.load(key.rolledFromId) : null;
+  }
+
+  @FieldResolver(() => ApiKey, { nullable: true, description: "The key that replaced this one (rollApiKey)." })
+  rolledTo(@Root() key: ApiKey, @Ctx() ctx: Context): ApiKey | null | Promise<ApiKey | null> {
+    return key.rolledToId ? loadersFor(ctx, key.organizationId).apiKey.load(key.rolledToId) : null;
   }
 
   @Mutation(() => ApiKey)

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from "typeorm";
+import { DataSource, EntityManager, In, type SelectQueryBuilder } from "typeorm";
 import type { Config } from "../../config";
 import { actorOf, canSeeApiKey, type Principal } from "../../auth/principal";
 import { isId, newId } from "../../common/ids";
@@ -18,7 +18,7 @@ import { lockCreator } from "../user/user.locks";
 import { lockWorkspacesInReach } from "../workspace/workspace.locks";
 import { TransactionRunner } from "../../db/transaction";
 import { User } from "../user/user.entity";
-import { ACTIVE_KEY_CONDITION, countActiveKeys } from "./api-key.queries";
+import { ACTIVE_KEY_CONDITION, countActiveKeys, policyViolation } from "./api-key.queries";
 import { Organization } from "../organization/organization.entity";
 import { rowMapper } from "../../db/rows";
 import { Workspace } from "../workspace/workspace.entity";
@@ -29,13 +29,19 @@ import {
   ApiKeyScope,
   ApiKeyStatus,
   ApiKeyWorkspace,
+  statusOf,
 } from "./api-key.entity";
 import { generateToken, hashToken, tokenHint } from "./token";
+import { isUniqueViolation, lockedRows } from "../../db/locks";
+import { normalizeIpRanges } from "../../common/ip-ranges";
+import { assertWithinPolicy, policyOf } from "../organization/api-key-policy";
 
 export const DESCRIPTION_MAX = 255;
 /** datetime columns hold years up to 9999 on both databases. */
 const LATEST_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 export const MAX_WORKSPACES_PER_KEY = 100;
+/** rollApiKey's gracePeriodMinutes: at most a week. */
+export const MAX_GRACE_MINUTES = 10_080;
 
 export enum ApiKeyOrderField {
   CREATED_AT = "CREATED_AT",
@@ -54,6 +60,12 @@ export interface ApiKeyFilterInput {
   status?: ApiKeyStatus[] | null;
   workspaceId?: string | null;
   search?: string | null;
+  lastUsedBefore?: Date | null;
+  neverUsed?: boolean | null;
+  expiresBefore?: Date | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+  violatesPolicy?: boolean | null;
 }
 
 /** A page of keys, and the users that created them (for `createdBy`, without another query). */
@@ -68,6 +80,37 @@ export interface CreateApiKeyData {
   workspaceIds?: string[] | null;
   permission: ApiKeyPermission;
   expiresAt?: Date | null;
+  /** Absent or null: the organization's default (ApiKeyPolicy.allowedIpRanges); []: any address. */
+  allowedIpRanges?: string[] | null;
+}
+
+export interface RollApiKeyData {
+  id: string;
+  gracePeriodMinutes?: number | null;
+  /** Absent: the old key's lifetime again, from now (none if it had none); null: no expiry. */
+  expiresAt?: Date | null;
+  /** Absent: the old key's allowlist; null or []: any address. */
+  allowedIpRanges?: string[] | null;
+}
+
+export interface UpdateApiKeyData {
+  id: string;
+  description?: string | null;
+  allowedIpRanges?: string[] | null;
+}
+
+/** A new key and its plaintext token (createApiKey, rollApiKey), with the workspaces it was linked to. */
+export interface NewApiKey {
+  apiKey: ApiKey;
+  token: string;
+  workspaces: Workspace[];
+}
+
+/** expiresAt as given to createApiKey or rollApiKey: in the future, and storable. @throws BAD_USER_INPUT */
+function assertValidExpiry(expiresAt: Date | null | undefined, now: Date): void {
+  if (expiresAt && expiresAt.getTime() <= now.getTime()) throw badInput("expiresAt", "expiresAt must be in the future");
+  if (expiresAt && expiresAt.getTime() > LATEST_DATE)
+    throw badInput("expiresAt", "expiresAt must be before the year 10000");
 }
 
 const ORDER_COLUMNS: Record<ApiKeyOrderField, { column: string; nullable: boolean; date: boolean }> = {
@@ -141,36 +184,8 @@ export class ApiKeyService {
     // Object.assign, never a spread: a spread would read the lazy `edges` getter and build every cursor
     const empty = (): ApiKeyPage => Object.assign(toConnection<ApiKey>([], page, 0, positionOf), { creatorUsers: [] });
 
-    const qb = this.db
-      .getRepository(ApiKey)
-      .createQueryBuilder("k")
-      .where("k.organization_id = :org", { org: principal.organizationId });
-    if (principal.kind === "apiKey") qb.andWhere("k.environment = :ownEnv", { ownEnv: principal.environment });
-    const f = args.filter ?? {};
-    const search = cleanSearch("filter.search", f.search);
-    const environments = distinctItems("filter.environment", f.environment);
-    const scopes = distinctItems("filter.scope", f.scope);
-    const permissions = distinctItems("filter.permission", f.permission);
-    const statuses = distinctItems("filter.status", f.status);
-    if (environments.length) qb.andWhere("k.environment IN (:...envs)", { envs: environments });
-    if (scopes.length) qb.andWhere("k.scope IN (:...scopes)", { scopes });
-    if (permissions.length) qb.andWhere("k.permission IN (:...perms)", { perms: permissions });
-    if (statuses.length) qb.andWhere(`(${statuses.map((s) => STATUS_CONDITIONS[s]).join(" OR ")})`, { now });
-    if (f.workspaceId != null) {
-      const workspace = isId(f.workspaceId)
-        ? await this.db
-            .getRepository(Workspace)
-            .findOneBy({ id: f.workspaceId, organizationId: principal.organizationId })
-        : null;
-      // an unknown or foreign workspace matches no key, exactly like a workspace nobody can reach
-      if (!workspace) return empty();
-      qb.andWhere(
-        "(k.scope = :orgScope OR EXISTS (SELECT 1 FROM api_key_workspace akw WHERE akw.api_key_id = k.id AND akw.workspace_id = :filterWs))",
-        { orgScope: ApiKeyScope.ORGANIZATION, filterWs: workspace.id },
-      );
-    }
-    if (search) qb.andWhere("LOWER(k.description) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
-
+    const qb = await this.filtered(principal, args.filter, now, this.db.manager);
+    if (!qb) return empty();
     const count = qb.clone();
     const key = rowMapper(this.db, ApiKey, "k");
     const user = rowMapper(this.db, User, "cu");
@@ -196,28 +211,117 @@ export class ApiKeyService {
     return Object.assign(toConnection(keys, page, totalCount, positionOf), { creatorUsers: [...users.values()] });
   }
 
+  /**
+   * The principal's keys matching `filter` (SPEC's list semantics, shared by the list and revokeApiKeys), as a
+   * query builder on alias `k`; null when nothing can match (an unknown workspace). @throws BAD_USER_INPUT
+   */
+  private async filtered(
+    principal: Principal,
+    filter: ApiKeyFilterInput | null | undefined,
+    now: Date,
+    manager: EntityManager,
+  ): Promise<SelectQueryBuilder<ApiKey> | null> {
+    const qb = manager
+      .getRepository(ApiKey)
+      .createQueryBuilder("k")
+      .where("k.organization_id = :org", { org: principal.organizationId });
+    if (principal.kind === "apiKey") qb.andWhere("k.environment = :ownEnv", { ownEnv: principal.environment });
+    const f = filter ?? {};
+    const search = cleanSearch("filter.search", f.search);
+    const environments = distinctItems("filter.environment", f.environment);
+    const scopes = distinctItems("filter.scope", f.scope);
+    const permissions = distinctItems("filter.permission", f.permission);
+    const statuses = distinctItems("filter.status", f.status);
+    if (environments.length) qb.andWhere("k.environment IN (:...envs)", { envs: environments });
+    if (scopes.length) qb.andWhere("k.scope IN (:...scopes)", { scopes });
+    if (permissions.length) qb.andWhere("k.permission IN (:...perms)", { perms: permissions });
+    if (statuses.length) qb.andWhere(`(${statuses.map((s) => STATUS_CONDITIONS[s]).join(" OR ")})`, { now });
+    if (f.lastUsedBefore) qb.andWhere("k.last_used_at < :lastUsedBefore", { lastUsedBefore: f.lastUsedBefore });
+    if (f.neverUsed != null) qb.andWhere(f.neverUsed ? "k.last_used_at IS NULL" : "k.last_used_at IS NOT NULL");
+    if (f.expiresBefore) qb.andWhere("k.expires_at < :expiresBefore", { expiresBefore: f.expiresBefore });
+    if (f.createdAfter) qb.andWhere("k.created_at > :createdAfter", { createdAfter: f.createdAfter });
+    if (f.createdBefore) qb.andWhere("k.created_at < :createdBefore", { createdBefore: f.createdBefore });
+    if (f.violatesPolicy != null) {
+      const organization = await manager.getRepository(Organization).findOneByOrFail({ id: principal.organizationId });
+      const violation = policyViolation(policyOf(organization.apiKeyPolicy), manager.connection.options.type, now);
+      if (violation) qb.andWhere(f.violatesPolicy ? `(${violation.sql})` : `NOT (${violation.sql})`, violation.params);
+      else if (f.violatesPolicy) return null;
+    }
+    if (f.workspaceId != null) {
+      const workspace = isId(f.workspaceId)
+        ? await manager
+            .getRepository(Workspace)
+            .findOneBy({ id: f.workspaceId, organizationId: principal.organizationId })
+        : null;
+      // an unknown or foreign workspace matches no key, exactly like a workspace nobody can reach
+      if (!workspace) return null;
+      qb.andWhere(
+        "(k.scope = :orgScope OR EXISTS (SELECT 1 FROM api_key_workspace akw WHERE akw.api_key_id = k.id AND akw.workspace_id = :filterWs))",
+        { orgScope: ApiKeyScope.ORGANIZATION, filterWs: workspace.id },
+      );
+    }
+    if (search) qb.andWhere("LOWER(k.description) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
+    return qb;
+  }
+
+  /**
+   * Revokes every key matching `filter` that is not revoked yet, in one transaction (each recorded as
+   * `api_key.revoked`); `preview` counts them and changes nothing. An empty filter is refused: naming no
+   * criterion at all is more often a slip than an intent (`status: [ACTIVE, SUSPENDED]` says "all of them").
+   * @throws BAD_USER_INPUT
+   */
+  async revokeMany(principal: Principal, filter: ApiKeyFilterInput, preview: boolean): Promise<number> {
+    const named = Object.values(filter).some((v) => v !== null && v !== undefined && !(Array.isArray(v) && !v.length));
+    if (!named)
+      throw badInput("filter", "Name at least one criterion (to revoke every key: status [ACTIVE, SUSPENDED])");
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const qb = await this.filtered(principal, filter, writes.now, m);
+      if (!qb) return 0;
+      qb.andWhere("k.revoked_at IS NULL");
+      if (preview) return qb.getCount();
+      if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_write");
+      const keys = await qb.select(["k.id", "k.organizationId"]).getMany();
+      // one statement per 500 keys, each key recorded as revokeApiKey records it
+      for (let i = 0; i < keys.length; i += 500) {
+        const ids = keys.slice(i, i + 500).map((k) => k.id);
+        await m.getRepository(ApiKey).update({ id: In(ids) }, { revokedAt: writes.now, updatedAt: writes.now });
+      }
+      for (const key of keys)
+        writes.record({
+          action: "api_key.revoked",
+          organizationId: key.organizationId,
+          target: { type: "api_key", id: key.id },
+          changes: { revokedAt: { from: null, to: writes.now.toISOString() } },
+        });
+      return keys.length;
+    });
+  }
+
   /** The key, or null when it is missing, another organization's, or of another environment than a calling key. */
-  async get(principal: Principal, id: string, manager: EntityManager = this.db.manager): Promise<ApiKey | null> {
+  async get(
+    principal: Principal,
+    id: string,
+    manager: EntityManager = this.db.manager,
+    options: { lock?: boolean } = {},
+  ): Promise<ApiKey | null> {
     if (!isId(id)) return null;
-    const key = await manager.getRepository(ApiKey).findOneBy({ id, organizationId: principal.organizationId });
+    const key = await manager.getRepository(ApiKey).findOne({
+      where: { id, organizationId: principal.organizationId },
+      ...(options.lock ? lockedRows(manager) : {}),
+    });
     return key && canSeeApiKey(principal, key) ? key : null;
   }
 
   /**
    * Creates a key and returns its plaintext token (the only time it exists outside the caller).
-   * One transaction locks the organization row, checks plan and limit, inserts, and starts the trial.
+   * One transaction locks the organization row, checks plan, policy and limit, inserts, and starts the trial.
    * @throws BAD_USER_INPUT, API_PLAN_REQUIRED, API_KEY_LIMIT_REACHED, FORBIDDEN
    */
-  async create(
-    principal: Principal,
-    input: CreateApiKeyData,
-  ): Promise<{ apiKey: ApiKey; token: string; workspaces: Workspace[] }> {
+  async create(principal: Principal, input: CreateApiKeyData): Promise<NewApiKey> {
     const description = cleanText("description", input.description, { max: DESCRIPTION_MAX });
     const now = new Date();
-    if (input.expiresAt && input.expiresAt.getTime() <= now.getTime())
-      throw badInput("expiresAt", "expiresAt must be in the future");
-    if (input.expiresAt && input.expiresAt.getTime() > LATEST_DATE)
-      throw badInput("expiresAt", "expiresAt must be before the year 10000");
+    assertValidExpiry(input.expiresAt, now);
+    const ranges = normalizeIpRanges("allowedIpRanges", input.allowedIpRanges);
     const workspaceIds = [...new Set(input.workspaceIds ?? [])];
     if (input.scope === ApiKeyScope.ORGANIZATION && workspaceIds.length > 0) {
       throw badInput("workspaceIds", "workspaceIds can only be given with WORKSPACE scope");
@@ -246,8 +350,13 @@ export class ApiKeyService {
       createdByUserId: principal.kind === "user" ? principal.user.id : null,
       createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
       lastUsedAt: null,
+      lastUsedIp: null,
       expiresAt: input.expiresAt ?? null,
       revokedAt: null,
+      suspendedAt: null,
+      suspendedReason: null,
+      rolledFromId: null,
+      rolledToId: null,
     });
 
     // the workspaces linked, locked in the transaction: the answer can list them without a query after the commit
@@ -262,6 +371,10 @@ export class ApiKeyService {
           "Production keys need an API plan; create a SANDBOX key or subscribe to a plan",
         );
       }
+      const policy = policyOf(organization.apiKeyPolicy);
+      assertWithinPolicy(policy, input.environment, key.expiresAt, now);
+      key.allowedIpRanges =
+        input.allowedIpRanges == null ? (normalizeIpRanges("allowedIpRanges", policy.allowedIpRanges) ?? null) : ranges;
       if (workspaceIds.length > 0) {
         const valid = await lockWorkspacesInReach(m, principal, workspaceIds);
         if (!valid) throw badInput("workspaceIds", "Unknown workspace in workspaceIds");
@@ -294,17 +407,114 @@ export class ApiKeyService {
     return { apiKey, token, workspaces: linked };
   }
 
-  /** Changes the description (null or blank clears it). @throws NOT_FOUND, BAD_USER_INPUT */
-  async update(principal: Principal, input: { id: string; description?: string | null }): Promise<ApiKey> {
-    const description =
-      input.description === undefined
-        ? undefined
-        : cleanText("description", input.description, { max: DESCRIPTION_MAX });
+  /**
+   * Changes the description (null or blank clears it) and the IP allowlist (null or [] clears it); a part left out
+   * stays. @throws NOT_FOUND, BAD_USER_INPUT
+   */
+  async update(principal: Principal, input: UpdateApiKeyData): Promise<ApiKey> {
+    const patch: Partial<ApiKey> = {};
+    if (input.description !== undefined)
+      patch.description = cleanText("description", input.description, { max: DESCRIPTION_MAX });
+    if (input.allowedIpRanges !== undefined)
+      patch.allowedIpRanges = normalizeIpRanges("allowedIpRanges", input.allowedIpRanges);
     return this.tx.runAs(actorOf(principal), async (m, writes) => {
       const key = found(await this.get(principal, input.id, m), "API key");
-      if (description !== undefined) await writes.update(ApiKey, key, { description }, "api_key.updated");
+      await writes.update(ApiKey, key, patch, "api_key.updated");
       return key;
     });
+  }
+
+  /**
+   * Replaces a key by a new one (new id and token; the same description, environment, scope, workspaces, permission
+   * and IP ranges; the same lifetime from now unless `expiresAt` is given); the old key expires
+   * `gracePeriodMinutes` from now (0: at once) and stops counting against the limit, so a roll never fails for it.
+   * The organization row, then the key, are locked: of concurrent rolls of one key one wins, the others find it
+   * rolled. @throws NOT_FOUND, BAD_USER_INPUT (id: already rolled, not active; gracePeriodMinutes; expiresAt),
+   * API_PLAN_REQUIRED, FORBIDDEN
+   */
+  async roll(principal: Principal, input: RollApiKeyData): Promise<NewApiKey> {
+    const grace = input.gracePeriodMinutes ?? 0;
+    if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_MINUTES)
+      throw badInput("gracePeriodMinutes", `gracePeriodMinutes must be a whole number from 0 to ${MAX_GRACE_MINUTES}`);
+    const now = new Date();
+    assertValidExpiry(input.expiresAt, now);
+    const ranges =
+      input.allowedIpRanges === undefined ? undefined : normalizeIpRanges("allowedIpRanges", input.allowedIpRanges);
+    let linked: Workspace[] = [];
+    let token = "";
+    try {
+      const apiKey = await this.tx.runAs(actorOf(principal), async (m, writes) => {
+        const organization = await lockOrganization(m, principal.organizationId);
+        await lockCreator(m, principal);
+        const old = found(await this.get(principal, input.id, m, { lock: true }), "API key");
+        if (old.rolledToId) throw badInput("id", "This key has already been rolled");
+        const status = statusOf(old, writes.now);
+        if (status === ApiKeyStatus.SUSPENDED)
+          throw badInput("id", "A suspended key cannot be rolled; resume it first");
+        if (status !== ApiKeyStatus.ACTIVE) throw badInput("id", "A revoked or expired key cannot be rolled");
+        const self = principal.kind === "apiKey" && principal.apiKey.id === old.id;
+        if (principal.kind === "apiKey" && !self) this.assertNoBroaderThan(principal, old);
+        if (old.environment === ApiKeyEnvironment.PRODUCTION && !organization.apiPlan)
+          throw new AppError(ErrorCode.API_PLAN_REQUIRED, "Production keys need an API plan");
+        const lifetime = old.expiresAt ? old.expiresAt.getTime() - old.createdAt.getTime() : null;
+        const expiresAt =
+          input.expiresAt !== undefined
+            ? input.expiresAt
+            : lifetime === null
+              ? null
+              : new Date(Math.min(writes.now.getTime() + lifetime, LATEST_DATE));
+        // an integration rotating its own secret replaces itself; any other key still makes nothing outliving it
+        if (principal.kind === "apiKey" && !self) assertNoLongerLived(principal.apiKey.expiresAt, expiresAt);
+        assertWithinPolicy(policyOf(organization.apiKeyPolicy), old.environment, expiresAt, writes.now);
+
+        token = generateToken(old.environment);
+        const key = Object.assign(new ApiKey(), {
+          id: newId(),
+          organizationId: old.organizationId,
+          description: old.description,
+          environment: old.environment,
+          scope: old.scope,
+          permission: old.permission,
+          tokenHash: hashToken(token),
+          tokenHint: tokenHint(token),
+          createdByUserId: principal.kind === "user" ? principal.user.id : null,
+          createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
+          lastUsedAt: null,
+          lastUsedIp: null,
+          expiresAt,
+          revokedAt: null,
+          suspendedAt: null,
+          suspendedReason: null,
+          allowedIpRanges: ranges === undefined ? old.allowedIpRanges : ranges,
+          rolledFromId: old.id,
+          rolledToId: null,
+        });
+        linked = [];
+        let workspaceIds: string[] = [];
+        if (old.scope === ApiKeyScope.WORKSPACE) {
+          workspaceIds = (await m.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: old.id })).map(
+            (l) => l.workspaceId,
+          );
+          const valid = workspaceIds.length ? await lockWorkspacesInReach(m, principal, workspaceIds) : null;
+          if (!valid) throw badInput("id", "This key's workspaces are gone");
+          linked = valid;
+        }
+        await writes.insert(ApiKey, key, "api_key.created");
+        if (workspaceIds.length > 0)
+          await m
+            .getRepository(ApiKeyWorkspace)
+            .insert(workspaceIds.map((workspaceId) => ({ apiKeyId: key.id, workspaceId })));
+        const graceEnd = new Date(writes.now.getTime() + grace * 60_000);
+        const oldExpiry = old.expiresAt && old.expiresAt.getTime() < graceEnd.getTime() ? old.expiresAt : graceEnd;
+        await writes.update(ApiKey, old, { rolledToId: key.id, expiresAt: oldExpiry }, "api_key.rolled");
+        return key;
+      });
+      return { apiKey, token, workspaces: linked };
+    } catch (error) {
+      // the unique rolled_from_id behind the lock: a roll that slipped past it still finds the key rolled
+      if (isUniqueViolation(error)) throw badInput("id", "This key has already been rolled");
+      throw error;
+    }
   }
 
   /** Revokes the key; revoking a revoked key returns it unchanged. @throws NOT_FOUND */
@@ -342,7 +552,10 @@ export class ApiKeyService {
   }
 
   /** A key creates keys of its own environment only, never with more permission or reach than itself. */
-  private assertNoBroaderThan(principal: Extract<Principal, { kind: "apiKey" }>, input: CreateApiKeyData): void {
+  private assertNoBroaderThan(
+    principal: Extract<Principal, { kind: "apiKey" }>,
+    input: Pick<CreateApiKeyData, "environment" | "permission">,
+  ): void {
     if (principal.scope !== ApiKeyScope.ORGANIZATION || principal.permission !== ApiKeyPermission.FULL_ACCESS) {
       throw forbidden("Only organization-scope full-access keys can create keys");
     }

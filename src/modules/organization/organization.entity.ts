@@ -1,6 +1,17 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { Column, Entity, Index } from "typeorm";
-import { TimestampColumn, Timestamped } from "../../db/columns";
+import { JsonColumn, TimestampColumn, Timestamped } from "../../db/columns";
+
+/** One environment's key rules as stored (organization.api_key_policy, JSON; see api-key-policy.ts). */
+export interface StoredEnvironmentPolicy {
+  maxLifetimeDays: number | null;
+  requireExpiry: boolean;
+}
+export interface StoredKeyPolicy {
+  sandbox?: StoredEnvironmentPolicy;
+  production?: StoredEnvironmentPolicy;
+  allowedIpRanges?: string[] | null;
+}
 
 @ObjectType({ simpleResolvers: true, description: "A customer of the SaaS: owns workspaces, users and API keys." })
 @Entity("organization")
@@ -30,6 +41,10 @@ export class Organization extends Timestamped {
 
   @TimestampColumn("api_trial_ends_at", { nullable: true })
   apiTrialEndsAt: Date | null;
+
+  /** The organization's rules for its keys (Organization.apiKeyPolicy); null: none set. */
+  @JsonColumn("api_key_policy")
+  apiKeyPolicy: StoredKeyPolicy | null;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -1,14 +1,31 @@
 import { DataSource } from "typeorm";
 import type { Config } from "../../config";
-import type { Principal } from "../../auth/principal";
+import { actorOf, type Principal } from "../../auth/principal";
+import type { TransactionRunner } from "../../db/transaction";
+import { mergePolicy, policyOf, type ApiKeyPolicy, type UpdateApiKeyPolicyInput } from "./api-key-policy";
+import { lockOrganization } from "./organization.locks";
 import { countActiveKeys } from "../api-key/api-key.queries";
 import { ApiKeyQuota, ApiTrial, Organization } from "./organization.entity";
 
 export class OrganizationService {
   constructor(
     private readonly db: DataSource,
+    private readonly tx: TransactionRunner,
     private readonly config: Pick<Config, "apiKeyLimit">,
   ) {}
+
+  /**
+   * Changes the organization's key policy (parts left out stay); recorded as `organization.api_key_policy_changed`.
+   * Existing keys are not touched. @throws BAD_USER_INPUT
+   */
+  async updateKeyPolicy(principal: Principal, input: UpdateApiKeyPolicyInput): Promise<ApiKeyPolicy> {
+    return this.tx.runAs(actorOf(principal), async (m, writes) => {
+      const organization = await lockOrganization(m, principal.organizationId);
+      const apiKeyPolicy = mergePolicy(organization.apiKeyPolicy, input);
+      await writes.update(Organization, organization, { apiKeyPolicy }, "organization.api_key_policy_changed");
+      return policyOf(organization.apiKeyPolicy);
+    });
+  }
 
   /** The principal's own organization; there is no way to name another one. */
   async ofPrincipal(principal: Principal): Promise<Organization> {

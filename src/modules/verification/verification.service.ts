@@ -2,6 +2,9 @@ import { DataSource } from "typeorm";
 import type { ApiKeyAuthenticator, KeyAuthOutcome } from "../../auth/api-key-auth";
 import { isId } from "../../common/ids";
 import type { RateLimits } from "../../http/rate-limit";
+import ipaddr from "ipaddr.js";
+import { badInput } from "../../errors/app-error";
+import type { UsageCounter } from "../usage/usage.counter";
 import { ApiKeyPermission, ApiKeyScope, type ApiKey } from "../api-key/api-key.entity";
 import { Organization } from "../organization/organization.entity";
 import { Workspace } from "../workspace/workspace.entity";
@@ -19,6 +22,7 @@ const CODE_OF: Record<KeyAuthOutcome, VerificationCode> = {
   revoked: VerificationCode.REVOKED,
   expired: VerificationCode.EXPIRED,
   suspended: VerificationCode.SUSPENDED,
+  ip_not_allowed: VerificationCode.IP_NOT_ALLOWED,
   api_plan_required: VerificationCode.API_PLAN_REQUIRED,
 };
 
@@ -31,6 +35,7 @@ export class VerificationService {
     private readonly db: DataSource,
     private readonly keys: ApiKeyAuthenticator,
     private readonly rateLimits: RateLimits,
+    private readonly usage: UsageCounter,
   ) {}
 
   /** `organizationId`: the platform acts inside one organization (Latchkey-Organization): another's key is NOT_FOUND. */
@@ -40,7 +45,9 @@ export class VerificationService {
     now: Date,
     organizationId: string | null,
   ): Promise<ApiKeyVerification> {
-    const checked = await this.keys.check(token, now);
+    const ip = require?.ip ?? null;
+    if (ip !== null && !ipaddr.isValid(ip)) throw badInput("require.ip", "require.ip must be an IPv4 or IPv6 address");
+    const checked = await this.keys.check(token, now, ip);
     const { key, outcome } = checked;
     if (!key || (organizationId !== null && key.organizationId !== organizationId))
       return answer(VerificationCode.NOT_FOUND, null, null, null);
@@ -54,6 +61,11 @@ export class VerificationService {
       ? { limit: budget.limit, remaining: budget.remaining, resetAt: budget.resetAt }
       : null;
     const code = budget?.limited ? VerificationCode.RATE_LIMITED : await this.requirementCode(key, require ?? {});
+    this.usage.record(
+      key.id,
+      code === VerificationCode.VALID ? "success" : code === VerificationCode.RATE_LIMITED ? "rateLimited" : "denied",
+      now,
+    );
     return answer(code, key, organization, rateLimit);
   }
 

@@ -8,6 +8,7 @@ export enum VerificationCode {
   REVOKED = "REVOKED",
   EXPIRED = "EXPIRED",
   SUSPENDED = "SUSPENDED",
+  IP_NOT_ALLOWED = "IP_NOT_ALLOWED",
   API_PLAN_REQUIRED = "API_PLAN_REQUIRED",
   INSUFFICIENT_PERMISSION = "INSUFFICIENT_PERMISSION",
   WORKSPACE_NOT_IN_SCOPE = "WORKSPACE_NOT_IN_SCOPE",
@@ -29,6 +30,13 @@ export class VerifyRequirement {
 
   @Field(() => ApiKeyEnvironment, { nullable: true })
   environment?: ApiKeyEnvironment | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The address the platform's request came from (IPv4 or IPv6), checked against the key's allowlist; a key with an allowlist verified without it is IP_NOT_ALLOWED.",
+  })
+  ip?: string | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "The key's own request budget after this verification." })

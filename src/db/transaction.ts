@@ -90,7 +90,9 @@ export class Writes {
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const [field, to] of Object.entries(patch)) {
       const from: unknown = row[field];
-      if (toJson(from) !== toJson(to)) changes[field] = { from: toJson(from), to: toJson(to) };
+      // compared as JSON: a JSON column's equal object or list is no change
+      if (JSON.stringify(toJson(from)) !== JSON.stringify(toJson(to)))
+        changes[field] = { from: toJson(from), to: toJson(to) };
     }
     if (Object.keys(changes).length === 0) return false;
     const stampsUpdate =

@@ -101,6 +101,24 @@ describe.each(databases)("the example signing API on %s", (kind) => {
     expect((await call(doomed.token, "GET", w1)).status).toBe(401);
   });
 
+  it("a key's IP allowlist holds for the platform's API too: the caller's address is passed, outside it is 403", async () => {
+    const w1 = org.workspaceIds[0];
+    const key = (allowedIpRanges: string[]) =>
+      createKey(latchkey, org.admin, {
+        environment: "SANDBOX",
+        scope: "ORGANIZATION",
+        permission: "READ_ONLY",
+        allowedIpRanges,
+      });
+    // the signing API sees its callers on 127.0.0.1
+    expect((await call((await key(["127.0.0.0/8"])).token, "GET", w1)).status).toBe(200);
+    const outside = await call((await key(["10.0.0.0/8"])).token, "GET", w1);
+    expect({ status: outside.status, body: outside.body }).toEqual({
+      status: 403,
+      body: JSON.stringify({ error: "ip_not_allowed" }),
+    });
+  });
+
   it("over the key's budget: 429 with Retry-After", async () => {
     const busy = await createKey(latchkey, org.admin, {
       environment: "SANDBOX",

@@ -14,7 +14,11 @@ import {
   CreateWorkspaceDocument,
   DeleteWorkspaceDocument,
   RevokeApiKeyDocument,
+  RevokeApiKeysDocument,
+  RollApiKeyDocument,
   UpdateApiKeyDocument,
+  UpdateApiKeyPolicyDocument,
+  ViewerDocument,
   type CreateApiKeyInput,
 } from "../support/gql/graphql";
 import {
@@ -56,6 +60,56 @@ describe.each(databases)("the write hook on %s", (kind) => {
   beforeEach(() => {
     committed = [];
     inTransaction = undefined;
+  });
+
+  it("records a roll (the new key, the old one rolled), a bulk revocation key by key, a policy change; usage flushes record nothing", async () => {
+    const fresh = await createOrganization(server);
+    const rolled = await createKey(server, fresh.admin, { ...READ_ONLY_SANDBOX, description: "to roll" });
+    const bulk = await createKey(server, fresh.admin, { ...READ_ONLY_SANDBOX, description: "bulk one" });
+    await bulk.request(ViewerDocument, {});
+    committed = [];
+    const actor = { kind: "user", id: fresh.admin.userId };
+
+    const roll = await fresh.admin.request(RollApiKeyDocument, { input: { id: rolled.keyId, gracePeriodMinutes: 0 } });
+    const successor = roll.data!.rollApiKey.apiKey;
+    expect(strip(committed[0])).toEqual([
+      { action: "api_key.created", target: { type: "api_key", id: successor.id }, actor },
+      {
+        action: "api_key.rolled",
+        target: { type: "api_key", id: rolled.keyId },
+        actor,
+        changes: { rolledToId: { from: null, to: successor.id }, expiresAt: { from: null, to: expect.any(String) } },
+      },
+    ]);
+    await fresh.admin.request(RevokeApiKeysDocument, { filter: { search: "bulk" } });
+    expect(strip(committed[1])).toEqual([
+      {
+        action: "api_key.revoked",
+        target: { type: "api_key", id: bulk.keyId },
+        actor,
+        changes: { revokedAt: { from: null, to: expect.any(String) } },
+      },
+    ]);
+    await fresh.admin.request(UpdateApiKeyPolicyDocument, { input: { sandbox: { requireExpiry: true } } });
+    expect(strip(committed[2])).toEqual([
+      {
+        action: "organization.api_key_policy_changed",
+        target: { type: "organization", id: fresh.id },
+        actor,
+        changes: {
+          apiKeyPolicy: {
+            from: null,
+            to: {
+              sandbox: { maxLifetimeDays: null, requireExpiry: true },
+              production: { maxLifetimeDays: null, requireExpiry: false },
+              allowedIpRanges: [],
+            },
+          },
+        },
+      },
+    ]);
+    await server.services.usageCounter.flush();
+    expect(committed).toHaveLength(3);
   });
 
   it("records a key's creation (and the trial it starts) with its actor, after the commit", async () => {

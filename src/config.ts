@@ -88,6 +88,10 @@ const envSchema = z.object({
       "must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs",
     ),
   USAGE_FLUSH_SECONDS: positiveInt(60),
+  AUDIT_RETENTION_DAYS: positiveInt(365),
+  SECRET_SCANNING_KEYS_URL: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+    .default("https://api.github.com/meta/public_keys/secret_scanning"),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_PORT: z
     .string()
@@ -145,6 +149,10 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** How often each process adds its in-memory usage counts to the database (and always at shutdown). */
   usageFlushSeconds: number;
+  /** Audit events older than this many days are purged (hourly, one process at a time). */
+  auditRetentionDays: number;
+  /** GitHub's secret-scanning public keys (POST /secret-scanning/github verifies reports with them). */
+  secretScanningKeysUrl: string;
   /** /metrics: behind a bearer token, on a port of its own, or (production without either) not served. */
   metrics: { token?: string; port?: number };
 }
@@ -206,6 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    secretScanningKeysUrl: e.SECRET_SCANNING_KEYS_URL,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   };
 }

@@ -11,6 +11,7 @@ import { WorkspaceResolver } from "./modules/workspace/workspace.resolver";
 import { DocumentResolver } from "./modules/document/document.resolver";
 import { VerificationResolver } from "./modules/verification/verification.resolver";
 import { ApiKeyUsageResolver, OrganizationUsageResolver } from "./modules/usage/usage.resolver";
+import { AuditResolver } from "./modules/audit/audit.resolver";
 
 /** The type-graphql schema without authorization (what `schema/schema.graphql` prints). */
 export function buildBareSchema(): Promise<GraphQLSchema> {
@@ -25,6 +26,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       VerificationResolver,
       ApiKeyUsageResolver,
       OrganizationUsageResolver,
+      AuditResolver,
     ],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],

@@ -19,6 +19,8 @@ import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { registerGraphiql } from "./http/graphiql";
 import { buildAppSchema, buildBareSchema } from "./schema";
 import { createServices, Services } from "./services";
+import { requestOrigin } from "./common/request-origin";
+import { ScanRejected } from "./modules/leaks/secret-scanning";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -67,6 +69,18 @@ export async function createServer(
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
+  });
+  // the request's origin, for the audit log of whatever it changes (run around the rest of the request)
+  app.addHook("onRequest", (request, _reply, done) => {
+    const agent = request.headers["user-agent"];
+    requestOrigin.run(
+      {
+        ip: request.ip,
+        userAgent: typeof agent === "string" ? agent.slice(0, 255) : null,
+        requestId: String(request.id),
+      },
+      done,
+    );
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -180,6 +194,8 @@ export async function createServer(
   // usage counted in memory reaches the database before it closes (main.ts destroys it after app.close())
   services.usageCounter.start();
   app.addHook("onClose", () => services.usageCounter.close());
+  services.audit.start((error) => app.log.error({ err: error }, "audit retention purge failed"));
+  app.addHook("onClose", () => Promise.resolve(services.audit.stop()));
   if (!(await services.rateLimits.ready()))
     app.log.warn("Redis is not reachable yet: rate limits are counted in this process until it is");
   // /metrics: on its own port when METRICS_PORT is set, else here behind METRICS_TOKEN; in production never open
@@ -193,6 +209,29 @@ export async function createServer(
   } else {
     app.log.warn("/metrics is not served: set METRICS_TOKEN or METRICS_PORT to expose it in production");
   }
+  // GitHub's secret-scanning partner endpoint: the raw body is what the signature covers
+  await app.register((scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+    scope.post("/secret-scanning/github", async (request, reply) => {
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return typeof value === "string" ? value : undefined;
+      };
+      try {
+        const labels = await services.secretScanning.report(
+          typeof request.body === "string" ? request.body : "",
+          header("github-public-key-identifier"),
+          header("github-public-key-signature"),
+        );
+        return reply.code(200).send(labels);
+      } catch (error) {
+        if (error instanceof ScanRejected) return reply.code(error.status).send({ error: error.message });
+        throw error;
+      }
+    });
+    return Promise.resolve();
+  });
   app.get("/healthz", () => Promise.resolve({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
     try {

@@ -19,6 +19,9 @@ import { PlatformKeyService } from "./modules/platform-key/platform-key.service"
 import { VerificationService } from "./modules/verification/verification.service";
 import { UsageCounter } from "./modules/usage/usage.counter";
 import { UsageService } from "./modules/usage/usage.service";
+import { AuditService } from "./modules/audit/audit.service";
+import { auditLog } from "./modules/audit/audit.log";
+import { SecretScanning } from "./modules/leaks/secret-scanning";
 
 /** The application's services, built once per process around one DataSource. */
 export function createServices(db: DataSource, config: Config) {
@@ -28,6 +31,8 @@ export function createServices(db: DataSource, config: Config) {
     (errno) => metrics.transactionRetries.inc({ errno: String(errno) }),
     () => metrics.afterCommitFailures.inc(), // never silent: an after-commit subscriber that fails is counted
   );
+  // every change, from every service, CLI included, is audited inside its own transaction
+  tx.subscribe(auditLog);
   const jwt = new JwtService(config);
   const organizationAdmin = new OrganizationAdmin(db, tx);
   const rateLimits = new RateLimits(config);
@@ -54,6 +59,8 @@ export function createServices(db: DataSource, config: Config) {
     verification: new VerificationService(db, apiKeyAuthenticator, rateLimits, usageCounter),
     usageCounter,
     usage: new UsageService(db),
+    audit: new AuditService(db, config.auditRetentionDays),
+    secretScanning: new SecretScanning(tx, config.secretScanningKeysUrl),
     organizations: new OrganizationService(db, tx, config),
     organizationAdmin,
     platformOrganizations: new PlatformOrganizations(db, tx, organizationAdmin),

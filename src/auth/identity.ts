@@ -73,7 +73,9 @@ export class Identities {
     });
     try {
       // recorded as the user's own doing: the identity provider vouched for it, no one of the organization did
-      await this.tx.runAs({ kind: "user", id: user.id }, (_m, writes) => writes.insert(User, user, "user.provisioned"));
+      await this.tx.runAs({ kind: "user", id: user.id, display: user.email }, (_m, writes) =>
+        writes.insert(User, user, "user.provisioned"),
+      );
       return user;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

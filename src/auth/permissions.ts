@@ -48,6 +48,7 @@ export const permissionMap = {
     document: isAuthenticated,
     organizations: isPlatform,
     verifyApiKey: isPlatform,
+    auditEvents: signedInAndAnyOf(isAdmin),
   },
   Mutation: {
     ...fields(
@@ -75,6 +76,23 @@ export const permissionMap = {
   EnvironmentKeyPolicy: fields(allow, "maxLifetimeDays", "requireExpiry"),
   UsageBucket: fields(allow, "start", "success", "rateLimited", "denied"),
   RevokeApiKeysPayload: fields(allow, "count"),
+  AuditEvent: fields(
+    allow,
+    "id",
+    "action",
+    "actor",
+    "environment",
+    "target",
+    "changes",
+    "ip",
+    "userAgent",
+    "requestId",
+    "createdAt",
+  ),
+  AuditActor: fields(allow, "type", "id", "display"),
+  AuditTarget: fields(allow, "type", "id"),
+  AuditEventConnection: connection,
+  AuditEventEdge: edge,
   ApiTrial: fields(allow, "startedAt", "endsAt", "isActive"),
   ApiKeyQuota: fields(allow, "active", "limit", "remaining"),
   ApiKey: fields(

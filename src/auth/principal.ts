@@ -40,9 +40,10 @@ export type Principal = UserPrincipal | ApiKeyPrincipal | PlatformPrincipal;
 
 /** Who a write is recorded as having been made by. */
 export function actorOf(principal: Principal): ChangeActor {
-  if (principal.kind === "user") return { kind: "user", id: principal.user.id };
-  if (principal.kind === "apiKey") return { kind: "apiKey", id: principal.apiKey.id };
-  return { kind: "platformKey", id: principal.platformKey.id };
+  if (principal.kind === "user") return { kind: "user", id: principal.user.id, display: principal.user.email };
+  if (principal.kind === "apiKey")
+    return { kind: "apiKey", id: principal.apiKey.id, display: principal.apiKey.tokenHint };
+  return { kind: "platformKey", id: principal.platformKey.id, display: principal.platformKey.tokenHint };
 }
 
 /** An organization's admin, or the platform acting in the organization: every right inside it. */

@@ -17,6 +17,8 @@ import { SuspendedKeysSqlite1796700000000 } from "./migrations/sqlite/1796700000
 import { SuspendedKeysMysql1796700000000 } from "./migrations/mysql/1796700000000-SuspendedKeys";
 import { KeyLifecycleSqlite1796800000000 } from "./migrations/sqlite/1796800000000-KeyLifecycle";
 import { KeyLifecycleMysql1796800000000 } from "./migrations/mysql/1796800000000-KeyLifecycle";
+import { AuditLogSqlite1796900000000 } from "./migrations/sqlite/1796900000000-AuditLog";
+import { AuditLogMysql1796900000000 } from "./migrations/mysql/1796900000000-AuditLog";
 
 export type DriverKind = "sqlite" | "mysql";
 
@@ -47,6 +49,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
         ExternalIdsMysql1796600000000,
         SuspendedKeysMysql1796700000000,
         KeyLifecycleMysql1796800000000,
+        AuditLogMysql1796900000000,
       ],
       migrationsTableName: "migrations",
       timezone: "Z",
@@ -72,6 +75,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
       ExternalIdsSqlite1796600000000,
       SuspendedKeysSqlite1796700000000,
       KeyLifecycleSqlite1796800000000,
+      AuditLogSqlite1796900000000,
     ],
     migrationsTableName: "migrations",
     enableWAL: true,

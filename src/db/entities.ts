@@ -4,6 +4,7 @@ import { Organization } from "../modules/organization/organization.entity";
 import { PlatformKey } from "../modules/platform-key/platform-key.entity";
 import { User, UserWorkspace } from "../modules/user/user.entity";
 import { ApiKeyUsage } from "../modules/usage/usage.entity";
+import { AuditEvent } from "../modules/audit/audit.entity";
 import { Workspace } from "../modules/workspace/workspace.entity";
 
 export const entities = [
@@ -16,4 +17,5 @@ export const entities = [
   Document,
   PlatformKey,
   ApiKeyUsage,
+  AuditEvent,
 ];

@@ -15,18 +15,28 @@ const isRetryable = (error: unknown) => RETRYABLE_MYSQL_ERRORS.has(errnoOf(error
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Who made a change: a user, an API key, or the operator (CLI, seeding). */
-export type ChangeActor = { kind: "user" | "apiKey" | "platformKey"; id: string } | { kind: "operator" };
+/**
+ * Who made a change: a user, an API key, a platform key, the operator (CLI, seeding), or a secret scanner; `display`
+ * is how people recognise it (an email, a token hint), never a secret.
+ */
+export type ChangeActor =
+  | { kind: "user" | "apiKey" | "platformKey"; id: string; display?: string }
+  | { kind: "operator" | "scanner"; display?: string };
 
 /** One change a write made, as subscribers see it (never a secret: no token, no hash). */
 export interface Change {
   /** e.g. `api_key.created`, `api_key.revoked`, `workspace.deleted`, `user.role_changed` */
   action: string;
+  /** The organization the target belongs to ("" for a platform key, which belongs to none). */
   organizationId: string;
+  /** The target's environment, when it has one (keys, documents). */
+  environment?: string | null;
   target: { type: string; id: string };
   actor: ChangeActor;
   /** Changed fields, old → new (absent for creations and deletions). */
   changes?: Record<string, { from: unknown; to: unknown }>;
+  /** The transaction's instant (the changed rows' updatedAt). */
+  at: Date;
 }
 
 /**
@@ -56,8 +66,8 @@ export class Writes {
   ) {}
 
   /** Records a change the service made some other way (a bulk statement, say). */
-  record(change: Omit<Change, "actor"> & { actor?: ChangeActor }): void {
-    this.changes.push({ ...change, actor: change.actor ?? this.actor });
+  record(change: Omit<Change, "actor" | "at"> & { actor?: ChangeActor }): void {
+    this.changes.push({ ...change, actor: change.actor ?? this.actor, at: this.now });
   }
 
   /** Inserts rows with createdAt/updatedAt set to the transaction's instant unless given; records `action` per row. */
@@ -73,7 +83,13 @@ export class Writes {
     const stamped = ["createdAt", "updatedAt"].filter((property) => columns.findColumnWithPropertyName(property));
     for (const row of list) for (const property of stamped) (row as ObjectLiteral)[property] ??= this.now;
     await this.manager.getRepository(target).insert(list);
-    for (const row of list) this.record({ action, organizationId: organizationOf(row), target: { type, id: row.id } });
+    for (const row of list)
+      this.record({
+        action,
+        organizationId: organizationOf(row, type),
+        environment: environmentOf(row),
+        target: { type, id: row.id },
+      });
   }
 
   /**
@@ -100,25 +116,40 @@ export class Writes {
     const values = { ...patch, ...(stampsUpdate ? { updatedAt: this.now } : {}) } as Partial<T>;
     await this.manager.getRepository(target).update({ id: row.id } as never, values);
     Object.assign(row, values);
-    this.record({ action, organizationId: organizationOf(row), target: { type, id: row.id }, changes });
+    this.record({
+      action,
+      organizationId: organizationOf(row, type),
+      environment: environmentOf(row),
+      target: { type, id: row.id },
+      changes,
+    });
     return true;
   }
 
   /** Deletes the row by id; records `action`. */
   async delete<T extends ObjectLiteral>(
     target: EntityTarget<T>,
-    row: { id: string; organizationId?: string },
+    row: { id: string; organizationId?: string; environment?: string },
     action: string,
     type = actionType(action),
   ) {
     await this.manager.getRepository(target).delete({ id: row.id } as never);
-    this.record({ action, organizationId: organizationOf(row), target: { type, id: row.id } });
+    this.record({
+      action,
+      organizationId: organizationOf(row, type),
+      environment: environmentOf(row),
+      target: { type, id: row.id },
+    });
   }
 }
 
-/** An organization's own row is its organization. */
-const organizationOf = (row: { id: string; organizationId?: unknown }) =>
-  typeof row.organizationId === "string" ? row.organizationId : row.id;
+/** An organization's own row is its organization; a row of no organization (a platform key) has "". */
+const organizationOf = (row: { id: string; organizationId?: unknown }, type: string): string =>
+  typeof row.organizationId === "string" ? row.organizationId : type === "organization" ? row.id : "";
+
+/** A key's or document's environment (rows without one: null). */
+const environmentOf = (row: object): string | null =>
+  "environment" in row && typeof row.environment === "string" ? row.environment : null;
 
 /** `api_key.created` → `api_key`. */
 const actionType = (action: string) => action.slice(0, action.lastIndexOf(".")) || action;

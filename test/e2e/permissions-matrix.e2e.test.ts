@@ -40,6 +40,7 @@ import { databases } from "../support/databases";
 import {
   ApiKeyDocument,
   ApiKeysDocument,
+  AuditEventsDocument,
   CreateApiKeyDocument,
   CreateDocumentDocument,
   CreateOrganizationDocument,
@@ -142,6 +143,7 @@ const DOCUMENTS = {
   updateDocument: UpdateDocumentDocument,
   deleteDocument: DeleteDocumentDocument,
   organizations: OrganizationsDocument,
+  auditEvents: AuditEventsDocument,
   createOrganization: CreateOrganizationDocument,
   updateOrganization: UpdateOrganizationDocument,
   deleteOrganization: DeleteOrganizationDocument,
@@ -295,12 +297,13 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   const rowOf = async (table: string, id: string): Promise<DbRow | undefined> => (await rowsWhere(table, "id", id))[0];
   /**
    * Every row of every table (without last_used_at and last_used_ip), order-independent; not api_key_usage, which
-   * authenticating a key counts and a timer flushes (deleteOrganization checks its own rows there).
+   * authenticating a key counts and a timer flushes (deleteOrganization checks its own rows there), nor audit_event,
+   * which only grows (a denied call adds nothing there either: checked by auditRows below).
    */
   async function snapshot(): Promise<Record<string, string[]>> {
     const out: Record<string, string[]> = {};
     for (const table of entityTables(server.db)) {
-      if (table === "api_key_usage") continue;
+      if (table === "api_key_usage" || table === "audit_event") continue;
       const rows = await server.db.query<DbRow[]>(`SELECT * FROM ${esc(table)}`);
       out[table] = rows.map((r) => JSON.stringify(clean(r))).sort();
     }
@@ -760,6 +763,30 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         PA: "allowed",
       },
       check: (_who, value) => expect(value).toMatchObject({ valid: true, code: "VALID", apiKey: { id: keys.OF } }),
+    },
+    {
+      op: "auditEvents",
+      label: "the caller's organization's key creations (admins only)",
+      variables: () => ({ first: 100, filter: { action: ["api_key.created"] } }),
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "FORBIDDEN",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "allowed",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
+      },
+      // home's fixture keys were created by A; X's organization has its one key: each sees its own, no other's
+      check: (who, value) => {
+        const targets = value.nodes.map((n) => n.target.id);
+        if (who === "X") expect(targets).toEqual([keys.XK]);
+        else expect(targets).toEqual(expect.arrayContaining([keys.OF, keys.P, keys.KS]));
+        expect(targets).not.toContain(who === "X" ? keys.OF : keys.XK);
+      },
     },
   ];
 
@@ -1780,6 +1807,9 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         }
         expect((await send(key, "viewer", {})).status).toBe(401);
         expect(await rowsWhere("api_key_usage", "organization_id", id)).toEqual([]);
+        // its audit trail stays (until the retention), the deletion on it
+        const trail = await rowsWhere("audit_event", "organization_id", id);
+        expect(trail.map((r) => r.action)).toEqual(expect.arrayContaining(["organization.deleted", "api_key.revoked"]));
       },
       expect: {
         A: "FORBIDDEN",

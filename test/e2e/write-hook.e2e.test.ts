@@ -29,6 +29,8 @@ import {
   type TestServer,
 } from "../support/server";
 
+/** A change made by a user is recorded with the user's email, for people to read (the audit log's actor display). */
+const ADMIN_EMAIL = expect.stringMatching(/^admin-.*@example\.test$/);
 const READ_ONLY_SANDBOX: CreateApiKeyInput = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" };
 
 describe.each(databases)("the write hook on %s", (kind) => {
@@ -68,7 +70,7 @@ describe.each(databases)("the write hook on %s", (kind) => {
     const bulk = await createKey(server, fresh.admin, { ...READ_ONLY_SANDBOX, description: "bulk one" });
     await bulk.request(ViewerDocument, {});
     committed = [];
-    const actor = { kind: "user", id: fresh.admin.userId };
+    const actor = { kind: "user", id: fresh.admin.userId, display: expect.stringMatching(/@example\.test$/) };
 
     const roll = await fresh.admin.request(RollApiKeyDocument, { input: { id: rolled.keyId, gracePeriodMinutes: 0 } });
     const successor = roll.data!.rollApiKey.apiKey;
@@ -117,11 +119,15 @@ describe.each(databases)("the write hook on %s", (kind) => {
     const id = created.keyId;
     expect(committed).toHaveLength(1);
     expect(strip(committed[0])).toEqual([
-      { action: "api_key.created", target: { type: "api_key", id }, actor: { kind: "user", id: org.admin.userId } },
+      {
+        action: "api_key.created",
+        target: { type: "api_key", id },
+        actor: { kind: "user", id: org.admin.userId, display: ADMIN_EMAIL },
+      },
       {
         action: "organization.trial_started",
         target: { type: "organization", id: org.id },
-        actor: { kind: "user", id: org.admin.userId },
+        actor: { kind: "user", id: org.admin.userId, display: ADMIN_EMAIL },
         changes: expect.objectContaining({ apiTrialStartedAt: { from: null, to: expect.any(String) } }),
       },
     ]);
@@ -141,7 +147,7 @@ describe.each(databases)("the write hook on %s", (kind) => {
         {
           action: "api_key.updated",
           target: { type: "api_key", id },
-          actor: { kind: "user", id: org.admin.userId },
+          actor: { kind: "user", id: org.admin.userId, display: ADMIN_EMAIL },
           changes: { description: { from: "before", to: "after" } },
         },
       ],
@@ -149,7 +155,7 @@ describe.each(databases)("the write hook on %s", (kind) => {
         {
           action: "api_key.revoked",
           target: { type: "api_key", id },
-          actor: { kind: "user", id: org.admin.userId },
+          actor: { kind: "user", id: org.admin.userId, display: ADMIN_EMAIL },
           changes: { revokedAt: { from: null, to: expect.any(String) } },
         },
       ],
@@ -235,7 +241,7 @@ describe.each(databases)("the write hook on %s", (kind) => {
           {
             action: "workspace.created",
             target: { type: "workspace", id: renamed.data!.createWorkspace.id },
-            actor: { kind: "user", id: small.admin.userId },
+            actor: { kind: "user", id: small.admin.userId, display: ADMIN_EMAIL },
           },
         ],
       ]);

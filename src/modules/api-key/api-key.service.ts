@@ -280,7 +280,7 @@ export class ApiKeyService {
       qb.andWhere("k.revoked_at IS NULL");
       if (preview) return qb.getCount();
       if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_write");
-      const keys = await qb.select(["k.id", "k.organizationId"]).getMany();
+      const keys = await qb.select(["k.id", "k.organizationId", "k.environment"]).getMany();
       // one statement per 500 keys, each key recorded as revokeApiKey records it
       for (let i = 0; i < keys.length; i += 500) {
         const ids = keys.slice(i, i + 500).map((k) => k.id);
@@ -290,6 +290,7 @@ export class ApiKeyService {
         writes.record({
           action: "api_key.revoked",
           organizationId: key.organizationId,
+          environment: key.environment,
           target: { type: "api_key", id: key.id },
           changes: { revokedAt: { from: null, to: writes.now.toISOString() } },
         });

@@ -14,7 +14,11 @@ import { Organization } from "./organization.entity";
 const ORGANIZATION_ORDER = newestFirst<Organization>("o");
 export const EXTERNAL_ID_MAX = 255;
 
-const actorOf = (platformKey: PlatformKey): ChangeActor => ({ kind: "platformKey", id: platformKey.id });
+const actorOf = (platformKey: PlatformKey): ChangeActor => ({
+  kind: "platformKey",
+  id: platformKey.id,
+  display: platformKey.tokenHint,
+});
 
 /** What the platform's own services do with organizations (GraphQL, platform keys only). */
 export class PlatformOrganizations {

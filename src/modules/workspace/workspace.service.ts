@@ -85,12 +85,13 @@ export class WorkspaceService {
         // workspace-scope keys left with no workspace, not yet revoked: revoked with the workspace, each recorded
         const revocable = orphaned.length
           ? await m.getRepository(ApiKey).find({
-              select: { id: true },
+              select: { id: true, environment: true },
               where: { id: In(orphaned), scope: ApiKeyScope.WORKSPACE, revokedAt: IsNull() },
             })
           : [];
         if (revocable.length > 0) {
           const ids = revocable.map((k) => k.id);
+          const environmentOf = new Map(revocable.map((k) => [k.id, k.environment]));
           await m
             .getRepository(ApiKey)
             .createQueryBuilder()
@@ -102,6 +103,7 @@ export class WorkspaceService {
             writes.record({
               action: "api_key.revoked",
               organizationId: workspace.organizationId,
+              environment: environmentOf.get(keyId),
               target: { type: "api_key", id: keyId },
               changes: { revokedAt: { from: null, to: writes.now.toISOString() } },
             });

@@ -37,6 +37,17 @@ const duration = (fallback: string) =>
     .refine((v) => parseDuration(v) !== null, "must be a duration such as 30m, 24h or 7d")
     .transform((v) => parseDuration(v)!);
 
+/** A comma-separated list of durations (the webhook retry schedule), in seconds. */
+const durationList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine(
+      (v) => v.split(",").every((part) => parseDuration(part) !== null) && v.split(",").length <= 20,
+      "must be durations such as 5s,5m,30m, separated by commas (at most 20)",
+    )
+    .transform((v) => v.split(",").map((part) => parseDuration(part)!));
+
 const databaseUrl = z
   .string()
   .default("sqlite:./data/latchkey.sqlite")
@@ -89,6 +100,9 @@ const envSchema = z.object({
     ),
   USAGE_FLUSH_SECONDS: positiveInt(60),
   AUDIT_RETENTION_DAYS: positiveInt(365),
+  WEBHOOK_RETRY_SCHEDULE: durationList("5s,5m,30m,2h,5h,10h,10h"),
+  WEBHOOK_TIMEOUT: duration("10s"),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   SECRET_SCANNING_KEYS_URL: z
     .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
     .default("https://api.github.com/meta/public_keys/secret_scanning"),
@@ -151,6 +165,14 @@ export interface Config {
   usageFlushSeconds: number;
   /** Audit events older than this many days are purged (hourly, one process at a time). */
   auditRetentionDays: number;
+  webhooks: {
+    /** Seconds to wait after each failed attempt; one attempt more than the list is long, then the endpoint is disabled. */
+    retrySchedule: number[];
+    /** Seconds a receiver has to answer. */
+    timeoutSeconds: number;
+    /** Endpoints on loopback, private or link-local addresses (tests; never in production by default). */
+    allowPrivate: boolean;
+  };
   /** GitHub's secret-scanning public keys (POST /secret-scanning/github verifies reports with them). */
   secretScanningKeysUrl: string;
   /** /metrics: behind a bearer token, on a port of its own, or (production without either) not served. */
@@ -216,6 +238,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     secretScanningKeysUrl: e.SECRET_SCANNING_KEYS_URL,
+    webhooks: {
+      retrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
+      timeoutSeconds: e.WEBHOOK_TIMEOUT,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   };
 }

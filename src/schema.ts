@@ -12,6 +12,7 @@ import { DocumentResolver } from "./modules/document/document.resolver";
 import { VerificationResolver } from "./modules/verification/verification.resolver";
 import { ApiKeyUsageResolver, OrganizationUsageResolver } from "./modules/usage/usage.resolver";
 import { AuditResolver } from "./modules/audit/audit.resolver";
+import { WebhookDeliveryResolver, WebhookResolver } from "./modules/webhooks/webhook.resolver";
 
 /** The type-graphql schema without authorization (what `schema/schema.graphql` prints). */
 export function buildBareSchema(): Promise<GraphQLSchema> {
@@ -27,6 +28,8 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       ApiKeyUsageResolver,
       OrganizationUsageResolver,
       AuditResolver,
+      WebhookResolver,
+      WebhookDeliveryResolver,
     ],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],

@@ -196,6 +196,8 @@ export async function createServer(
   app.addHook("onClose", () => services.usageCounter.close());
   services.audit.start((error) => app.log.error({ err: error }, "audit retention purge failed"));
   app.addHook("onClose", () => Promise.resolve(services.audit.stop()));
+  services.webhookDispatcher.start();
+  app.addHook("onClose", () => services.webhookDispatcher.close());
   if (!(await services.rateLimits.ready()))
     app.log.warn("Redis is not reachable yet: rate limits are counted in this process until it is");
   // /metrics: on its own port when METRICS_PORT is set, else here behind METRICS_TOKEN; in production never open

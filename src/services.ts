@@ -22,6 +22,9 @@ import { UsageService } from "./modules/usage/usage.service";
 import { AuditService } from "./modules/audit/audit.service";
 import { auditLog } from "./modules/audit/audit.log";
 import { SecretScanning } from "./modules/leaks/secret-scanning";
+import { WebhookDispatcher } from "./modules/webhooks/webhook.dispatcher";
+import { webhookOutbox } from "./modules/webhooks/webhook.events";
+import { WebhookService } from "./modules/webhooks/webhook.service";
 
 /** The application's services, built once per process around one DataSource. */
 export function createServices(db: DataSource, config: Config) {
@@ -33,6 +36,9 @@ export function createServices(db: DataSource, config: Config) {
   );
   // every change, from every service, CLI included, is audited inside its own transaction
   tx.subscribe(auditLog);
+  // key events reach the outbox in the same transaction; the dispatcher is woken after the commit
+  const webhookDispatcher = new WebhookDispatcher(db, tx, config.webhooks);
+  tx.subscribe(webhookOutbox(() => webhookDispatcher.wake()));
   const jwt = new JwtService(config);
   const organizationAdmin = new OrganizationAdmin(db, tx);
   const rateLimits = new RateLimits(config);
@@ -61,6 +67,8 @@ export function createServices(db: DataSource, config: Config) {
     usage: new UsageService(db),
     audit: new AuditService(db, config.auditRetentionDays),
     secretScanning: new SecretScanning(tx, config.secretScanningKeysUrl),
+    webhookDispatcher,
+    webhooks: new WebhookService(db, tx, config, webhookDispatcher),
     organizations: new OrganizationService(db, tx, config),
     organizationAdmin,
     platformOrganizations: new PlatformOrganizations(db, tx, organizationAdmin),

@@ -19,6 +19,8 @@ import { KeyLifecycleSqlite1796800000000 } from "./migrations/sqlite/17968000000
 import { KeyLifecycleMysql1796800000000 } from "./migrations/mysql/1796800000000-KeyLifecycle";
 import { AuditLogSqlite1796900000000 } from "./migrations/sqlite/1796900000000-AuditLog";
 import { AuditLogMysql1796900000000 } from "./migrations/mysql/1796900000000-AuditLog";
+import { WebhooksSqlite1797000000000 } from "./migrations/sqlite/1797000000000-Webhooks";
+import { WebhooksMysql1797000000000 } from "./migrations/mysql/1797000000000-Webhooks";
 
 export type DriverKind = "sqlite" | "mysql";
 
@@ -50,6 +52,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
         SuspendedKeysMysql1796700000000,
         KeyLifecycleMysql1796800000000,
         AuditLogMysql1796900000000,
+        WebhooksMysql1797000000000,
       ],
       migrationsTableName: "migrations",
       timezone: "Z",
@@ -76,6 +79,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
       SuspendedKeysSqlite1796700000000,
       KeyLifecycleSqlite1796800000000,
       AuditLogSqlite1796900000000,
+      WebhooksSqlite1797000000000,
     ],
     migrationsTableName: "migrations",
     enableWAL: true,

@@ -5,6 +5,7 @@ import { PlatformKey } from "../modules/platform-key/platform-key.entity";
 import { User, UserWorkspace } from "../modules/user/user.entity";
 import { ApiKeyUsage } from "../modules/usage/usage.entity";
 import { AuditEvent } from "../modules/audit/audit.entity";
+import { WebhookDelivery, WebhookEndpoint } from "../modules/webhooks/webhook.entity";
 import { Workspace } from "../modules/workspace/workspace.entity";
 
 export const entities = [
@@ -18,4 +19,6 @@ export const entities = [
   PlatformKey,
   ApiKeyUsage,
   AuditEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

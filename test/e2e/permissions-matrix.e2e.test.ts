@@ -41,6 +41,12 @@ import {
   ApiKeyDocument,
   ApiKeysDocument,
   AuditEventsDocument,
+  CreateWebhookEndpointDocument,
+  DeleteWebhookEndpointDocument,
+  SendTestWebhookDocument,
+  UpdateWebhookEndpointDocument,
+  WebhookDeliveriesDocument,
+  WebhookEndpointsDocument,
   CreateApiKeyDocument,
   CreateDocumentDocument,
   CreateOrganizationDocument,
@@ -144,6 +150,12 @@ const DOCUMENTS = {
   deleteDocument: DeleteDocumentDocument,
   organizations: OrganizationsDocument,
   auditEvents: AuditEventsDocument,
+  webhookEndpoints: WebhookEndpointsDocument,
+  webhookDeliveries: WebhookDeliveriesDocument,
+  createWebhookEndpoint: CreateWebhookEndpointDocument,
+  updateWebhookEndpoint: UpdateWebhookEndpointDocument,
+  deleteWebhookEndpoint: DeleteWebhookEndpointDocument,
+  sendTestWebhook: SendTestWebhookDocument,
   createOrganization: CreateOrganizationDocument,
   updateOrganization: UpdateOrganizationDocument,
   deleteOrganization: DeleteOrganizationDocument,
@@ -152,9 +164,12 @@ const DOCUMENTS = {
 type Documents = typeof DOCUMENTS;
 type Op = keyof Documents;
 /** The mutations, by their names' verbs (the "covers every root operation" tests hold the schema to it). */
-type MutationOp = Extract<Op, `${"create" | "update" | "delete" | "revoke" | "suspend" | "resume" | "roll"}${string}`>;
+type MutationOp = Extract<
+  Op,
+  `${"create" | "update" | "delete" | "revoke" | "suspend" | "resume" | "roll" | "send"}${string}`
+>;
 type QueryOp = Exclude<Op, MutationOp>;
-const isMutationOp = (op: string) => /^(create|update|delete|revoke|suspend|resume|roll)[A-Z]/.test(op);
+const isMutationOp = (op: string) => /^(create|update|delete|revoke|suspend|resume|roll|send)[A-Z]/.test(op);
 
 type Vars<O extends Op> = VariablesOf<Documents[O]>;
 /** What the operation's root field answers (`ViewerQuery["viewer"]` for "viewer"). */
@@ -226,6 +241,8 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   const users = { A: "", M: "", M12: "", U2: "", U0: "", X: "" };
   const keys = { OF: "", OR: "", WF: "", WR: "", P: "", KS: "", KP: "", KS12: "", XK: "" };
   const docs = { DS1: "", DS2: "", DP1: "", DP2: "", DOF: "", DPP: "", DANOM: "", XD: "" };
+  /** Webhook endpoints: home SANDBOX, home PRODUCTION, other's; and one delivery (a test event) of home's SANDBOX one. */
+  const hooks = { WS: "", WP: "", XW: "", D1: "" };
   const orgOf = (who: Who) => (who === "X" ? otherId : homeId);
 
   let matrixCellsRun = 0;
@@ -403,6 +420,18 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     docs.DOF = await createDoc("OF", { workspaceId: W1 });
     docs.DPP = await createDoc("P", { workspaceId: W1 });
     docs.XD = await createDoc("X", { workspaceId: XW1, environment: "SANDBOX" });
+    // no delivery is attempted while the table runs (rows must stay as they are between a cell's before and after)
+    await server.services.webhookDispatcher.close();
+    const endpoint = async (who: Who, environment: ApiKeyEnvironment) =>
+      (
+        await ok(who, "createWebhookEndpoint", {
+          input: { url: `https://example.com/${who}/${environment}`, events: ["api_key.leaked"], environment },
+        })
+      ).endpoint.id;
+    hooks.WS = await endpoint("A", "SANDBOX");
+    hooks.WP = await endpoint("A", "PRODUCTION");
+    hooks.XW = await endpoint("X", "SANDBOX");
+    hooks.D1 = (await ok("A", "sendTestWebhook", { endpointId: hooks.WS })).id;
     // A state no request can produce (a key only writes its own environment): a SANDBOX document
     // whose creator is the PRODUCTION key. Planted to prove createdBy never leaks across environments.
     docs.DANOM = randomUUID();
@@ -448,7 +477,10 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
     expect: outcomes,
     check: (_who, value) => expect(value.id).toBe(id()),
   });
-  const list = <O extends "workspaces" | "users" | "apiKeys" | "documents" | "organizations">(
+  const list = <
+    O extends
+      "workspaces" | "users" | "apiKeys" | "documents" | "organizations" | "webhookEndpoints" | "webhookDeliveries",
+  >(
     op: O,
     label: string,
     variables: () => Vars<O>,
@@ -764,6 +796,30 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       },
       check: (_who, value) => expect(value).toMatchObject({ valid: true, code: "VALID", apiKey: { id: keys.OF } }),
     },
+    list("webhookEndpoints", "the caller's (a key: its environment's)", FIRST_100, {
+      A: ids(() => [hooks.WS, hooks.WP]),
+      M: "FORBIDDEN",
+      OF: ids(() => [hooks.WS]),
+      OR: "FORBIDDEN",
+      WF: "FORBIDDEN",
+      WR: "FORBIDDEN",
+      P: ids(() => [hooks.WP]),
+      X: ids(() => [hooks.XW]),
+      PL: NO_ORGANIZATION,
+      PA: ids(() => [hooks.WS, hooks.WP]),
+    }),
+    list("webhookDeliveries", "of home's SANDBOX endpoint", () => ({ endpointId: hooks.WS, first: 100 }), {
+      A: ids(() => [hooks.D1]),
+      M: "FORBIDDEN",
+      OF: ids(() => [hooks.D1]),
+      OR: "FORBIDDEN",
+      WF: "FORBIDDEN",
+      WR: "FORBIDDEN",
+      P: NONE,
+      X: NONE,
+      PL: NO_ORGANIZATION,
+      PA: ids(() => [hooks.D1]),
+    }),
     {
       op: "auditEvents",
       label: "the caller's organization's key creations (admins only)",
@@ -968,10 +1024,78 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       description: "doomed",
     });
     await createDoc(key, { workspaceId });
+    const { endpoint } = await ok(inside, "createWebhookEndpoint", {
+      input: { url: "https://example.com/doomed", events: ["api_key.leaked"], environment: "SANDBOX" },
+    });
+    await ok(inside, "sendTestWebhook", { endpointId: endpoint.id });
     await server.services.usageCounter.flush();
     expect(await rowsWhere("api_key_usage", "api_key_id", key.keyId)).not.toHaveLength(0);
     doomed.set(id, { ids: [id, workspaceId, userId, key.keyId], key, before: await snapshot() });
     return id;
+  }
+
+  /** update/delete/sendTest on a fresh SANDBOX endpoint of home: who manages keys; P and X do not see it. */
+  function webhookEndpointRows(): AnyMutationRow[] {
+    const fresh = async () =>
+      (
+        await ok("A", "createWebhookEndpoint", {
+          input: { url: "https://example.com/fresh", events: ["api_key.leaked"], environment: "SANDBOX" },
+        })
+      ).endpoint.id;
+    const outcomes: Expect = {
+      A: "allowed",
+      M: "FORBIDDEN",
+      OF: "allowed",
+      OR: "FORBIDDEN",
+      WF: "FORBIDDEN",
+      WR: "FORBIDDEN",
+      P: "NOT_FOUND",
+      X: "NOT_FOUND",
+      PL: NO_ORGANIZATION,
+      PA: "allowed",
+    };
+    const label = "a fresh SANDBOX endpoint of home";
+    const row = (_who: Who, id: string) => rowOf("webhook_endpoint", id);
+    return [
+      {
+        op: "updateWebhookEndpoint",
+        label,
+        fresh,
+        row,
+        variables: (_who, id) => ({ input: { id, description: "changed by the matrix" } }),
+        effect: async (_who, id, value) => {
+          expect(value.description).toBe("changed by the matrix");
+          expect((await rowOf("webhook_endpoint", id))?.description).toBe("changed by the matrix");
+        },
+        expect: outcomes,
+      },
+      {
+        op: "deleteWebhookEndpoint",
+        label,
+        fresh,
+        row,
+        variables: (_who, id) => ({ id }),
+        effect: async (_who, id, value) => {
+          expect(value).toBe(id);
+          expect(await rowOf("webhook_endpoint", id)).toBeUndefined();
+        },
+        expect: outcomes,
+      },
+      {
+        op: "sendTestWebhook",
+        label,
+        fresh,
+        row,
+        variables: (_who, id) => ({ endpointId: id }),
+        effect: async (_who, id, value) => {
+          expect(value).toMatchObject({ eventType: "webhook.test", status: "PENDING" });
+          expect(await rowsWhere("webhook_delivery", "endpoint_id", id)).toMatchObject([
+            { event_type: "webhook.test" },
+          ]);
+        },
+        expect: outcomes,
+      },
+    ];
   }
 
   /** The unique description of each key made for a revokeApiKeys cell. */
@@ -1194,6 +1318,35 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         expect: outcomes,
       },
     ]),
+
+    // ---- webhook endpoints: who manages keys (a key: its own environment's) ----
+    {
+      op: "createWebhookEndpoint",
+      label: "a SANDBOX endpoint",
+      variables: () => ({
+        input: { url: "https://example.com/matrix", events: ["api_key.revoked"], environment: "SANDBOX" as const },
+      }),
+      effect: async (who, _t, value) => {
+        expect(value.signingSecret).toMatch(/^whsec_/);
+        expect(await rowOf("webhook_endpoint", value.endpoint.id)).toMatchObject({
+          organization_id: orgOf(who),
+          environment: "SANDBOX",
+        });
+      },
+      expect: {
+        A: "allowed",
+        M: "FORBIDDEN",
+        OF: "allowed",
+        OR: "FORBIDDEN",
+        WF: "FORBIDDEN",
+        WR: "FORBIDDEN",
+        P: "FORBIDDEN",
+        X: "allowed",
+        PL: NO_ORGANIZATION,
+        PA: "allowed",
+      },
+    },
+    ...webhookEndpointRows(),
 
     // ---- revokeApiKeys / updateApiKeyPolicy: admins (and the platform inside home) only ----
     {

@@ -9,6 +9,8 @@ import { databases } from "../support/databases";
 import {
   CreateApiKeyDocument,
   CreateDocumentDocument,
+  CreateWebhookEndpointDocument,
+  SendTestWebhookDocument,
   CreateOrganizationDocument,
   CreateUserDocument,
   CreateWorkspaceDocument,
@@ -284,6 +286,13 @@ describe.each(databases)("platform keys on %s", (kind) => {
     });
     await key.request(CreateDocumentDocument, { input: { workspaceId: doomed.workspaceIds[0], title: "Doomed" } });
     await doomed.member(doomed.workspaceIds);
+    // a webhook endpoint with a queued delivery (rows of its own tables)
+    const { endpoint } = (
+      await platform.inOrganization(doomed.id).request(CreateWebhookEndpointDocument, {
+        input: { url: "https://example.com/doomed", events: ["api_key.leaked"], environment: "SANDBOX" },
+      })
+    ).data!.createWebhookEndpoint;
+    await platform.inOrganization(doomed.id).request(SendTestWebhookDocument, { endpointId: endpoint.id });
     // the key's usage reaches its table (api_key_usage) as the minute's flush would write it
     await server.services.usageCounter.flush();
     const bystanderBefore = await rowsOf(bystander.id);

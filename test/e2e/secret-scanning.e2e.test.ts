@@ -8,8 +8,9 @@ import { generateKeyPairSync, createHash, sign, type KeyObject } from "node:cryp
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "@jest/globals";
+import { Webhook } from "standardwebhooks";
 import { databases } from "../support/databases";
-import { AuditEventsDocument, ViewerDocument } from "../support/gql/graphql";
+import { AuditEventsDocument, CreateWebhookEndpointDocument, ViewerDocument } from "../support/gql/graphql";
 import { createKey, createOrganization, createTestServer, type TestServer } from "../support/server";
 
 const SANDBOX = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } as const;
@@ -55,6 +56,7 @@ describe.each(databases)("leaked keys reported by GitHub on %s", (kind) => {
     const { port } = github.server.address() as AddressInfo;
     server = await createTestServer(kind, {
       SECRET_SCANNING_KEYS_URL: `http://127.0.0.1:${port}/meta/public_keys/secret_scanning`,
+      WEBHOOK_ALLOW_PRIVATE: "true",
     });
   });
   afterAll(async () => {
@@ -149,5 +151,54 @@ describe.each(databases)("leaked keys reported by GitHub on %s", (kind) => {
       expect(response.status).toBe(400);
     }
     expect((await key.request(ViewerDocument, {})).status).toBe(200);
+  });
+
+  it("end to end: a leak reported by GitHub → the key refused on its next request → a signed api_key.leaked webhook", async () => {
+    const bodies: { headers: Record<string, string>; body: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        bodies.push({ headers: request.headers as Record<string, string>, body });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((done) => receiver.listen(0, "127.0.0.1", done));
+    try {
+      const org = await createOrganization(server);
+      const { port } = receiver.address() as AddressInfo;
+      const created = await org.admin.request(CreateWebhookEndpointDocument, {
+        input: { url: `http://127.0.0.1:${port}/latchkey`, events: ["api_key.leaked"], environment: "SANDBOX" },
+      });
+      if (!created.data) throw new Error(created.text);
+      const { signingSecret } = created.data.createWebhookEndpoint;
+      const key = await createKey(server, org.admin, SANDBOX);
+      expect((await key.request(ViewerDocument, {})).status).toBe(200);
+
+      const report = JSON.stringify([
+        { token: key.token, type: "latchkey_api_key", url: "https://github.com/o/r/blob/1/x" },
+      ]);
+      expect((await signed(report)).status).toBe(200);
+      expect((await key.request(ViewerDocument, {})).status).toBe(401);
+
+      const deadline = Date.now() + 10_000;
+      while (bodies.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(bodies).toHaveLength(1);
+      const event = new Webhook(signingSecret).verify(bodies[0].body, bodies[0].headers) as {
+        type: string;
+        data: { apiKey: { id: string; status: string }; actor: { type: string }; changes: { foundAt: { to: string } } };
+      };
+      expect(event).toMatchObject({
+        type: "api_key.leaked",
+        data: {
+          apiKey: { id: key.keyId, status: "REVOKED" },
+          actor: { type: "scanner" },
+          changes: { foundAt: { to: "https://github.com/o/r/blob/1/x" } },
+        },
+      });
+      expect(bodies[0].body).not.toContain(key.token);
+    } finally {
+      await new Promise((done) => receiver.close(done));
+    }
   });
 });

@@ -123,6 +123,13 @@ export class ApiKey extends CreatedByActor {
   /** The key that replaced this one; set with the roll, in the same transaction. */
   @IdColumn("rolled_to_id", { nullable: true })
   rolledToId: string | null;
+
+  /** When `api_key.expiring` was announced 7 days (and 1 day) before expiresAt: each once. */
+  @TimestampColumn("expiry_notice_7d_at", { nullable: true })
+  expiryNotice7dAt?: Date | null;
+
+  @TimestampColumn("expiry_notice_1d_at", { nullable: true })
+  expiryNotice1dAt?: Date | null;
 }
 
 /** A workspace a WORKSPACE-scope key reaches. */

@@ -157,6 +157,38 @@ function assertNoLongerLived(creatorExpiresAt: Date | null, expiresAt: Date | nu
 
 const PERMISSION_RANK: Record<ApiKeyPermission, number> = { READ_ONLY: 0, FULL_ACCESS: 1 };
 
+/** A new key's row (createApiKey, rollApiKey): what was chosen, its token's hash and hint, its creator, nothing used. */
+function newKeyRow(
+  principal: Principal,
+  token: string,
+  chosen: Pick<
+    ApiKey,
+    | "organizationId"
+    | "description"
+    | "environment"
+    | "scope"
+    | "permission"
+    | "expiresAt"
+    | "allowedIpRanges"
+    | "rolledFromId"
+  >,
+): ApiKey {
+  return Object.assign(new ApiKey(), {
+    id: newId(),
+    ...chosen,
+    tokenHash: hashToken(token),
+    tokenHint: tokenHint(token),
+    createdByUserId: principal.kind === "user" ? principal.user.id : null,
+    createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
+    lastUsedAt: null,
+    lastUsedIp: null,
+    revokedAt: null,
+    suspendedAt: null,
+    suspendedReason: null,
+    rolledToId: null,
+  });
+}
+
 export class ApiKeyService {
   constructor(
     private readonly db: DataSource,
@@ -339,25 +371,15 @@ export class ApiKeyService {
     }
 
     const token = generateToken(input.environment);
-    const key = Object.assign(new ApiKey(), {
-      id: newId(),
+    const key = newKeyRow(principal, token, {
       organizationId: principal.organizationId,
       description,
       environment: input.environment,
       scope: input.scope,
       permission: input.permission,
-      tokenHash: hashToken(token),
-      tokenHint: tokenHint(token),
-      createdByUserId: principal.kind === "user" ? principal.user.id : null,
-      createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
-      lastUsedAt: null,
-      lastUsedIp: null,
       expiresAt: input.expiresAt ?? null,
-      revokedAt: null,
-      suspendedAt: null,
-      suspendedReason: null,
+      allowedIpRanges: null, // the policy's default or the input's, once the policy is read below
       rolledFromId: null,
-      rolledToId: null,
     });
 
     // the workspaces linked, locked in the transaction: the answer can list them without a query after the commit
@@ -469,26 +491,15 @@ export class ApiKeyService {
         assertWithinPolicy(policyOf(organization.apiKeyPolicy), old.environment, expiresAt, writes.now);
 
         token = generateToken(old.environment);
-        const key = Object.assign(new ApiKey(), {
-          id: newId(),
+        const key = newKeyRow(principal, token, {
           organizationId: old.organizationId,
           description: old.description,
           environment: old.environment,
           scope: old.scope,
           permission: old.permission,
-          tokenHash: hashToken(token),
-          tokenHint: tokenHint(token),
-          createdByUserId: principal.kind === "user" ? principal.user.id : null,
-          createdByApiKeyId: principal.kind === "apiKey" ? principal.apiKey.id : null,
-          lastUsedAt: null,
-          lastUsedIp: null,
           expiresAt,
-          revokedAt: null,
-          suspendedAt: null,
-          suspendedReason: null,
           allowedIpRanges: ranges === undefined ? old.allowedIpRanges : ranges,
           rolledFromId: old.id,
-          rolledToId: null,
         });
         linked = [];
         let workspaceIds: string[] = [];

@@ -5,6 +5,7 @@ import { apiKeyLoaders } from "./modules/api-key/api-key.loaders";
 import { userLoaders } from "./modules/user/user.loaders";
 import { workspaceLoaders } from "./modules/workspace/workspace.loaders";
 import type { Services } from "./services";
+import type { RequestOrigin } from "./common/request-origin";
 
 /** Per-request loaders, each module's own: one query per field per request, only what the principal may see. */
 export function createLoaders(db: DataSource, principal: Principal | null) {
@@ -25,6 +26,8 @@ export interface Context {
   requestId: string;
   /** Loaders per organization for a platform key without Latchkey-Organization (see loadersFor). */
   platformLoaders: Map<string, Loaders>;
+  /** Where the request came from (the audit log's address, user agent and request id). */
+  origin?: RequestOrigin;
 }
 
 /**
@@ -48,8 +51,9 @@ export function createContext(
   caller: { principal: Principal | null; platformKey: PlatformKey | null },
   now: Date,
   requestId: string,
+  origin?: RequestOrigin,
 ): Context {
   const { principal, platformKey } = caller;
   const loaders = createLoaders(services.db, principal);
-  return { principal, platformKey, loaders, services, now, requestId, platformLoaders: new Map() };
+  return { principal, platformKey, loaders, services, now, requestId, platformLoaders: new Map(), origin };
 }

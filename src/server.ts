@@ -19,7 +19,7 @@ import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { registerGraphiql } from "./http/graphiql";
 import { buildAppSchema, buildBareSchema } from "./schema";
 import { createServices, Services } from "./services";
-import { requestOrigin } from "./common/request-origin";
+import { originOf } from "./common/request-origin";
 import { ScanRejected } from "./modules/leaks/secret-scanning";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -69,18 +69,6 @@ export async function createServer(
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
-  });
-  // the request's origin, for the audit log of whatever it changes (run around the rest of the request)
-  app.addHook("onRequest", (request, _reply, done) => {
-    const agent = request.headers["user-agent"];
-    requestOrigin.run(
-      {
-        ip: request.ip,
-        userAgent: typeof agent === "string" ? agent.slice(0, 255) : null,
-        requestId: String(request.id),
-      },
-      done,
-    );
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -186,7 +174,10 @@ export async function createServer(
       // a key that expires says when, on every response it authenticates (an integration can roll it in time)
       const expiresAt = caller.principal?.kind === "apiKey" ? caller.principal.apiKey.expiresAt : null;
       if (expiresAt) void reply.header("latchkey-key-expires-at", expiresAt.toISOString());
-      return createContext(services, caller, now, requestId);
+      // where the request came from, recorded with whatever it changes (the audit log)
+      const origin = originOf(request);
+      if (caller.principal) caller.principal.origin = origin;
+      return createContext(services, caller, now, requestId, origin);
     },
   });
 
@@ -225,6 +216,7 @@ export async function createServer(
           typeof request.body === "string" ? request.body : "",
           header("github-public-key-identifier"),
           header("github-public-key-signature"),
+          originOf(request),
         );
         return reply.code(200).send(labels);
       } catch (error) {

@@ -3,6 +3,7 @@ import { type ApiKeyEnvironment, type ApiKeyPermission, ApiKeyScope } from "../m
 import { type User, UserRole } from "../modules/user/user.entity";
 import type { ChangeActor } from "../db/transaction";
 import type { PlatformKey } from "../modules/platform-key/platform-key.entity";
+import type { RequestOrigin } from "../common/request-origin";
 
 /** A signed-in user of the dashboard, authenticated by a JWT. */
 export interface UserPrincipal {
@@ -12,6 +13,8 @@ export interface UserPrincipal {
   role: UserRole;
   /** The user's workspace memberships. */
   workspaceIds: string[];
+  /** The request it is the principal of (set by the server; recorded with its changes). */
+  origin?: RequestOrigin;
 }
 
 /** An integration, authenticated by one of the organization's API keys. */
@@ -24,6 +27,7 @@ export interface ApiKeyPrincipal {
   permission: ApiKeyPermission;
   /** Workspaces a WORKSPACE-scope key reaches (empty for ORGANIZATION scope). */
   workspaceIds: string[];
+  origin?: RequestOrigin;
 }
 
 /**
@@ -34,16 +38,18 @@ export interface PlatformPrincipal {
   kind: "platform";
   organizationId: string;
   platformKey: PlatformKey;
+  origin?: RequestOrigin;
 }
 
 export type Principal = UserPrincipal | ApiKeyPrincipal | PlatformPrincipal;
 
 /** Who a write is recorded as having been made by. */
 export function actorOf(principal: Principal): ChangeActor {
-  if (principal.kind === "user") return { kind: "user", id: principal.user.id, display: principal.user.email };
+  const origin = principal.origin;
+  if (principal.kind === "user") return { kind: "user", id: principal.user.id, display: principal.user.email, origin };
   if (principal.kind === "apiKey")
-    return { kind: "apiKey", id: principal.apiKey.id, display: principal.apiKey.tokenHint };
-  return { kind: "platformKey", id: principal.platformKey.id, display: principal.platformKey.tokenHint };
+    return { kind: "apiKey", id: principal.apiKey.id, display: principal.apiKey.tokenHint, origin };
+  return { kind: "platformKey", id: principal.platformKey.id, display: principal.platformKey.tokenHint, origin };
 }
 
 /** An organization's admin, or the platform acting in the organization: every right inside it. */

@@ -1,5 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-
 /** Where a request came from, as the audit log records it. */
 export interface RequestOrigin {
   /** The client address (request.ip: the socket's, or X-Forwarded-For as TRUST_PROXY allows). */
@@ -9,8 +7,16 @@ export interface RequestOrigin {
   requestId: string;
 }
 
-/**
- * The origin of the request being served, for everything that runs on its behalf (set around the whole request by
- * an onRequest hook); undefined outside a request (the CLI, timers).
- */
-export const requestOrigin = new AsyncLocalStorage<RequestOrigin>();
+/** The origin of a Fastify request. */
+export function originOf(request: {
+  ip: string;
+  id: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}): RequestOrigin {
+  const agent = request.headers["user-agent"];
+  return {
+    ip: request.ip,
+    userAgent: typeof agent === "string" ? agent.slice(0, 255) : null,
+    requestId: String(request.id),
+  };
+}

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
+import type { RequestOrigin } from "../common/request-origin";
 
 type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 
@@ -19,9 +20,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Who made a change: a user, an API key, a platform key, the operator (CLI, seeding), or a secret scanner; `display`
  * is how people recognise it (an email, a token hint), never a secret.
  */
-export type ChangeActor =
+export type ChangeActor = (
   | { kind: "user" | "apiKey" | "platformKey"; id: string; display?: string }
-  | { kind: "operator" | "scanner"; display?: string };
+  | { kind: "operator" | "scanner"; display?: string }
+) & {
+  /** The request the change was made in (address, user agent, request id); absent outside one (CLI, timers). */
+  origin?: RequestOrigin;
+};
 
 /** One change a write made, as subscribers see it (never a secret: no token, no hash). */
 export interface Change {

@@ -1,5 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import type { ChangeActor, TransactionRunner } from "../../db/transaction";
+import type { RequestOrigin } from "../../common/request-origin";
 import { ApiKey } from "../api-key/api-key.entity";
 import { PlatformKey } from "../platform-key/platform-key.entity";
 import { hashToken, isWellFormedPlatformToken, isWellFormedToken } from "../api-key/token";
@@ -19,7 +20,6 @@ export interface MatchLabel {
   label: "true_positive" | "false_positive";
 }
 
-const SCANNER: ChangeActor = { kind: "scanner", display: "GitHub secret scanning" };
 /** An unknown key identifier refetches the public keys, at most this often. */
 const REFETCH_MS = 60_000;
 export const MAX_MATCHES = 1000;
@@ -50,7 +50,13 @@ export class SecretScanning {
   ) {}
 
   /** @throws ScanRejected (401 unsigned or badly signed, 400 not a list of matches) */
-  async report(body: string, keyId: string | undefined, signature: string | undefined): Promise<MatchLabel[]> {
+  async report(
+    body: string,
+    keyId: string | undefined,
+    signature: string | undefined,
+    origin?: RequestOrigin,
+  ): Promise<MatchLabel[]> {
+    const scanner: ChangeActor = { kind: "scanner", display: "GitHub secret scanning", origin };
     if (!keyId || !signature) throw new ScanRejected(401, "GitHub-Public-Key-Identifier and -Signature are required");
     const key = await this.publicKey(keyId);
     const signatureBytes = Buffer.from(signature, "base64");
@@ -62,11 +68,11 @@ export class SecretScanning {
       throw new ScanRejected(401, "The signature does not verify");
     const matches = parseMatches(body);
     const labels: MatchLabel[] = [];
-    for (const match of matches) labels.push(await this.handle(match));
+    for (const match of matches) labels.push(await this.handle(match, scanner));
     return labels;
   }
 
-  private async handle(match: Match): Promise<MatchLabel> {
+  private async handle(match: Match, scanner: ChangeActor): Promise<MatchLabel> {
     const answer = (label: MatchLabel["label"]): MatchLabel => ({
       token_hash: hashToken(match.token),
       token_type: match.type,
@@ -81,7 +87,7 @@ export class SecretScanning {
           if (!key.revokedAt) await writes.update(PlatformKey, key, { revokedAt: writes.now }, "platform_key.revoked");
           return true;
         },
-        { actor: SCANNER },
+        { actor: scanner },
       );
       return answer(revoked ? "true_positive" : "false_positive");
     }
@@ -100,7 +106,7 @@ export class SecretScanning {
         });
         return true;
       },
-      { actor: SCANNER },
+      { actor: scanner },
     );
     return answer(found ? "true_positive" : "false_positive");
   }

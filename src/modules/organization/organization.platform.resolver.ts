@@ -35,7 +35,7 @@ export class PlatformOrganizationResolver {
     @Ctx() ctx: Context,
     @Arg("input", () => CreateOrganizationInput) input: CreateOrganizationInput,
   ): Promise<Organization> {
-    return ctx.services.platformOrganizations.create(platformKeyOf(ctx), input);
+    return ctx.services.platformOrganizations.create(platformKeyOf(ctx), input, ctx.origin);
   }
 
   @Mutation(() => Organization, { description: "apiPlan: null removes the plan; production keys are then refused." })
@@ -43,11 +43,11 @@ export class PlatformOrganizationResolver {
     @Ctx() ctx: Context,
     @Arg("input", () => UpdateOrganizationInput) input: UpdateOrganizationInput,
   ): Promise<Organization> {
-    return ctx.services.platformOrganizations.update(platformKeyOf(ctx), input);
+    return ctx.services.platformOrganizations.update(platformKeyOf(ctx), input, ctx.origin);
   }
 
   @Mutation(() => ID, { description: "Revokes every key, then deletes every row of the organization, at once." })
   deleteOrganization(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<string> {
-    return ctx.services.platformOrganizations.delete(platformKeyOf(ctx), id, ctx.now);
+    return ctx.services.platformOrganizations.delete(platformKeyOf(ctx), id, ctx.now, ctx.origin);
   }
 }

@@ -1,5 +1,6 @@
 import { DataSource, IsNull } from "typeorm";
 import type { PlatformKey } from "../platform-key/platform-key.entity";
+import type { RequestOrigin } from "../../common/request-origin";
 import { isId } from "../../common/ids";
 import { emptyPage, newestFirst, parsePageArgs, readPage } from "../../common/pagination";
 import type { Connection, PageArgs } from "../../common/pagination";
@@ -14,10 +15,11 @@ import { Organization } from "./organization.entity";
 const ORGANIZATION_ORDER = newestFirst<Organization>("o");
 export const EXTERNAL_ID_MAX = 255;
 
-const actorOf = (platformKey: PlatformKey): ChangeActor => ({
+const actorOf = (platformKey: PlatformKey, origin?: RequestOrigin): ChangeActor => ({
   kind: "platformKey",
   id: platformKey.id,
   display: platformKey.tokenHint,
+  origin,
 });
 
 /** What the platform's own services do with organizations (GraphQL, platform keys only). */
@@ -37,6 +39,7 @@ export class PlatformOrganizations {
       apiPlan?: string | null;
       admin: { email: string; name?: string | null; externalId?: string | null };
     },
+    origin?: RequestOrigin,
   ): Promise<Organization> {
     try {
       const { organization } = await this.admin.create(
@@ -48,7 +51,7 @@ export class PlatformOrganizations {
           adminName: cleanText("admin.name", input.admin.name, { max: 200 }),
           adminExternalId: cleanText("admin.externalId", input.admin.externalId, { max: EXTERNAL_ID_MAX }),
         },
-        actorOf(platformKey),
+        actorOf(platformKey, origin),
       );
       return organization;
     } catch (error) {
@@ -62,12 +65,13 @@ export class PlatformOrganizations {
   async update(
     platformKey: PlatformKey,
     input: { id: string; name?: string | null; apiPlan?: string | null },
+    origin?: RequestOrigin,
   ): Promise<Organization> {
     const patch: Partial<Organization> = {};
     if (input.name !== undefined) patch.name = cleanText("name", input.name ?? "", { max: 200, required: true });
     if (input.apiPlan !== undefined)
       patch.apiPlan = input.apiPlan === null ? null : cleanText("apiPlan", input.apiPlan, { max: 100, required: true });
-    return this.tx.runAs(actorOf(platformKey), async (m, writes) => {
+    return this.tx.runAs(actorOf(platformKey, origin), async (m, writes) => {
       const organization = found(
         isId(input.id)
           ? await m.getRepository(Organization).findOne({ where: { id: input.id }, ...lockedRows(m) })
@@ -80,8 +84,8 @@ export class PlatformOrganizations {
   }
 
   /** Revokes every active key (recorded, one change each), then deletes every row of the organization: one transaction. */
-  async delete(platformKey: PlatformKey, id: string, now: Date): Promise<string> {
-    return this.tx.runAs(actorOf(platformKey), async (m, writes) => {
+  async delete(platformKey: PlatformKey, id: string, now: Date, origin?: RequestOrigin): Promise<string> {
+    return this.tx.runAs(actorOf(platformKey, origin), async (m, writes) => {
       const organization = found(
         isId(id) ? await m.getRepository(Organization).findOne({ where: { id }, ...lockedRows(m) }) : null,
         "Organization",

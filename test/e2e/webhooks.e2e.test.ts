@@ -304,6 +304,16 @@ describe.each(databases)("webhooks on %s", (kind) => {
     expect(codesOf(await sandboxKey.request(DeleteWebhookEndpointDocument, { id: production.endpoint.id }))).toEqual([
       "NOT_FOUND",
     ]);
+    // a credential in an endpoint's query string never reaches the audit log
+    await org.admin.request(UpdateWebhookEndpointDocument, {
+      input: { id: production.endpoint.id, url: "https://example.com/prod?token=s3cr3t-in-url" },
+    });
+    const trail = (await org.admin.request(AuditEventsDocument, { filter: { targetId: production.endpoint.id } })).data!
+      .auditEvents.nodes;
+    expect(trail[0].changes).toEqual({
+      url: { from: "https://example.com/prod", to: "https://example.com/prod?[redacted]" },
+    });
+    expect(JSON.stringify(trail)).not.toContain("s3cr3t-in-url");
     const readOnly = await createKey(server, org.admin, SANDBOX);
     expect(codesOf(await readOnly.request(WebhookEndpointsDocument, { first: 1 }))).toEqual(["FORBIDDEN"]);
   });

@@ -5,9 +5,19 @@ import { AuditEvent } from "./audit.entity";
 /** Fields never written to the audit log, whatever a service records (defence in depth: none records them today). */
 const SECRET_FIELDS = new Set(["token", "tokenHash", "signingSecret", "secret", "password"]);
 
+/** A URL's query string and fragment may carry a credential (webhook URLs often do): kept out of the log. */
+const withoutQuery = (value: unknown) =>
+  typeof value === "string" ? value.replace(/[?#].*$/s, (rest) => (rest ? "?[redacted]" : rest)) : value;
+
 function withoutSecrets(changes: Change["changes"]): AuditEvent["changes"] {
   if (!changes) return null;
-  return Object.fromEntries(Object.entries(changes).filter(([field]) => !SECRET_FIELDS.has(field)));
+  return Object.fromEntries(
+    Object.entries(changes)
+      .filter(([field]) => !SECRET_FIELDS.has(field))
+      .map(([field, change]) =>
+        field === "url" ? [field, { from: withoutQuery(change.from), to: withoutQuery(change.to) }] : [field, change],
+      ),
+  );
 }
 
 /** An audit row for a change, with the request's origin when it runs for one. */

@@ -21,6 +21,13 @@ export function toDate(value: unknown): Date | null {
   return new Date(text.includes("T") ? text : `${text.replace(" ", "T")}Z`);
 }
 
+/**
+ * A datetime as a raw statement's parameter (toDate's inverse): SQLite stores datetime(3) as
+ * 'YYYY-MM-DD HH:MM:SS.SSS' UTC text, mysql2 takes the Date (timezone Z).
+ */
+export const datetimeParam = (sqlite: boolean, at: Date): string | Date =>
+  sqlite ? at.toISOString().replace("T", " ").replace("Z", "") : at;
+
 export interface RowMapper<T> {
   /** `alias.column AS alias_column` for every column, for a query builder's select. */
   select: string[];

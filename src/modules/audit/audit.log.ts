@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import type { Change, WriteSubscriber } from "../../db/transaction";
+import { datetimeParam } from "../../db/rows";
 import { AuditEvent } from "./audit.entity";
 
 /** Fields never written to the audit log, whatever a service records (defence in depth: none records them today). */
@@ -60,10 +61,6 @@ const COLUMNS = [
   "created_at",
 ];
 const ROWS_PER_STATEMENT = 100;
-
-/** 'YYYY-MM-DD HH:MM:SS.SSS', as SQLite stores datetime(3); mysql2 takes the Date. */
-const datetimeParam = (sqlite: boolean, at: Date) =>
-  sqlite ? at.toISOString().replace("T", " ").replace("Z", "") : at;
 
 /**
  * The audit log as a write subscriber: every recorded change becomes a row inside the changing transaction, so a

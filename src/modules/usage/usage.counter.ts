@@ -1,4 +1,5 @@
 import type { TransactionRunner } from "../../db/transaction";
+import { datetimeParam } from "../../db/rows";
 import { USAGE_BUCKET_MS } from "./usage.entity";
 
 /** What one request by a key came to, in its usage: served, refused for its budget, or refused otherwise. */
@@ -11,9 +12,6 @@ interface Pending {
   rateLimited: number;
   denied: number;
 }
-
-/** 'YYYY-MM-DD HH:MM:SS.SSS', as datetime(3) is stored as text by SQLite. */
-const sqliteDatetime = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
 
 /**
  * Usage without a write per request: each process counts its keys' requests in memory, per key and UTC hour, and
@@ -84,7 +82,7 @@ export class UsageCounter {
     try {
       await this.tx.run(async (m) => {
         for (const e of batch) {
-          const start = this.sqlite ? sqliteDatetime(e.bucketStart) : new Date(e.bucketStart);
+          const start = datetimeParam(this.sqlite, new Date(e.bucketStart));
           await m.query(upsert, [start, e.success, e.rateLimited, e.denied, e.apiKeyId]);
         }
       });

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { gzipSync } from "node:zlib";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import Negotiator from "negotiator";
 import type { Config } from "../config";
+import { CSS, hashedAsset as asset, JS, sendAsset, type Asset } from "./static-asset";
 
 /**
  * GraphiQL at `GET /graphql` for browsers, served entirely from the server's own files (SPEC §8: no CDN).
@@ -131,17 +131,6 @@ export const graphiqlCsp = (styleNonce: string) =>
     "frame-ancestors 'none'",
   ].join("; ");
 
-interface Asset {
-  /** URL path under GRAPHIQL_ASSET_PREFIX: the logical name with a content hash, so it can be cached forever. */
-  name: string;
-  contentType: string;
-  body: Buffer;
-  gzipped?: Buffer;
-}
-
-const JS = "text/javascript; charset=utf-8";
-const CSS = "text/css; charset=utf-8";
-
 /** A file of an installed package; resolved from its package.json since these packages do not export them. */
 function packageFile(packageName: string, file: string): Buffer {
   const root = dirname(require.resolve(`${packageName}/package.json`));
@@ -153,12 +142,6 @@ function withoutSourceMapComment(body: Buffer): Buffer {
   const text = body.toString("utf8");
   const stripped = text.replace(/\n?(\/\/# sourceMappingURL=\S+|\/\*# sourceMappingURL=\S+ \*\/)\s*$/, "\n");
   return stripped === text ? body : Buffer.from(stripped, "utf8");
-}
-
-function asset(logicalName: string, contentType: string, body: Buffer): Asset {
-  const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
-  const dot = logicalName.lastIndexOf(".");
-  return { name: `${logicalName.slice(0, dot)}.${hash}${logicalName.slice(dot)}`, contentType, body };
 }
 
 type Assets = ReturnType<typeof readAssets>;
@@ -222,24 +205,6 @@ const JSON_TYPES = ["application/json", "application/graphql-response+json"];
  */
 export function prefersHtml(accept: string | undefined): boolean {
   return new Negotiator({ headers: { accept } }).mediaType([...JSON_TYPES, "text/html"]) === "text/html";
-}
-
-function acceptsGzip(request: FastifyRequest): boolean {
-  return new Negotiator(request).encoding(["gzip", "identity"]) === "gzip";
-}
-
-function sendAsset(request: FastifyRequest, reply: FastifyReply, a: Asset) {
-  void reply
-    .header("content-type", a.contentType)
-    .header("cache-control", "public, max-age=31536000, immutable")
-    .header("x-content-type-options", "nosniff")
-    .header("cross-origin-resource-policy", "same-origin")
-    .header("vary", "accept-encoding");
-  if (acceptsGzip(request)) {
-    a.gzipped ??= gzipSync(a.body, { level: 9 }); // once per asset, on first use
-    return reply.header("content-encoding", "gzip").send(a.gzipped);
-  }
-  return reply.send(a.body);
 }
 
 /**

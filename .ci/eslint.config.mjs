@@ -5,7 +5,17 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "test/support/gql/", "examples/signing-api/gql/", "bench/results/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "test/support/gql/",
+      "examples/signing-api/gql/",
+      "bench/results/",
+      "web/src/gql/",
+      "web/dist/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -20,6 +30,11 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
       ],
     },
+  },
+  {
+    // the dashboard runs in the browser
+    files: ["web/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // plain JavaScript (jest's and CI's scripts) is linted without types

@@ -106,6 +106,18 @@ const envSchema = z.object({
   SECRET_SCANNING_KEYS_URL: z
     .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
     .default("https://api.github.com/meta/public_keys/secret_scanning"),
+  // origins allowed to frame the dashboard (/app), space-separated: "https://app.example.com"; none by default
+  DASHBOARD_FRAME_ANCESTORS: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter((part) => part !== ""))
+    .refine(
+      (origins) =>
+        origins.every((o) =>
+          /^https:\/\/[a-z0-9.-]+(:\d{1,5})?$|^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/i.test(o),
+        ),
+      "must be https:// origins (http:// only for localhost), space-separated",
+    )
+    .default([]),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_PORT: z
     .string()
@@ -173,6 +185,8 @@ export interface Config {
     /** Endpoints on loopback, private or link-local addresses (tests; never in production by default). */
     allowPrivate: boolean;
   };
+  /** The dashboard at /app: the origins that may show it in a frame (CSP frame-ancestors); empty: none. */
+  dashboard: { frameAncestors: string[] };
   /** GitHub's secret-scanning public keys (POST /secret-scanning/github verifies reports with them). */
   secretScanningKeysUrl: string;
   /** /metrics: behind a bearer token, on a port of its own, or (production without either) not served. */
@@ -238,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     secretScanningKeysUrl: e.SECRET_SCANNING_KEYS_URL,
+    dashboard: { frameAncestors: e.DASHBOARD_FRAME_ANCESTORS },
     webhooks: {
       retrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
       timeoutSeconds: e.WEBHOOK_TIMEOUT,

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { ConfigError, formatDuration, loadConfig } from "./config";
 import { openDataSource } from "./db/data-source";
+import { DASHBOARD_PATH } from "./http/dashboard";
 import { DEMO_ADMIN_EMAIL, seedDemo } from "./seed";
 import { createServer } from "./server";
 
@@ -28,12 +29,33 @@ async function main(): Promise<void> {
   if (metricsApp) await metricsApp.listen({ port: config.metrics.port, host: config.host });
   const url = `${address}/graphql`;
   process.stdout.write(`\nLatchkey is listening on ${url}\n`);
-  const freshToken = `npx latchkey token --email ${DEMO_ADMIN_EMAIL} --expires-in ${formatDuration(config.jwt.maxTtlSeconds)}`;
+  const lifetime = formatDuration(config.jwt.maxTtlSeconds);
+  const freshToken = `npx latchkey token --email ${DEMO_ADMIN_EMAIL} --expires-in ${lifetime}`;
+  // outside production, every start of the demo database signs the demo admin in to the dashboard
+  const demoAdmin = demo
+    ? null
+    : !config.production
+      ? (await services.organizationAdmin.findUsersByEmail(DEMO_ADMIN_EMAIL))[0]
+      : undefined;
+  const dashboardToken = demo
+    ? demo.adminToken
+    : demoAdmin
+      ? await services.jwt.sign(demoAdmin.id, config.jwt.maxTtlSeconds)
+      : null;
+  const dashboard = dashboardToken
+    ? [
+        "",
+        `The API keys page, signed in as ${DEMO_ADMIN_EMAIL} for ${lifetime} (open it in a browser):`,
+        "",
+        `  ${address}${DASHBOARD_PATH}#token=${dashboardToken}`,
+        "",
+      ]
+    : [];
   if (demo) {
     process.stdout.write(
       [
-        "",
-        `Seeded a demo organization (two workspaces, one admin: ${DEMO_ADMIN_EMAIL}). Admin token, valid ${formatDuration(config.jwt.maxTtlSeconds)}:`,
+        ...dashboard,
+        `Seeded a demo organization (two workspaces, one admin: ${DEMO_ADMIN_EMAIL}). Admin token, valid ${lifetime}:`,
         "",
         `  ${demo.adminToken}`,
         "",
@@ -45,9 +67,18 @@ async function main(): Promise<void> {
         "",
       ].join("\n") + "\n",
     );
-  } else if (!config.production && (await services.organizationAdmin.findUsersByEmail(DEMO_ADMIN_EMAIL)).length > 0) {
+  } else if (demoAdmin) {
     // the token printed at the first start is gone for good: say how to get another on every start
-    process.stdout.write(`\nDemo organization: admin ${DEMO_ADMIN_EMAIL}. A fresh admin token:\n\n  ${freshToken}\n\n`);
+    process.stdout.write(
+      [
+        ...dashboard,
+        `Demo organization: admin ${DEMO_ADMIN_EMAIL}. A fresh admin token:`,
+        "",
+        `  ${freshToken}`,
+        "",
+        "",
+      ].join("\n"),
+    );
   }
 }
 

@@ -16,6 +16,7 @@ import { RateLimited } from "./http/rate-limit";
 import { noSubscriptions, queryLimits, QUERY_LIMITS } from "./http/query-limits";
 import { formatError, productionFormatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
+import { registerDashboard } from "./http/dashboard";
 import { registerGraphiql } from "./http/graphiql";
 import { buildAppSchema, buildBareSchema } from "./schema";
 import { createServices, Services } from "./services";
@@ -156,6 +157,7 @@ export async function createServer(
   });
   await apollo.start();
 
+  registerDashboard(app, config);
   registerGraphiql(app, config); // before Apollo: a browser's GET /graphql gets GraphiQL
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",

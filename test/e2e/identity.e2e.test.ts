@@ -3,61 +3,17 @@
  * loopback) name users by the SaaS's ids — JWT_SUBJECT=externalId within the organization of
  * JWT_ORGANIZATION_CLAIM — and, with JWT_PROVISIONING, create them on first use.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { databases } from "../support/databases";
 import { CreateOrganizationDocument, ViewerDocument } from "../support/gql/graphql";
 import { graphql } from "../support/client";
+import { identityProvider, idpEnv as env, type Claims, type Idp } from "../support/identity-provider";
 import { createPlatformKey, createTestServer, type TestServer } from "../support/server";
-
-interface Claims {
-  sub: string;
-  org_id?: string;
-  email?: string;
-  role?: string | string[];
-  exp?: string | number;
-}
-
-/** An identity provider: an RS256 key pair whose public half is served as a JWKS on loopback. */
-async function identityProvider() {
-  const { privateKey, publicKey } = await generateKeyPair("RS256");
-  const jwk = { ...(await exportJWK(publicKey)), kid: "idp-1", alg: "RS256", use: "sig" };
-  const server: Server = createServer((_req, res) => {
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`,
-    sign: ({ sub, exp = "5m", ...claims }: Claims) =>
-      new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: "RS256", kid: "idp-1" })
-        .setSubject(sub)
-        .setIssuer("https://idp.example.test")
-        .setIssuedAt()
-        .setExpirationTime(exp)
-        .sign(privateKey),
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
-
-type Idp = Awaited<ReturnType<typeof identityProvider>>;
 
 describe.each(databases)("the SaaS's own identity on %s", (kind) => {
   let idp: Idp;
   let server: TestServer;
   let orgExternalId: string;
   let orgId: string;
-
-  const env = (jwksUrl: string, provisioning: boolean) => ({
-    JWT_JWKS_URL: jwksUrl,
-    JWT_ISSUER: "https://idp.example.test",
-    JWT_SUBJECT: "externalId",
-    JWT_ORGANIZATION_CLAIM: "org_id",
-    JWT_PROVISIONING: String(provisioning),
-    JWT_ADMIN_ROLES: "owner,admin",
-  });
 
   beforeAll(async () => {
     idp = await identityProvider();

@@ -16,6 +16,7 @@ import {
 } from "../support/gql/graphql";
 import { databases, scratchDatabase } from "../support/databases";
 import { createKey, createOrganization, createPlatformKey, createTestServer, type TestServer } from "../support/server";
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from "../support/browser";
 import { graphql } from "../support/client";
 import { identityProvider, idpEnv } from "../support/identity-provider";
 
@@ -26,7 +27,6 @@ import { identityProvider, idpEnv } from "../support/identity-provider";
  * or critical axe-core violation. UPDATE_SCREENSHOTS=1 rewrites docs/dashboard/*.png (from the SQLite run).
  */
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = resolve(__dirname, "../..");
 const SHOTS = join(ROOT, "docs/dashboard");
 const CLI = join(ROOT, "dist/src/cli.js");
@@ -37,27 +37,14 @@ const run = promisify(execFile);
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium (bash .ci/run does). Never a downloaded browser.`,
-    );
-  }
+  requireChromium();
   if (!existsSync(join(ROOT, "web/dist/index.html")) || !existsSync(CLI)) {
     throw new Error("the dashboard or the CLI is not built: run `npm run build` (npm test does)");
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
     timeout: 20_000,
   });
 });

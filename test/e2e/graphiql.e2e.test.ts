@@ -1,10 +1,11 @@
 import { expect } from "@jest/globals";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { graphiqlCsp, prefersHtml } from "../../src/http/graphiql";
 import { User } from "../../src/modules/user/user.entity";
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from "../support/browser";
 import { createOrganization, createTestServer, type TestOrganization, type TestServer } from "../support/server";
 
 /**
@@ -13,7 +14,6 @@ import { createOrganization, createTestServer, type TestOrganization, type TestS
  * rewrite docs/graphiql.png.
  */
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = resolve(__dirname, "../../docs/graphiql.png");
 const QUERY = "{ viewer { user { email } organization { name } } }";
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
@@ -51,12 +51,7 @@ describe("GraphiQL in a real browser (Chromium, headless)", () => {
   let userDataDir: string | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: this test needs Debian's chromium ` +
-          "(apt-get install -y --no-install-recommends chromium; bash .ci/run installs it). Never a downloaded browser.",
-      );
-    }
+    requireChromium();
     server = await createTestServer("sqlite");
     org = await createOrganization(server);
     adminEmail = (await server.db.getRepository(User).findOneByOrFail({ id: org.admin.userId })).email;
@@ -64,16 +59,7 @@ describe("GraphiQL in a real browser (Chromium, headless)", () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 800 },
       timeout: 20_000,
     });

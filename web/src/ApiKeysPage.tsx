@@ -6,7 +6,7 @@ import { KEY_LISTS } from "./client";
 import { problemOf } from "./errors";
 import { daysUntil, ENVIRONMENTS, formatDay, keyName, PERMISSIONS, plural, SCOPES, STATUSES } from "./format";
 import type { ApiKeyEnvironment, DashboardApiKeyFragment } from "./gql/graphql";
-import { CreateKeyDialog, KeyActionDialog, TokenDialog, type KeyAction, type IssuedKey } from "./KeyDialogs";
+import { CreateKeyDialog, useKeyActions, type KeyAction } from "./KeyDialogs";
 import {
   filterOf,
   hasFilters,
@@ -33,9 +33,7 @@ export function ApiKeysPage({
 }) {
   const params = useMemo(() => readListParams(place.search), [place.search]);
   const [creating, setCreating] = useState<ApiKeyEnvironment | null>(null);
-  const [issued, setIssued] = useState<IssuedKey | null>(null);
-  const [action, setAction] = useState<KeyAction | null>(null);
-  const [announcement, setAnnouncement] = useState("");
+  const keyActions = useKeyActions();
   const organization = viewer.organization;
   const firstKey = organization.apiTrial === null;
 
@@ -65,9 +63,7 @@ export function ApiKeysPage({
           </button>
         ) : null}
       </div>
-      <p role="status" className="visually-hidden">
-        {announcement}
-      </p>
+      {keyActions.status}
       {organization.apiKeyQuota.remaining === 0 ? (
         <p id="limit-reached" className="notice">
           Your organization has {organization.apiKeyQuota.limit} active API keys, the most it can have. Revoke a key to
@@ -86,7 +82,7 @@ export function ApiKeysPage({
           </button>
         </section>
       ) : (
-        <KeyList params={params} workspaces={workspaces} show={show} onAction={setAction} />
+        <KeyList params={params} workspaces={workspaces} show={show} onAction={keyActions.start} />
       )}
       {creating ? (
         <CreateKeyDialog
@@ -97,23 +93,12 @@ export function ApiKeysPage({
           onClose={() => setCreating(null)}
           onCreated={(key) => {
             setCreating(null);
-            setIssued(key);
-            setAnnouncement(`API key ${keyName(key.apiKey)} created`);
+            keyActions.show(key);
+            keyActions.announce(`API key ${keyName(key.apiKey)} created`);
           }}
         />
       ) : null}
-      {action ? (
-        <KeyActionDialog
-          action={action}
-          onClose={() => setAction(null)}
-          onDone={(message, rolled) => {
-            setAction(null);
-            setAnnouncement(message);
-            if (rolled) setIssued(rolled);
-          }}
-        />
-      ) : null}
-      {issued ? <TokenDialog issued={issued} onClose={() => setIssued(null)} /> : null}
+      {keyActions.dialogs}
     </>
   );
 }
@@ -317,94 +302,76 @@ function Filters({
           onChange={(e) => setSearch(e.target.value)}
         />
       </div>
-      <div className="filter">
-        <label htmlFor={`${id}-environment`}>Environment</label>
-        <select
-          id={`${id}-environment`}
-          value={params.environment ?? ""}
-          onChange={(e) =>
-            onChange({ ...params, environment: (e.target.value || undefined) as ListParams["environment"] })
-          }
-        >
-          <option value="">All</option>
-          {Object.entries(ENVIRONMENTS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor={`${id}-permission-level`}>Permission level</label>
-        <select
-          id={`${id}-permission-level`}
-          value={params.permission ?? ""}
-          onChange={(e) =>
-            onChange({ ...params, permission: (e.target.value || undefined) as ListParams["permission"] })
-          }
-        >
-          <option value="">All</option>
-          {Object.entries(PERMISSIONS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor={`${id}-scope`}>Scope</label>
-        <select
-          id={`${id}-scope`}
-          value={params.scope ?? ""}
-          onChange={(e) => onChange({ ...params, scope: (e.target.value || undefined) as ListParams["scope"] })}
-        >
-          <option value="">All</option>
-          {Object.entries(SCOPES).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor={`${id}-status`}>Status</label>
-        <select
-          id={`${id}-status`}
-          value={params.status ?? ""}
-          onChange={(e) => onChange({ ...params, status: (e.target.value || undefined) as ListParams["status"] })}
-        >
-          <option value="">All</option>
-          {Object.entries(STATUSES).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor={`${id}-workspace`}>Workspace</label>
-        <select
-          id={`${id}-workspace`}
-          value={params.workspace ?? ""}
-          onChange={(e) => onChange({ ...params, workspace: e.target.value || undefined })}
-        >
-          <option value="">All</option>
-          {params.workspace && !workspaces?.some((w) => w.id === params.workspace) ? (
-            <option value={params.workspace}>(this workspace)</option>
-          ) : null}
-          {(workspaces ?? []).map((w) => (
-            <option key={w.id} value={w.id}>
-              {w.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        id={`${id}-environment`}
+        label="Environment"
+        value={params.environment}
+        options={Object.entries(ENVIRONMENTS)}
+        onChange={(environment) => onChange({ ...params, environment: environment as ListParams["environment"] })}
+      />
+      <FilterSelect
+        id={`${id}-permission`}
+        label="Permission level"
+        value={params.permission}
+        options={Object.entries(PERMISSIONS)}
+        onChange={(permission) => onChange({ ...params, permission: permission as ListParams["permission"] })}
+      />
+      <FilterSelect
+        id={`${id}-scope`}
+        label="Scope"
+        value={params.scope}
+        options={Object.entries(SCOPES)}
+        onChange={(scope) => onChange({ ...params, scope: scope as ListParams["scope"] })}
+      />
+      <FilterSelect
+        id={`${id}-status`}
+        label="Status"
+        value={params.status}
+        options={Object.entries(STATUSES)}
+        onChange={(status) => onChange({ ...params, status: status as ListParams["status"] })}
+      />
+      <FilterSelect
+        id={`${id}-workspace`}
+        label="Workspace"
+        value={params.workspace}
+        options={[
+          // a link naming a workspace this page does not list (yet, or any more) still shows it as chosen
+          ...(params.workspace && !workspaces?.some((w) => w.id === params.workspace)
+            ? [[params.workspace, "(this workspace)"] as [string, string]]
+            : []),
+          ...(workspaces ?? []).map((w): [string, string] => [w.id, w.name]),
+        ]}
+        onChange={(workspace) => onChange({ ...params, workspace })}
+      />
       {hasFilters(params) ? (
         <button type="button" className="button-link" onClick={() => onChange({ ...params, ...clearedFilters })}>
           Clear filters
         </button>
       ) : null}
     </form>
+  );
+}
+
+/** One filter: "All" (no value) or one of the options ([value, label]). */
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  options: [string, string][];
+  onChange: (value: string | undefined) => void;
+}) {
+  return (
+    <div className="filter">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value ?? ""} onChange={(e) => props.onChange(e.target.value || undefined)}>
+        <option value="">All</option>
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type InputHTMLAttributes } from "react";
+import { useId, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from "react";
 import { useMutation } from "urql";
 import {
   CreateApiKeyMutation,
@@ -542,4 +542,37 @@ function Choice({
       </div>
     </div>
   );
+}
+
+/**
+ * What a page with key actions needs: the action dialog, the token dialog after a roll or a creation, and a
+ * live-region message once done. `dialogs` goes anywhere in the page; `afterAction` runs after each action.
+ */
+export function useKeyActions(afterAction?: () => void) {
+  const [action, setAction] = useState<KeyAction | null>(null);
+  const [issued, setIssued] = useState<IssuedKey | null>(null);
+  const [announcement, setAnnouncement] = useState("");
+  const dialogs: ReactNode = (
+    <>
+      {action ? (
+        <KeyActionDialog
+          action={action}
+          onClose={() => setAction(null)}
+          onDone={(message, rolled) => {
+            setAction(null);
+            setAnnouncement(message);
+            afterAction?.();
+            if (rolled) setIssued(rolled);
+          }}
+        />
+      ) : null}
+      {issued ? <TokenDialog issued={issued} onClose={() => setIssued(null)} /> : null}
+    </>
+  );
+  const status = (
+    <p role="status" className="visually-hidden">
+      {announcement}
+    </p>
+  );
+  return { start: setAction, show: setIssued, announce: setAnnouncement, dialogs, status };
 }

@@ -7,17 +7,15 @@ import { AuditLog } from "./AuditLog";
 import { KEY_LISTS } from "./client";
 import { problemOf } from "./errors";
 import { ENVIRONMENTS, formatMoment, keyName, PERMISSIONS, SCOPES } from "./format";
-import { KeyActionDialog, TokenDialog, type IssuedKey, type KeyAction } from "./KeyDialogs";
+import { useKeyActions } from "./KeyDialogs";
 import { followLink } from "./router";
 import { Alert, StatusBadge } from "./ui";
 
 /** One key: what it is, its actions, and its history from the audit log. */
 export function KeyPage({ id, viewer }: { id: string; viewer: Viewer }) {
   const [{ data, error }] = useQuery({ query: ApiKeyQuery, variables: { id }, context: KEY_LISTS });
-  const [action, setAction] = useState<KeyAction | null>(null);
-  const [issued, setIssued] = useState<IssuedKey | null>(null);
-  const [announcement, setAnnouncement] = useState("");
   const [historyVersion, setHistoryVersion] = useState(0);
+  const keyActions = useKeyActions(() => setHistoryVersion((v) => v + 1));
   const key = data?.apiKey;
 
   useEffect(() => {
@@ -60,12 +58,10 @@ export function KeyPage({ id, viewer }: { id: string; viewer: Viewer }) {
       <div className="page-header">
         <h1>{key.description ?? key.tokenHint}</h1>
         <div className="actions">
-          <KeyActions apiKey={key} name={keyName(key)} onAction={setAction} />
+          <KeyActions apiKey={key} name={keyName(key)} onAction={keyActions.start} />
         </div>
       </div>
-      <p role="status" className="visually-hidden">
-        {announcement}
-      </p>
+      {keyActions.status}
       <dl className="properties">
         <dt>Status</dt>
         <dd>
@@ -126,19 +122,7 @@ export function KeyPage({ id, viewer }: { id: string; viewer: Viewer }) {
         filter={{ targetId: key.id }}
         caption={`Changes to ${keyName(key)}, newest first`}
       />
-      {action ? (
-        <KeyActionDialog
-          action={action}
-          onClose={() => setAction(null)}
-          onDone={(message, rolled) => {
-            setAction(null);
-            setAnnouncement(message);
-            setHistoryVersion((v) => v + 1);
-            if (rolled) setIssued(rolled);
-          }}
-        />
-      ) : null}
-      {issued ? <TokenDialog issued={issued} onClose={() => setIssued(null)} /> : null}
+      {keyActions.dialogs}
     </>
   );
 }

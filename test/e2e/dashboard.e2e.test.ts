@@ -11,6 +11,7 @@ import {
   ApiKeyDocument,
   ApiKeysDocument,
   CreateOrganizationDocument,
+  UpdateApiKeyPolicyDocument,
   ViewerDocument,
   type CreateApiKeyInput,
 } from "../support/gql/graphql";
@@ -415,6 +416,47 @@ describe.each(databases)("the API keys page in Chromium (%s)", (kind) => {
     expect(listed.data?.apiKeys.edges.map(({ node }) => [node.description, node.workspaces.map((w) => w.id)])).toEqual([
       ["Team 2 only", [org.workspaceIds[1]]],
     ]);
+    await closeClean(tab);
+  });
+
+  it("the organization's key policy shapes the expiry choices; an expiry beyond it is refused at the Expires field", async () => {
+    const org = await createOrganization(server, { apiPlan: "Pro" });
+    await createKey(server, org.admin, sandboxKey("existing"));
+    const policy = await org.admin.request(UpdateApiKeyPolicyDocument, {
+      input: { production: { maxLifetimeDays: 30 }, allowedIpRanges: ["198.51.100.0/24"] },
+    });
+    expect(policy.errors).toBeUndefined();
+    const tab = await signIn(server, org.admin.token);
+    const { page } = tab;
+    await page.getByRole("button", { name: "New API key" }).click();
+    const dialog = page.getByRole("dialog", { name: "New API key" });
+    const expires = dialog.getByLabel("Expires", { exact: true });
+    const choices = () => expires.locator("option").allInnerTexts();
+    expect(await choices()).toEqual(["Never", "7 days", "30 days", "90 days", "1 year", "On a date…"]);
+    expect(await dialog.innerText()).toContain("the organization's default (198.51.100.0/24)");
+    await dialog.getByLabel("Production").check();
+    expect(await choices()).toEqual(["7 days", "30 days", "On a date…"]);
+    expect(await dialog.innerText()).toContain("production keys expire within 30 days");
+    // a date past the policy's 30 days: the server's message, at the field
+    await expires.selectOption({ label: "On a date…" });
+    const later = new Date(Date.now() + 45 * 86_400_000);
+    const day = `${later.getFullYear()}-${String(later.getMonth() + 1).padStart(2, "0")}-${String(later.getDate()).padStart(2, "0")}`;
+    await dialog.getByLabel("Expiry date").fill(day);
+    await dialog.getByRole("button", { name: "Create API key" }).click();
+    const error = dialog.locator(".field", { hasText: "Expires" }).locator(".field-error");
+    await error.waitFor();
+    expect(await error.innerText()).toContain("30 days");
+    expect(await dialog.getByLabel("Expiry date").getAttribute("aria-invalid")).toBe("true");
+    await expectAccessible(page, "policy refusal");
+    await expires.selectOption({ label: "30 days" });
+    await dialog.getByRole("button", { name: "Create API key" }).click();
+    const shown = page.getByRole("dialog", { name: "Your new API key" });
+    await shown.getByRole("button", { name: "Done" }).click();
+    const [created] = (await org.admin.request(ApiKeysDocument, { filter: { environment: ["PRODUCTION"] } })).data!
+      .apiKeys.edges;
+    const days = (Date.parse(created.node.expiresAt!) - Date.parse(created.node.createdAt)) / 86_400_000;
+    expect(Math.round(days)).toBe(30);
+    expect(created.node.allowedIpRanges).toEqual(["198.51.100.0/24"]); // the policy's default
     await closeClean(tab);
   });
 

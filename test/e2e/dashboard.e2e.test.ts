@@ -1,5 +1,5 @@
 import { expect } from "@jest/globals";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -16,6 +16,7 @@ import {
   type CreateApiKeyInput,
 } from "../support/gql/graphql";
 import { databases, scratchDatabase } from "../support/databases";
+import { startServerProcess } from "../support/processes";
 import { createKey, createOrganization, createPlatformKey, createTestServer, type TestServer } from "../support/server";
 import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from "../support/browser";
 import { graphql } from "../support/client";
@@ -31,7 +32,6 @@ import { identityProvider, idpEnv } from "../support/identity-provider";
 const ROOT = resolve(__dirname, "../..");
 const SHOTS = join(ROOT, "docs/dashboard");
 const CLI = join(ROOT, "dist/src/cli.js");
-const MAIN = join(ROOT, "dist/src/main.js");
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const run = promisify(execFile);
 
@@ -226,27 +226,17 @@ describe("the dashboard's files (GET /app)", () => {
 
   it("`npm start` on a new demo database prints a URL that signs the demo admin in to the page", async () => {
     const scratch = await scratchDatabase("sqlite");
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        NODE_ENV: "development",
-        PORT: "0",
-        DATABASE_URL: scratch.url,
-        DATA_DIR: dirname(scratch.url.replace(/^sqlite:/, "")),
-        LOG_LEVEL: "silent",
-        JWT_SECRET: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    // a newcomer's machine: development, no JWT secret configured (one is made in DATA_DIR)
+    const server = await startServerProcess(scratch.url, {
+      NODE_ENV: "development",
+      DATA_DIR: dirname(scratch.url.replace(/^sqlite:/, "")),
+      JWT_SECRET: "",
     });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise((done) => child.on("exit", done));
     try {
       const deadline = Date.now() + 20_000;
-      while (!/Seeded a demo organization/.test(output) && Date.now() < deadline)
+      while (!/Seeded a demo organization/.test(server.output()) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100));
-      const url = /(http:\/\/127\.0\.0\.1:\d+\/app#token=[\w.-]+)/.exec(output)?.[1];
+      const url = /(http:\/\/127\.0\.0\.1:\d+\/app#token=[\w.-]+)/.exec(server.output())?.[1];
       expect(url).toBeDefined();
       const { origin, pathname, hash } = new URL(url!);
       const tab = await openTab({ origin }, `${pathname}${hash}`);
@@ -255,8 +245,7 @@ describe("the dashboard's files (GET /app)", () => {
       expect(await text(tab.page, "header")).toContain("admin@demo.latchkey.local");
       await closeClean(tab);
     } finally {
-      child.kill("SIGTERM");
-      await exited;
+      expect(await server.stop()).toBe(0);
       await scratch.drop();
     }
   });

@@ -4,11 +4,10 @@
  * restart and with two processes at once; Latchkey-Key-Expires-At on responses of expiring keys. Real HTTP, real
  * processes (dist/src/main.js), both databases.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { resolve } from "node:path";
 import { expect } from "@jest/globals";
 import { graphql } from "../support/client";
 import { databases } from "../support/databases";
+import { startServerProcess } from "../support/processes";
 import {
   ApiKeyUsageDocument,
   OrganizationUsageDocument,
@@ -22,12 +21,10 @@ import {
   createOrganization,
   createPlatformKey,
   createTestServer,
-  TEST_JWT_SECRET,
   type TestOrganization,
   type TestServer,
 } from "../support/server";
 
-const MAIN = resolve(__dirname, "..", "..", "dist", "src", "main.js");
 const HOUR = 60 * 60 * 1000;
 const SANDBOX = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } as const;
 const thisHour = () => Math.floor(Date.now() / HOUR) * HOUR;
@@ -47,40 +44,7 @@ const sum = (buckets: { success: number; rateLimited: number; denied: number }[]
   );
 
 /** A real server process on `databaseUrl`, flushing only at shutdown. */
-async function startProcess(databaseUrl: string): Promise<{ url: string; stop(): Promise<number | null> }> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: "0",
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: "warn",
-      USAGE_FLUSH_SECONDS: "3600",
-      RATE_LIMIT_KEY_PER_MINUTE: "0",
-      RATE_LIMIT_ORG_PER_MINUTE: "0",
-      RATE_LIMIT_ANONYMOUS_PER_MINUTE: "0",
-    },
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += String(chunk)));
-  child.stderr.on("data", (chunk) => (output += String(chunk)));
-  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-  const deadline = Date.now() + 30_000;
-  while (!/listening on (\S+)/.test(output) && Date.now() < deadline && child.exitCode === null)
-    await new Promise((r) => setTimeout(r, 50));
-  const match = /listening on (\S+)/.exec(output);
-  if (!match) {
-    child.kill("SIGKILL");
-    throw new Error(`the server did not start: ${output}`);
-  }
-  return {
-    url: match[1],
-    stop: () => {
-      child.kill("SIGTERM");
-      return exited;
-    },
-  };
-}
+const startProcess = (databaseUrl: string) => startServerProcess(databaseUrl, { USAGE_FLUSH_SECONDS: "3600" });
 
 describe.each(databases)("usage on %s", (kind) => {
   let server: TestServer;

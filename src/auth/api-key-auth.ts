@@ -10,7 +10,7 @@ import {
 } from "../modules/api-key/api-key.entity";
 import { Organization } from "../modules/organization/organization.entity";
 import { hashToken, isWellFormedToken } from "../modules/api-key/token";
-import { LastUsedThrottle } from "./last-used";
+import { LastUsedThrottle, writeLastUsed } from "./last-used";
 import { isAddressAllowed } from "../common/ip-ranges";
 import type { UsageCounter } from "../modules/usage/usage.counter";
 import type { ApiKeyPrincipal } from "./principal";
@@ -108,12 +108,12 @@ export class ApiKeyAuthenticator {
     return this.fail(outcome);
   }
 
-  /** Writes lastUsedAt, and the client address when known, at most once per key per minute per process. */
+  /** Writes lastUsedAt, and the client address when known, at most once per key per minute (all processes). */
   private async touch(key: ApiKey, now: Date, address: string | null): Promise<void> {
     if (!this.lastUsed.due(key.id, now)) return;
     key.lastUsedAt = now;
     const patch: Partial<ApiKey> = { lastUsedAt: now };
     if (address) key.lastUsedIp = patch.lastUsedIp = address;
-    await this.tx.run((m) => m.getRepository(ApiKey).update({ id: key.id }, patch));
+    await this.tx.run((m) => writeLastUsed(m, ApiKey, key.id, patch, now));
   }
 }

@@ -2,7 +2,7 @@ import { DataSource } from "typeorm";
 import { TransactionRunner } from "../db/transaction";
 import { hashToken, isWellFormedPlatformToken } from "../modules/api-key/token";
 import { PlatformKey } from "../modules/platform-key/platform-key.entity";
-import { LastUsedThrottle } from "./last-used";
+import { LastUsedThrottle, writeLastUsed } from "./last-used";
 
 export type PlatformKeyFailure = "platform_bad_checksum" | "platform_unknown" | "platform_revoked";
 
@@ -22,7 +22,7 @@ export class PlatformKeyAuthenticator {
     if (key.revokedAt) return "platform_revoked";
     if (this.lastUsed.due(key.id, now)) {
       key.lastUsedAt = now;
-      await this.tx.run((m) => m.getRepository(PlatformKey).update({ id: key.id }, { lastUsedAt: now }));
+      await this.tx.run((m) => writeLastUsed(m, PlatformKey, key.id, { lastUsedAt: now }, now));
     }
     return key;
   }

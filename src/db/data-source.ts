@@ -21,6 +21,8 @@ import { AuditLogSqlite1796900000000 } from "./migrations/sqlite/1796900000000-A
 import { AuditLogMysql1796900000000 } from "./migrations/mysql/1796900000000-AuditLog";
 import { WebhooksSqlite1797000000000 } from "./migrations/sqlite/1797000000000-Webhooks";
 import { WebhooksMysql1797000000000 } from "./migrations/mysql/1797000000000-Webhooks";
+import { OrganizationLockSerialSqlite1797100000000 } from "./migrations/sqlite/1797100000000-OrganizationLockSerial";
+import { OrganizationLockSerialMysql1797100000000 } from "./migrations/mysql/1797100000000-OrganizationLockSerial";
 
 export type DriverKind = "sqlite" | "mysql";
 
@@ -53,6 +55,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
         KeyLifecycleMysql1796800000000,
         AuditLogMysql1796900000000,
         WebhooksMysql1797000000000,
+        OrganizationLockSerialMysql1797100000000,
       ],
       migrationsTableName: "migrations",
       timezone: "Z",
@@ -80,6 +83,7 @@ export function createDataSource(databaseUrl: string, options: DataSourceExtras 
       KeyLifecycleSqlite1796800000000,
       AuditLogSqlite1796900000000,
       WebhooksSqlite1797000000000,
+      OrganizationLockSerialSqlite1797100000000,
     ],
     migrationsTableName: "migrations",
     enableWAL: true,

@@ -5,7 +5,14 @@ type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 
 /** MySQL/MariaDB errors after which the whole transaction is safe to run again. */
 const RETRYABLE_MYSQL_ERRORS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
-const MAX_ATTEMPTS = 5;
+/**
+ * Attempts of one transaction: 10, with exponential backoff and full jitter (≤ 4, 8, … 256 ms, then 256 ms): a
+ * Galera cluster answers concurrent holders of one organization's lock on different nodes with certification
+ * failures (1213), one winner per round, so a burst on three nodes needs more rounds than a single server's
+ * deadlocks ever do (test/cluster).
+ */
+const MAX_ATTEMPTS = 10;
+const backoffMs = (attempt: number) => Math.random() * Math.min(256, 2 ** (attempt + 1));
 
 function errnoOf(error: unknown): number {
   const driverError = (error as { driverError?: { errno?: number } })?.driverError ?? (error as { errno?: number });
@@ -229,7 +236,7 @@ export class TransactionRunner {
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
         this.onRetry(errnoOf(error));
-        await sleep(Math.random() * 10 * attempt);
+        await sleep(backoffMs(attempt));
       }
     }
   }

@@ -42,6 +42,13 @@ export class Organization extends Timestamped {
   @TimestampColumn("api_trial_ends_at", { nullable: true })
   apiTrialEndsAt: Date | null;
 
+  /**
+   * Bumped by every transaction that takes the organization lock (organization.locks.ts): a write, so that an
+   * engine certifying written rows only (Galera) still makes two such transactions on two nodes conflict.
+   */
+  @Column({ name: "lock_serial", type: "int", default: 0 })
+  lockSerial: number;
+
   /** The organization's rules for its keys (Organization.apiKeyPolicy); null: none set. */
   @JsonColumn("api_key_policy")
   apiKeyPolicy: StoredKeyPolicy | null;

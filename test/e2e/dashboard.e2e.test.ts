@@ -150,6 +150,8 @@ async function screenshot(server: TestServer, page: Page, name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
+/** Every dialog closed and gone from the page (not only hidden from the accessibility tree). */
+const noDialog = (page: Page) => page.waitForFunction(() => document.querySelector("dialog") === null);
 const text = (page: Page, selector = "main") => page.locator(selector).innerText();
 const waitText = (page: Page, value: string | RegExp) => page.getByText(value).first().waitFor();
 
@@ -301,7 +303,7 @@ describe.each(databases)("the API keys page in Chromium (%s)", (kind) => {
     await waitText(page, "Copied to the clipboard.");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
     await shown.getByRole("button", { name: "Done" }).click();
-    await shown.waitFor({ state: "detached" });
+    await noDialog(page);
     expect(await page.content()).not.toContain(token); // gone from the page for good
 
     // the trial started with this first key; the list shows it
@@ -699,7 +701,7 @@ describe.each(databases)("the API keys page in Chromium (%s)", (kind) => {
     const dialog = page.getByRole("dialog", { name: "New API key" });
     await dialog.waitFor();
     await page.keyboard.press("Escape"); // closes, changes nothing
-    await dialog.waitFor({ state: "detached" });
+    await noDialog(page);
     await tabTo("Start integration (Sandbox environment)");
     await page.keyboard.press("Enter");
     await dialog.waitFor();
@@ -716,7 +718,7 @@ describe.each(databases)("the API keys page in Chromium (%s)", (kind) => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
     await tabTo("Done");
     await page.keyboard.press("Enter");
-    await shown.waitFor({ state: "detached" });
+    await noDialog(page);
     await page.getByRole("button", { name: "Revoke Keyboard key" }).waitFor();
     await tabTo("Revoke");
     await page.keyboard.press("Enter");

@@ -14,9 +14,13 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
   useEffect(() => {
     const dialog = ref.current!;
     const closed = () => onClose.current();
+    // Escape fires "cancel" at once and "close" a task later: answering "cancel" leaves no moment in which the
+    // dialog is shut but the page still thinks it open (a click then would open nothing)
+    dialog.addEventListener("cancel", closed);
     dialog.addEventListener("close", closed);
     if (!dialog.open) dialog.showModal();
     return () => {
+      dialog.removeEventListener("cancel", closed);
       dialog.removeEventListener("close", closed);
       if (dialog.open) dialog.close();
     };

@@ -6,12 +6,14 @@ type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 /** MySQL/MariaDB errors after which the whole transaction is safe to run again. */
 const RETRYABLE_MYSQL_ERRORS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
 /**
- * Attempts of one transaction: 10, with exponential backoff and full jitter (≤ 4, 8, … 256 ms, then 256 ms): a
- * Galera cluster answers concurrent holders of one organization's lock on different nodes with certification
- * failures (1213), one winner per round, so a burst on three nodes needs more rounds than a single server's
- * deadlocks ever do (test/cluster).
+ * A transaction is run again after a deadlock or lock timeout, with exponential backoff and full jitter (≤ 4, 8, …
+ * 256 ms, then 256 ms), for up to 10 s since its first attempt (and 100 attempts). A single server's deadlocks
+ * need one or two more attempts; a Galera cluster answers concurrent holders of one organization's lock on
+ * different nodes with certification failures (1213), one winner per round, so a burst over three nodes makes
+ * some transactions lose many rounds in a row (test/cluster: 220 creations at once, up to ~40 attempts).
  */
-const MAX_ATTEMPTS = 10;
+const MAX_ATTEMPTS = 100;
+const RETRY_DEADLINE_MS = 10_000;
 const backoffMs = (attempt: number) => Math.random() * Math.min(256, 2 ** (attempt + 1));
 
 function errnoOf(error: unknown): number {
@@ -230,11 +232,13 @@ export class TransactionRunner {
       this.sqliteQueue = result.catch(() => undefined);
       return result;
     }
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction(isolation, work);
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+        const exhausted = attempt >= MAX_ATTEMPTS || Date.now() - started >= RETRY_DEADLINE_MS;
+        if (exhausted || !isRetryable(error)) throw error;
         this.onRetry(errnoOf(error));
         await sleep(backoffMs(attempt));
       }

@@ -31,7 +31,8 @@ export interface TestServer {
 
 /** The real server on a fresh database, listening on a free loopback port. */
 export async function createTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
-  const scratch = await scratchDatabase(kind);
+  // env.DATABASE_URL: an existing database (a cluster's), left in place at close
+  const scratch = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => {} } : await scratchDatabase(kind);
   const config = loadConfig({
     NODE_ENV: "test",
     DATABASE_URL: scratch.url,

@@ -54,9 +54,11 @@ function required(flags: Flags, name: string): string {
 async function withServices<T>(work: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = await openDataSource(config.databaseUrl);
+  const services = createServices(db, config);
   try {
-    return await work(createServices(db, config));
+    return await work(services);
   } finally {
+    await services.verifyCache?.close();
     await db.destroy();
   }
 }

@@ -99,6 +99,8 @@ const envSchema = z.object({
       "must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs",
     ),
   USAGE_FLUSH_SECONDS: positiveInt(60),
+  // the optional verification cache (src/auth/verify-cache.ts); 0: off
+  VERIFY_CACHE_TTL_MS: nonNegativeInt(0).refine((n) => n <= 3_600_000, "must be at most 3600000 (an hour)"),
   AUDIT_RETENTION_DAYS: positiveInt(365),
   WEBHOOK_RETRY_SCHEDULE: durationList("5s,5m,30m,2h,5h,10h,10h"),
   WEBHOOK_TIMEOUT: duration("10s"),
@@ -173,6 +175,8 @@ export interface Config {
     anonymousPerMinute: number;
   };
   trustProxy: boolean | number | string[];
+  /** API keys kept in memory by token hash for this long (0: off); needs Redis for its invalidations. */
+  verifyCacheTtlMs: number;
   /** How often each process adds its in-memory usage counts to the database (and always at shutdown). */
   usageFlushSeconds: number;
   /** Audit events older than this many days are purged (hourly, one process at a time). */
@@ -214,6 +218,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.JWT_PROVISIONING && e.JWT_SUBJECT !== "externalId") {
     throw new ConfigError("Invalid configuration: JWT_PROVISIONING=true needs JWT_SUBJECT=externalId");
   }
+  if (e.VERIFY_CACHE_TTL_MS > 0 && !e.REDIS_URL) {
+    throw new ConfigError(
+      "Invalid configuration: VERIFY_CACHE_TTL_MS needs REDIS_URL (every process must hear the cache's invalidations)",
+    );
+  }
   if (production && !e.JWT_SECRET && !e.JWT_JWKS_URL) {
     throw new ConfigError("Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production");
   }
@@ -249,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
     },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
+    verifyCacheTtlMs: e.VERIFY_CACHE_TTL_MS,
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     secretScanningKeysUrl: e.SECRET_SCANNING_KEYS_URL,

@@ -184,6 +184,11 @@ export async function createServer(
   });
 
   app.addHook("onClose", () => services.rateLimits.close());
+  if (services.verifyCache) {
+    services.verifyCache.warn = (message, err) => app.log.warn({ err }, message);
+    const cache = services.verifyCache;
+    app.addHook("onClose", () => cache.close());
+  }
   // usage counted in memory reaches the database before it closes (main.ts destroys it after app.close())
   services.usageCounter.start();
   app.addHook("onClose", () => services.usageCounter.close());

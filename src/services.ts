@@ -1,6 +1,7 @@
 import { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { ApiKeyAuthenticator } from "./auth/api-key-auth";
+import { VerificationCache } from "./auth/verify-cache";
 import { Authenticator } from "./auth/authenticate";
 import { Identities } from "./auth/identity";
 import { PlatformKeyAuthenticator } from "./auth/platform-key-auth";
@@ -45,8 +46,20 @@ export function createServices(db: DataSource, config: Config) {
   const usageCounter = new UsageCounter(tx, db.options.type === "better-sqlite3", config.usageFlushSeconds * 1000, () =>
     metrics.usageFlushFailures.inc(),
   );
-  const apiKeyAuthenticator = new ApiKeyAuthenticator(db, tx, usageCounter, (outcome) =>
-    metrics.keyAuthentications.inc({ outcome }),
+  // the optional verification cache: every committed change drops its organization's keys on every process
+  const verifyCache =
+    config.verifyCacheTtlMs > 0
+      ? new VerificationCache(config.verifyCacheTtlMs, config.rateLimits.redisUrl!, undefined, (result) =>
+          metrics.verifyCacheLookups.inc({ result }),
+        )
+      : undefined;
+  if (verifyCache) tx.subscribe(verifyCache.subscriber());
+  const apiKeyAuthenticator = new ApiKeyAuthenticator(
+    db,
+    tx,
+    usageCounter,
+    (outcome) => metrics.keyAuthentications.inc({ outcome }),
+    verifyCache,
   );
   return {
     metrics,
@@ -64,6 +77,7 @@ export function createServices(db: DataSource, config: Config) {
     ),
     verification: new VerificationService(db, apiKeyAuthenticator, rateLimits, usageCounter),
     usageCounter,
+    verifyCache,
     usage: new UsageService(db),
     audit: new AuditService(db, config.auditRetentionDays),
     secretScanning: new SecretScanning(tx, config.secretScanningKeysUrl),

@@ -14,6 +14,7 @@ import { LastUsedThrottle, writeLastUsed } from "./last-used";
 import { isAddressAllowed } from "../common/ip-ranges";
 import type { UsageCounter } from "../modules/usage/usage.counter";
 import type { ApiKeyPrincipal } from "./principal";
+import type { VerificationCache } from "./verify-cache";
 
 /** What one authentication by API key came to (a label of latchkey_api_key_authentications_total). */
 export type KeyAuthOutcome =
@@ -28,7 +29,9 @@ const FAILURE_OF: Record<Exclude<ApiKeyStatus, ApiKeyStatus.ACTIVE>, KeyAuthFail
 
 /**
  * Authenticates API keys: checksum first (no lookup for a mistyped or random string), then by hash.
- * Every request reads the key row, so a revocation takes effect on the next request.
+ * Every request reads the key row, so a revocation takes effect on the next request — or, with the optional
+ * verification cache (VERIFY_CACHE_TTL_MS), finds it in memory, where every change of its organization drops
+ * it on every process before the change answers (verify-cache.ts).
  */
 export class ApiKeyAuthenticator {
   private readonly lastUsed = new LastUsedThrottle();
@@ -38,6 +41,7 @@ export class ApiKeyAuthenticator {
     private readonly tx: TransactionRunner,
     private readonly usage: UsageCounter,
     private readonly observe: (outcome: KeyAuthOutcome) => void = () => undefined,
+    private readonly cache?: VerificationCache,
   ) {}
 
   /** The key's principal, or why the token was refused; `address` is the client's (request.ip). */
@@ -60,7 +64,10 @@ export class ApiKeyAuthenticator {
     address: string | null,
   ): Promise<{ key: ApiKey | null; outcome: KeyAuthOutcome; organization?: Organization }> {
     if (!isWellFormedToken(token)) return { key: null, outcome: this.fail("bad_checksum") };
-    const key = await this.db.getRepository(ApiKey).findOneBy({ tokenHash: hashToken(token) });
+    const tokenHash = hashToken(token);
+    const cached = this.cache?.get(tokenHash, now.getTime());
+    const generation = this.cache?.begin() ?? 0;
+    const key = cached?.key ?? (await this.db.getRepository(ApiKey).findOneBy({ tokenHash }));
     if (!key) return { key: null, outcome: this.fail("unknown") };
     const status = statusOf(key, now);
     if (status !== ApiKeyStatus.ACTIVE) return { key, outcome: this.deny(key, FAILURE_OF[status], now) };
@@ -69,10 +76,14 @@ export class ApiKeyAuthenticator {
     let organization: Organization | undefined;
     if (key.environment === ApiKeyEnvironment.PRODUCTION) {
       // (null only while a deleteOrganization commits: refused as planless)
-      organization = (await this.db.getRepository(Organization).findOneBy({ id: key.organizationId })) ?? undefined;
+      organization =
+        cached?.organization ??
+        (await this.db.getRepository(Organization).findOneBy({ id: key.organizationId })) ??
+        undefined;
       if (organization?.apiPlan == null)
         return { key, outcome: this.deny(key, "api_plan_required", now), organization };
     }
+    if (!cached) this.cache?.put(tokenHash, { key, organization }, generation, now.getTime());
     this.observe("success");
     await this.touch(key, now, address);
     return { key, outcome: "success", organization };
@@ -81,7 +92,12 @@ export class ApiKeyAuthenticator {
   /** The workspaces a WORKSPACE-scope key reaches (empty for ORGANIZATION scope). */
   async workspaceIdsOf(key: ApiKey): Promise<string[]> {
     if (key.scope !== ApiKeyScope.WORKSPACE) return [];
-    return (await this.db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: key.id })).map((l) => l.workspaceId);
+    const cached = this.cache?.peek(key.tokenHash);
+    if (cached?.key === key && cached.workspaceIds) return cached.workspaceIds;
+    const generation = this.cache?.begin() ?? 0;
+    const ids = (await this.db.getRepository(ApiKeyWorkspace).findBy({ apiKeyId: key.id })).map((l) => l.workspaceId);
+    if (cached?.key === key) this.cache?.addWorkspaces(key.tokenHash, ids, generation);
+    return ids;
   }
 
   private async principalOf(key: ApiKey): Promise<ApiKeyPrincipal> {

@@ -68,6 +68,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly verifyCacheLookups = new Counter({
+    name: "latchkey_verify_cache_lookups_total",
+    help: "API-key lookups by the verification cache (VERIFY_CACHE_TTL_MS): hit, miss, or off (Redis unheard: read the database).",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+
   readonly transactionRetries = new Counter({
     name: "latchkey_transaction_retries_total",
     help: "Write transactions run again after a deadlock (1213) or lock-wait timeout (1205).",

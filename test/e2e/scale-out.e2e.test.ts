@@ -1,22 +1,99 @@
 /**
  * Many processes, one truth (issue 15 §1): several real server processes (dist/src/main.js) on one database
- * behave as one server would. Every process is started and stopped by the test.
+ * behave as one server would. Every process, and the Redis the cache tests use, is started and stopped here.
  */
 import { expect } from "@jest/globals";
 import { graphql } from "../support/client";
 import { databases } from "../support/databases";
-import { ViewerDocument } from "../support/gql/graphql";
+import {
+  ResumeApiKeyDocument,
+  RevokeApiKeyDocument,
+  RollApiKeyDocument,
+  SuspendApiKeyDocument,
+  UpdateOrganizationDocument,
+  VerifyApiKeyDocument,
+  ViewerDocument,
+} from "../support/gql/graphql";
 import { startServerProcess, type ServerProcess } from "../support/processes";
-import { createKey, createOrganization, createTestServer, type TestServer } from "../support/server";
+import { hasRedisServer, privateRedis } from "../support/redis";
+import {
+  createKey,
+  createOrganization,
+  createPlatformKey,
+  createTestServer,
+  type PlatformCaller,
+  type TestServer,
+} from "../support/server";
 import { ApiKey } from "../../src/modules/api-key/api-key.entity";
+
+const SANDBOX = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } as const;
+const statusOn = async (server: ServerProcess, token: string) =>
+  (await graphql(server.url, ViewerDocument, {}, token)).status;
+const CACHE = "VERIFY_CACHE_TTL_MS";
+
+/** latchkey_verify_cache_lookups_total of one process, by result. */
+async function cacheLookups(server: ServerProcess): Promise<Record<string, number>> {
+  const text = await (await fetch(`${server.origin}/metrics`)).text();
+  return Object.fromEntries(
+    [...text.matchAll(/^latchkey_verify_cache_lookups_total\{result="(\w+)"\} (\d+)/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]),
+  );
+}
+
+/**
+ * Every change made through A reaches B's very next request: suspend, resume, roll (grace 0), revoke, and the
+ * organization losing its API plan (a production key is refused), for requests and for verifyApiKey.
+ */
+async function changesOnAHoldOnB(setup: TestServer, platform: PlatformCaller, a: ServerProcess, b: ServerProcess) {
+  const org = await createOrganization(setup, { apiPlan: "Pro" });
+  const as = <T, V>(server: ServerProcess, document: Parameters<typeof graphql<T, V>>[1], variables: V) =>
+    graphql(server.url, document, variables, org.admin.token);
+  const verifyOnB = async (token: string) =>
+    (await graphql(b.url, VerifyApiKeyDocument, { token }, platform.token)).data?.verifyApiKey.code;
+
+  const key = await createKey(setup, org.admin, SANDBOX);
+  for (let i = 0; i < 3; i++) expect(await statusOn(b, key.token)).toBe(200);
+  expect(await verifyOnB(key.token)).toBe("VALID");
+
+  expect((await as(a, SuspendApiKeyDocument, { id: key.keyId })).data?.suspendApiKey.status).toBe("SUSPENDED");
+  expect(await statusOn(b, key.token)).toBe(401);
+  expect(await verifyOnB(key.token)).toBe("SUSPENDED");
+  expect((await as(a, ResumeApiKeyDocument, { id: key.keyId })).data?.resumeApiKey.status).toBe("ACTIVE");
+  expect(await statusOn(b, key.token)).toBe(200);
+
+  const rolled = await as(a, RollApiKeyDocument, { input: { id: key.keyId, gracePeriodMinutes: 0 } });
+  const successor = rolled.data!.rollApiKey.token;
+  expect(await statusOn(b, key.token)).toBe(401);
+  expect(await statusOn(b, successor)).toBe(200);
+  expect(await statusOn(b, successor)).toBe(200);
+  expect((await as(a, RevokeApiKeyDocument, { id: rolled.data!.rollApiKey.apiKey.id })).data).toBeTruthy();
+  expect(await statusOn(b, successor)).toBe(401);
+  expect(await verifyOnB(successor)).toBe("REVOKED");
+
+  const live = await createKey(setup, org.admin, { ...SANDBOX, environment: "PRODUCTION" });
+  for (let i = 0; i < 2; i++) expect(await statusOn(b, live.token)).toBe(200);
+  const planless = await graphql(
+    a.url,
+    UpdateOrganizationDocument,
+    { input: { id: org.id, apiPlan: null } },
+    platform.token,
+  );
+  expect(planless.data?.updateOrganization.apiPlan).toBeNull();
+  expect(await statusOn(b, live.token)).toBe(401);
+  expect(await verifyOnB(live.token)).toBe("API_PLAN_REQUIRED");
+}
 
 describe.each(databases)("two server processes on one %s database", (kind) => {
   let setup: TestServer;
+  let platform: PlatformCaller;
   let a: ServerProcess;
   let b: ServerProcess;
 
   beforeAll(async () => {
     setup = await createTestServer(kind); // migrates the database; its own server serves the setup requests
+    platform = await createPlatformKey(setup);
     [a, b] = await Promise.all([
       startServerProcess(setup.config.databaseUrl),
       startServerProcess(setup.config.databaseUrl),
@@ -29,21 +106,79 @@ describe.each(databases)("two server processes on one %s database", (kind) => {
 
   it("lastUsedAt is written once per key per minute across processes, not once per process", async () => {
     const org = await createOrganization(setup);
-    const key = await createKey(setup, org.admin, {
-      environment: "SANDBOX",
-      scope: "ORGANIZATION",
-      permission: "READ_ONLY",
-    });
+    const key = await createKey(setup, org.admin, SANDBOX);
     const lastUsed = async () => (await setup.db.getRepository(ApiKey).findOneByOrFail({ id: key.keyId })).lastUsedAt;
     expect(await lastUsed()).toBeNull();
 
-    expect((await graphql(a.url, ViewerDocument, {}, key.token)).status).toBe(200);
+    expect(await statusOn(a, key.token)).toBe(200);
     const first = await lastUsed();
     expect(first).toBeInstanceOf(Date);
     await new Promise((r) => setTimeout(r, 50));
     // B has never seen the key (its own throttle says "due"), but the row was written less than a minute ago
-    expect((await graphql(b.url, ViewerDocument, {}, key.token)).status).toBe(200);
-    expect((await graphql(a.url, ViewerDocument, {}, key.token)).status).toBe(200);
+    expect(await statusOn(b, key.token)).toBe(200);
+    expect(await statusOn(a, key.token)).toBe(200);
     expect((await lastUsed())?.toISOString()).toBe(first!.toISOString());
+  });
+
+  it("without the verification cache: a change made through A holds on B's next request", async () => {
+    await changesOnAHoldOnB(setup, platform, a, b);
+  });
+
+  (hasRedisServer() ? describe : describe.skip)("with the verification cache (VERIFY_CACHE_TTL_MS, Redis)", () => {
+    let redis: Awaited<ReturnType<typeof privateRedis>>;
+    let cachedA: ServerProcess;
+    let cachedB: ServerProcess;
+
+    beforeAll(async () => {
+      redis = await privateRedis();
+      const env = { REDIS_URL: redis.url, [CACHE]: "600000" };
+      [cachedA, cachedB] = await Promise.all([
+        startServerProcess(setup.config.databaseUrl, env),
+        startServerProcess(setup.config.databaseUrl, env),
+      ]);
+      // both subscribed before the first request
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    afterAll(async () => {
+      await Promise.all([cachedA?.stop(), cachedB?.stop()]);
+      await redis?.kill();
+    });
+
+    it("a change made through A holds on B's next request although B serves the key from memory", async () => {
+      const before = await cacheLookups(cachedB);
+      await changesOnAHoldOnB(setup, platform, cachedA, cachedB);
+      const after = await cacheLookups(cachedB);
+      // B did serve from its cache in between (else this would prove nothing)
+      expect((after.hit ?? 0) - (before.hit ?? 0)).toBeGreaterThanOrEqual(4);
+    });
+
+    it("Redis down: B serves nothing from its cache (a revocation through A still holds), then caches again", async () => {
+      const org = await createOrganization(setup);
+      const key = await createKey(setup, org.admin, SANDBOX);
+      for (let i = 0; i < 2; i++) expect(await statusOn(cachedB, key.token)).toBe(200); // cached on B
+      await redis.kill();
+      await new Promise((r) => setTimeout(r, 300)); // B notices its subscription is gone
+      const off = await cacheLookups(cachedB);
+      expect(await statusOn(cachedB, key.token)).toBe(200); // from the database
+      expect((await cacheLookups(cachedB)).off).toBe((off.off ?? 0) + 1);
+      // the revocation cannot be published, and B still refuses at once
+      expect((await graphql(cachedA.url, RevokeApiKeyDocument, { id: key.keyId }, org.admin.token)).data).toBeTruthy();
+      expect(await statusOn(cachedB, key.token)).toBe(401);
+
+      await redis.start();
+      const deadline = Date.now() + 15_000;
+      const other = await createKey(setup, org.admin, SANDBOX);
+      for (;;) {
+        const lookups = await cacheLookups(cachedB);
+        expect(await statusOn(cachedB, other.token)).toBe(200);
+        if (((await cacheLookups(cachedB)).hit ?? 0) > (lookups.hit ?? 0)) break; // serving from memory again
+        if (Date.now() > deadline) throw new Error("B did not resume caching after Redis came back");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(
+        (await graphql(cachedA.url, RevokeApiKeyDocument, { id: other.keyId }, org.admin.token)).data,
+      ).toBeTruthy();
+      expect(await statusOn(cachedB, other.token)).toBe(401);
+    });
   });
 });

@@ -124,4 +124,17 @@ describe("durations (JWT_MAX_TTL, --expires-in)", () => {
       "Invalid configuration: JWT_MAX_TTL must be a duration",
     );
   });
+
+  it("VERIFY_CACHE_TTL_MS is off by default, at most an hour, and refused without REDIS_URL", () => {
+    expect(loadConfig({}).verifyCacheTtlMs).toBe(0);
+    expect(loadConfig({ VERIFY_CACHE_TTL_MS: "30000", REDIS_URL: "redis://127.0.0.1:6379" }).verifyCacheTtlMs).toBe(
+      30_000,
+    );
+    expect(() => loadConfig({ VERIFY_CACHE_TTL_MS: "30000" })).toThrow(
+      "Invalid configuration: VERIFY_CACHE_TTL_MS needs REDIS_URL",
+    );
+    expect(() => loadConfig({ VERIFY_CACHE_TTL_MS: "3600001", REDIS_URL: "redis://127.0.0.1:6379" })).toThrow(
+      "Invalid configuration: VERIFY_CACHE_TTL_MS must be at most 3600000",
+    );
+  });
 });

@@ -53,7 +53,7 @@ function required(flags: Flags, name: string): string {
 
 async function withServices<T>(work: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const db = await openDataSource(config.databaseUrl);
+  const db = await openDataSource(config.databaseUrl, { replicaUrls: config.databaseReplicaUrls });
   const services = createServices(db, config);
   try {
     return await work(services);

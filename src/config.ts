@@ -66,6 +66,20 @@ const envSchema = z.object({
     .refine((n) => n >= 0 && n < 65536, "must be a port number"),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: databaseUrl,
+  // read replicas of a MySQL/MariaDB primary, comma-separated: the dashboard's lists and counts read there
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part !== ""),
+    )
+    .refine(
+      (urls) => urls.every((url) => /^(mysql|mariadb):\/\/.+/.test(url)),
+      "must be mysql:// or mariadb:// URLs, comma-separated",
+    )
+    .default([]),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JWT_JWKS_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
@@ -145,6 +159,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** Read replicas (MySQL/MariaDB only): lists and counts chosen on purpose read there, with the primary as fallback. */
+  databaseReplicaUrls: string[];
   dataDir: string;
   /** maxTtlSeconds caps exp − iat (or exp − now) of every JWT accepted or issued. */
   jwt: {
@@ -218,6 +234,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.JWT_PROVISIONING && e.JWT_SUBJECT !== "externalId") {
     throw new ConfigError("Invalid configuration: JWT_PROVISIONING=true needs JWT_SUBJECT=externalId");
   }
+  if (e.DATABASE_REPLICA_URLS.length && !/^(mysql|mariadb):/.test(e.DATABASE_URL)) {
+    throw new ConfigError("Invalid configuration: DATABASE_REPLICA_URLS needs a mysql:// or mariadb:// DATABASE_URL");
+  }
   if (e.VERIFY_CACHE_TTL_MS > 0 && !e.REDIS_URL) {
     throw new ConfigError(
       "Invalid configuration: VERIFY_CACHE_TTL_MS needs REDIS_URL (every process must hear the cache's invalidations)",
@@ -232,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReplicaUrls: e.DATABASE_REPLICA_URLS,
     dataDir: e.DATA_DIR,
     jwt: {
       secret: e.JWT_SECRET,

@@ -7,7 +7,7 @@ import { createServer } from "./server";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await openDataSource(config.databaseUrl);
+  const db = await openDataSource(config.databaseUrl, { replicaUrls: config.databaseReplicaUrls });
   const { app, services, metricsApp } = await createServer(config, db);
 
   let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;

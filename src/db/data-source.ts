@@ -32,6 +32,8 @@ export const driverOf = (databaseUrl: string): DriverKind =>
 
 /** Builds (does not open) the DataSource for `sqlite:<path>`, `mysql://…` or `mariadb://…`; migrations are per driver. */
 export interface DataSourceExtras {
+  /** Read replicas of a MySQL/MariaDB primary (DATABASE_REPLICA_URLS); see db/replica.ts. */
+  replicaUrls?: string[];
   logging?: boolean;
   /** e.g. the benchmark's statement counter */
   logger?: Logger;
@@ -40,10 +42,26 @@ export interface DataSourceExtras {
 export function createDataSource(databaseUrl: string, options: DataSourceExtras = {}): DataSource {
   if (driverOf(databaseUrl) === "mysql") {
     const mariadb = databaseUrl.startsWith("mariadb://");
+    const mysqlUrl = (url: string) => url.replace(/^mariadb:/, "mysql:");
+    const replicas = options.replicaUrls ?? [];
     return new DataSource({
       // TypeORM's "mariadb" type knows MariaDB's dialect (no FOR SHARE, DEFAULT NULL in information_schema)
       type: mariadb ? "mariadb" : "mysql",
-      url: mariadb ? "mysql://" + databaseUrl.slice("mariadb://".length) : databaseUrl,
+      // with replicas: everything on the primary unless a read asks for a replica (db/replica.ts); a replica that
+      // fails twice is left out for 10 s (mysql2's pool cluster), and the read goes to the primary meanwhile
+      ...(replicas.length
+        ? {
+            replication: {
+              master: { url: mysqlUrl(databaseUrl) },
+              slaves: replicas.map((url) => ({ url: mysqlUrl(url), connectTimeout: 2_000 })),
+              defaultMode: "master" as const,
+              canRetry: true,
+              removeNodeErrorCount: 2,
+              restoreNodeTimeout: 10_000,
+              selector: "RR" as const,
+            },
+          }
+        : { url: mysqlUrl(databaseUrl) }),
       entities,
       migrations: [
         InitMysql1764316800000,

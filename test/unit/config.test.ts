@@ -125,6 +125,23 @@ describe("durations (JWT_MAX_TTL, --expires-in)", () => {
     );
   });
 
+  it("DATABASE_REPLICA_URLS: comma-separated MySQL/MariaDB URLs, with a MySQL/MariaDB primary only", () => {
+    expect(loadConfig({}).databaseReplicaUrls).toEqual([]);
+    const primary = "mariadb://u:p@127.0.0.1:3321/d";
+    expect(
+      loadConfig({
+        DATABASE_URL: primary,
+        DATABASE_REPLICA_URLS: "mariadb://u:p@127.0.0.1:3322/d, mysql://u:p@h:3306/d",
+      }).databaseReplicaUrls,
+    ).toEqual(["mariadb://u:p@127.0.0.1:3322/d", "mysql://u:p@h:3306/d"]);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: "sqlite:/tmp/x" })).toThrow(
+      "Invalid configuration: DATABASE_REPLICA_URLS must be mysql:// or mariadb:// URLs",
+    );
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: "mariadb://u:p@h:3306/d" })).toThrow(
+      "Invalid configuration: DATABASE_REPLICA_URLS needs a mysql:// or mariadb:// DATABASE_URL",
+    );
+  });
+
   it("VERIFY_CACHE_TTL_MS is off by default, at most an hour, and refused without REDIS_URL", () => {
     expect(loadConfig({}).verifyCacheTtlMs).toBe(0);
     expect(loadConfig({ VERIFY_CACHE_TTL_MS: "30000", REDIS_URL: "redis://127.0.0.1:6379" }).verifyCacheTtlMs).toBe(

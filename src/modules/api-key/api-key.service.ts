@@ -33,6 +33,7 @@ import {
 } from "./api-key.entity";
 import { generateToken, hashToken, tokenHint } from "./token";
 import { isUniqueViolation, lockedRows } from "../../db/locks";
+import { onReplica } from "../../db/replica";
 import { normalizeIpRanges } from "../../common/ip-ranges";
 import { assertWithinPolicy, policyOf } from "../organization/api-key-policy";
 
@@ -216,31 +217,34 @@ export class ApiKeyService {
     // Object.assign, never a spread: a spread would read the lazy `edges` getter and build every cursor
     const empty = (): ApiKeyPage => Object.assign(toConnection<ApiKey>([], page, 0, positionOf), { creatorUsers: [] });
 
-    const qb = await this.filtered(principal, args.filter, now, this.db.manager);
-    if (!qb) return empty();
-    const count = qb.clone();
-    const key = rowMapper(this.db, ApiKey, "k");
-    const user = rowMapper(this.db, User, "cu");
-    // creators that are users come joined (the common case); keys created by keys are rare, and
-    // joining a second api_key row for every key doubled the statement's cost: the loader fetches those
-    qb.select([...key.select, ...user.select]).leftJoin(
-      User,
-      "cu",
-      "cu.id = k.created_by_user_id AND cu.organization_id = k.organization_id",
-    );
-    const [totalCount, raw] = await Promise.all([
-      count.getCount(),
-      applyKeyset(qb, sort, page).getRawMany<Record<string, unknown>>(),
-    ]);
+    // a list for people: a read replica may answer (db/replica.ts)
+    return onReplica(this.db, async (m) => {
+      const qb = await this.filtered(principal, args.filter, now, m);
+      if (!qb) return empty();
+      const count = qb.clone();
+      const key = rowMapper(this.db, ApiKey, "k");
+      const user = rowMapper(this.db, User, "cu");
+      // creators that are users come joined (the common case); keys created by keys are rare, and
+      // joining a second api_key row for every key doubled the statement's cost: the loader fetches those
+      qb.select([...key.select, ...user.select]).leftJoin(
+        User,
+        "cu",
+        "cu.id = k.created_by_user_id AND cu.organization_id = k.organization_id",
+      );
+      const [totalCount, raw] = await Promise.all([
+        count.getCount(),
+        applyKeyset(qb, sort, page).getRawMany<Record<string, unknown>>(),
+      ]);
 
-    const keys: ApiKey[] = [];
-    const users = new Map<string, User>();
-    for (const row of raw) {
-      keys.push(key.map(row)!);
-      const creator = user.map(row);
-      if (creator) users.set(creator.id, creator);
-    }
-    return Object.assign(toConnection(keys, page, totalCount, positionOf), { creatorUsers: [...users.values()] });
+      const keys: ApiKey[] = [];
+      const users = new Map<string, User>();
+      for (const row of raw) {
+        keys.push(key.map(row)!);
+        const creator = user.map(row);
+        if (creator) users.set(creator.id, creator);
+      }
+      return Object.assign(toConnection(keys, page, totalCount, positionOf), { creatorUsers: [...users.values()] });
+    });
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { onReplica } from "../../db/replica";
 import type { Principal } from "../../auth/principal";
 import { isId } from "../../common/ids";
 import {
@@ -61,24 +62,27 @@ export class AuditService {
     const page = parsePageArgs(args, ORDER.sort.key);
     const f = args.filter ?? {};
     const actions = distinctItems("filter.action", f.action);
-    const qb = this.db
-      .getRepository(AuditEvent)
-      .createQueryBuilder("a")
-      .where("a.organization_id = :org", { org: principal.organizationId });
-    if (actions.length) qb.andWhere("a.action IN (:...actions)", { actions });
-    for (const [column, value] of [
-      ["actor_id", f.actorId],
-      ["target_id", f.targetId],
-    ] as const) {
-      if (value == null) continue;
-      if (!isId(value)) return emptyPage(page);
-      qb.andWhere(`a.${column} = :${column}`, { [column]: value });
-    }
-    if (f.environment) qb.andWhere("a.environment = :env", { env: f.environment });
-    if (f.from) qb.andWhere("a.created_at >= :from", { from: f.from });
-    if (f.to) qb.andWhere("a.created_at < :to", { to: f.to });
-    const rows = await readPage(qb, ORDER, page);
-    return Object.assign(rows, { nodes: rows.nodes.map(auditNodeOf) }) as unknown as Connection<AuditEventNode>;
+    // a list for people: a read replica may answer (db/replica.ts)
+    return onReplica(this.db, async (m) => {
+      const qb = m
+        .getRepository(AuditEvent)
+        .createQueryBuilder("a")
+        .where("a.organization_id = :org", { org: principal.organizationId });
+      if (actions.length) qb.andWhere("a.action IN (:...actions)", { actions });
+      for (const [column, value] of [
+        ["actor_id", f.actorId],
+        ["target_id", f.targetId],
+      ] as const) {
+        if (value == null) continue;
+        if (!isId(value)) return emptyPage(page);
+        qb.andWhere(`a.${column} = :${column}`, { [column]: value });
+      }
+      if (f.environment) qb.andWhere("a.environment = :env", { env: f.environment });
+      if (f.from) qb.andWhere("a.created_at >= :from", { from: f.from });
+      if (f.to) qb.andWhere("a.created_at < :to", { to: f.to });
+      const rows = await readPage(qb, ORDER, page);
+      return Object.assign(rows, { nodes: rows.nodes.map(auditNodeOf) }) as unknown as Connection<AuditEventNode>;
+    });
   }
 
   /** Purges now and then every hour until stop(); failures are told to `onError` and retried the next hour. */

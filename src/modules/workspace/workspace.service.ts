@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, In, IsNull } from "typeorm";
+import { onReplica } from "../../db/replica";
 import { actorOf, canSeeWorkspace, workspaceReach, type Principal } from "../../auth/principal";
 import { newId, isId } from "../../common/ids";
 import { emptyPage, newestFirst, parsePageArgs, readPage } from "../../common/pagination";
@@ -24,17 +25,20 @@ export class WorkspaceService {
   async list(principal: Principal, args: PageArgs & { search?: string | null }): Promise<Connection<Workspace>> {
     const page = parsePageArgs(args, WORKSPACE_ORDER.sort.key);
     const search = cleanSearch("search", args.search);
-    const qb = this.db
-      .getRepository(Workspace)
-      .createQueryBuilder("w")
-      .where("w.organization_id = :org", { org: principal.organizationId });
-    const reach = workspaceReach(principal);
-    if (reach !== "all") {
-      if (reach.length === 0) return emptyPage(page);
-      qb.andWhere("w.id IN (:...reach)", { reach });
-    }
-    if (search) qb.andWhere("LOWER(w.name) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
-    return readPage(qb, WORKSPACE_ORDER, page);
+    // a list for people: a read replica may answer (db/replica.ts)
+    return onReplica(this.db, async (m) => {
+      const qb = m
+        .getRepository(Workspace)
+        .createQueryBuilder("w")
+        .where("w.organization_id = :org", { org: principal.organizationId });
+      const reach = workspaceReach(principal);
+      if (reach !== "all") {
+        if (reach.length === 0) return emptyPage(page);
+        qb.andWhere("w.id IN (:...reach)", { reach });
+      }
+      if (search) qb.andWhere("LOWER(w.name) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
+      return readPage(qb, WORKSPACE_ORDER, page);
+    });
   }
 
   /** The workspace, or null when it is missing, another organization's, or out of the principal's reach. */

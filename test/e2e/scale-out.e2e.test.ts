@@ -6,6 +6,8 @@ import { expect } from "@jest/globals";
 import { graphql } from "../support/client";
 import { databases } from "../support/databases";
 import {
+  CreateApiKeyDocument,
+  CreateWebhookEndpointDocument,
   ResumeApiKeyDocument,
   RevokeApiKeyDocument,
   RollApiKeyDocument,
@@ -16,6 +18,7 @@ import {
 } from "../support/gql/graphql";
 import { startServerProcess, type ServerProcess } from "../support/processes";
 import { hasRedisServer, privateRedis } from "../support/redis";
+import { until, webhookReceiver } from "../support/webhook-receiver";
 import {
   createKey,
   createOrganization,
@@ -30,6 +33,8 @@ const SANDBOX = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "RE
 const statusOn = async (server: ServerProcess, token: string) =>
   (await graphql(server.url, ViewerDocument, {}, token)).status;
 const CACHE = "VERIFY_CACHE_TTL_MS";
+/** Webhooks to the loopback receiver, a lease of 2 × 2 + 1 s. */
+const WEBHOOK_ENV = { WEBHOOK_ALLOW_PRIVATE: "true", WEBHOOK_RETRY_SCHEDULE: "1s,1s", WEBHOOK_TIMEOUT: "2s" };
 
 /** latchkey_verify_cache_lookups_total of one process, by result. */
 async function cacheLookups(server: ServerProcess): Promise<Record<string, number>> {
@@ -92,11 +97,13 @@ describe.each(databases)("two server processes on one %s database", (kind) => {
   let b: ServerProcess;
 
   beforeAll(async () => {
-    setup = await createTestServer(kind); // migrates the database; its own server serves the setup requests
+    // migrates the database; its own server serves the setup requests (its dispatcher delivers too)
+    setup = await createTestServer(kind, WEBHOOK_ENV);
     platform = await createPlatformKey(setup);
+    // every process on the database delivers webhooks: all of them may reach the loopback receiver
     [a, b] = await Promise.all([
-      startServerProcess(setup.config.databaseUrl),
-      startServerProcess(setup.config.databaseUrl),
+      startServerProcess(setup.config.databaseUrl, WEBHOOK_ENV),
+      startServerProcess(setup.config.databaseUrl, WEBHOOK_ENV),
     ]);
   });
   afterAll(async () => {
@@ -120,6 +127,74 @@ describe.each(databases)("two server processes on one %s database", (kind) => {
     expect((await lastUsed())?.toISOString()).toBe(first!.toISOString());
   });
 
+  it("kill -9 of one of two servers under load: the other answers throughout, no key lost or duplicated, every key's event delivered", async () => {
+    const hooks = await webhookReceiver();
+    const org = await createOrganization(setup);
+    const endpoint = await org.admin.request(CreateWebhookEndpointDocument, {
+      input: { url: hooks.url, events: ["api_key.created"], environment: "SANDBOX" },
+    });
+    expect(endpoint.errors).toBeUndefined();
+    const [victim, survivor] = await Promise.all([
+      startServerProcess(setup.config.databaseUrl, WEBHOOK_ENV),
+      startServerProcess(setup.config.databaseUrl, WEBHOOK_ENV),
+    ]);
+    try {
+      const TOTAL = 80;
+      const outcomes: { i: number; on: "victim" | "survivor"; ok: boolean }[] = [];
+      let next = 0;
+      let killed: Promise<unknown> | undefined;
+      const worker = async () => {
+        while (next < TOTAL) {
+          const i = next++;
+          if (i === 30) killed = victim.kill(); // mid-load, requests in flight on it
+          const on = i % 2 === 0 ? "victim" : "survivor";
+          const server = on === "victim" ? victim : survivor;
+          try {
+            const result = await graphql(
+              server.url,
+              CreateApiKeyDocument,
+              { input: { ...SANDBOX, description: `load-${i}` } },
+              org.admin.token,
+            );
+            outcomes.push({ i, on, ok: result.status === 200 && Boolean(result.data) });
+          } catch {
+            outcomes.push({ i, on, ok: false }); // connection reset or refused: the victim is gone
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+      await killed;
+
+      // the survivor answered every request sent to it, before and after the kill
+      expect(outcomes.filter((o) => o.on === "survivor" && !o.ok)).toEqual([]);
+      expect(outcomes.filter((o) => o.on === "victim" && !o.ok).length).toBeGreaterThan(0);
+      // every key that was answered exists once; a request cut off by the kill left its key or none, never two
+      const rows = await setup.db
+        .getRepository(ApiKey)
+        .createQueryBuilder("k")
+        .select(["k.id", "k.description"])
+        .where("k.organization_id = :org", { org: org.id })
+        .getMany();
+      const byDescription = new Map<string, number>();
+      for (const row of rows) byDescription.set(row.description!, (byDescription.get(row.description!) ?? 0) + 1);
+      expect([...byDescription.values()].every((n) => n === 1)).toBe(true);
+      for (const o of outcomes.filter((o) => o.ok)) expect(byDescription.get(`load-${o.i}`)).toBe(1);
+
+      // the outbox delivers every created key's event, those the victim committed but never sent included
+      const delivered = () =>
+        new Set(hooks.received.map((r) => (JSON.parse(r.body) as { data: { apiKey: { id: string } } }).data.apiKey.id));
+      await until(() => rows.every((row) => delivered().has(row.id)), 30_000);
+      console.log(
+        `[scale-out on ${kind}] kill -9 under load: ${outcomes.filter((o) => o.ok).length} of ${TOTAL} answered ` +
+          `(${outcomes.filter((o) => o.on === "victim" && !o.ok).length} cut off on the victim), ${rows.length} keys, ` +
+          `${hooks.received.length} deliveries for ${rows.length} events`,
+      );
+    } finally {
+      await Promise.all([victim.kill(), survivor.stop()]);
+      await hooks.close();
+    }
+  });
+
   it("without the verification cache: a change made through A holds on B's next request", async () => {
     await changesOnAHoldOnB(setup, platform, a, b);
   });
@@ -131,7 +206,7 @@ describe.each(databases)("two server processes on one %s database", (kind) => {
 
     beforeAll(async () => {
       redis = await privateRedis();
-      const env = { REDIS_URL: redis.url, [CACHE]: "600000" };
+      const env = { ...WEBHOOK_ENV, REDIS_URL: redis.url, [CACHE]: "600000" };
       [cachedA, cachedB] = await Promise.all([
         startServerProcess(setup.config.databaseUrl, env),
         startServerProcess(setup.config.databaseUrl, env),

@@ -5,13 +5,12 @@
  * nothing. Real HTTP receivers on loopback, real server processes, both databases.
  */
 import { spawn } from "node:child_process";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { expect } from "@jest/globals";
 import { Webhook } from "standardwebhooks";
 import { codesOf } from "../support/client";
 import { databases } from "../support/databases";
+import { until, webhookReceiver, type Received } from "../support/webhook-receiver";
 import {
   AuditEventsDocument,
   CreateApiKeyDocument,
@@ -50,39 +49,7 @@ const ALL_EVENTS = [
 ];
 const WEBHOOK_ENV = { WEBHOOK_ALLOW_PRIVATE: "true", WEBHOOK_RETRY_SCHEDULE: "1s,1s", WEBHOOK_TIMEOUT: "2s" };
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A receiver on loopback: records every request, answers with `status()` after `delayMs`. */
-async function receiver(options: { status?: (n: number) => number; delayMs?: number } = {}) {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      received.push({ headers: request.headers, body });
-      const status = options.status?.(received.length) ?? 200;
-      setTimeout(() => response.writeHead(status).end(), options.delayMs ?? 0);
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    received,
-    close: () => new Promise((done) => server.close(done)),
-  };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await sleep(50);
-  }
-}
+const receiver = webhookReceiver;
 
 describe.each(databases)("webhooks on %s", (kind) => {
   let server: TestServer;

@@ -44,7 +44,7 @@ export async function createTestServer(kind: DatabaseKind, env: Record<string, s
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: "0",
     ...env,
   });
-  const db = await openDataSource(config.databaseUrl);
+  const db = await openDataSource(config.databaseUrl, { replicaUrls: config.databaseReplicaUrls });
   const logs: string[] = [];
   const { app, services, metricsApp } = await createServer(config, db, {
     logStream: { write: (line) => void logs.push(line) },

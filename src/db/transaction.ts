@@ -185,6 +185,8 @@ export class TransactionRunner {
     private readonly onRetry: (errno: number) => void = () => undefined,
     /** Told of a subscriber's failure after a commit (the write itself stands). */
     private readonly onAfterCommitError: (error: unknown) => void = () => undefined,
+    /** The retry budget: MAX_ATTEMPTS attempts within RETRY_DEADLINE_MS unless a test says otherwise. */
+    private readonly retry: { maxAttempts?: number; deadlineMs?: number } = {},
   ) {
     this.sqlite = dataSource.options.type === "better-sqlite3";
   }
@@ -237,7 +239,9 @@ export class TransactionRunner {
       try {
         return await this.dataSource.transaction(isolation, work);
       } catch (error) {
-        const exhausted = attempt >= MAX_ATTEMPTS || Date.now() - started >= RETRY_DEADLINE_MS;
+        const exhausted =
+          attempt >= (this.retry.maxAttempts ?? MAX_ATTEMPTS) ||
+          Date.now() - started >= (this.retry.deadlineMs ?? RETRY_DEADLINE_MS);
         if (exhausted || !isRetryable(error)) throw error;
         this.onRetry(errnoOf(error));
         await sleep(backoffMs(attempt));

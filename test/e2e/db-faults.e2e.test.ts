@@ -596,7 +596,7 @@ describeMysql(`forced deadlock in createApiKey's quota transaction (shared Maria
   }, 30_000);
 });
 
-describe("TransactionRunner retries deadlocks and lock-wait timeouts, at most 5 attempts", () => {
+describe("TransactionRunner retries deadlocks and lock-wait timeouts, for up to 10 s (100 attempts)", () => {
   const mysqlError = (errno: number) => Object.assign(new Error(`driver error ${errno}`), { driverError: { errno } });
 
   /** A MySQL-flavoured DataSource whose transaction() fails the first `failures` times. */
@@ -631,16 +631,35 @@ describe("TransactionRunner retries deadlocks and lock-wait timeouts, at most 5 
     expect([calls(), retries]).toEqual([2, [1205]]);
   });
 
-  it("six deadlocks in a row: gives up after the fifth attempt and the deadlock surfaces", async () => {
-    const { dataSource, calls } = flakyDataSource(6);
+  it("twelve deadlocks in a row (a Galera burst loses many rounds): still succeeds, with backoff", async () => {
+    const { dataSource, calls } = flakyDataSource(12);
     const retries: number[] = [];
+    const started = Date.now();
     await expect(
-      new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(() => Promise.resolve("never")),
-    ).rejects.toMatchObject({
-      driverError: { errno: 1213 },
-    });
-    expect(calls()).toBe(5);
-    expect(retries).toHaveLength(4);
+      new TransactionRunner(dataSource, (errno) => retries.push(errno)).run(() => Promise.resolve("created")),
+    ).resolves.toBe("created");
+    expect([calls(), retries.length]).toEqual([13, 12]);
+    expect(Date.now() - started).toBeLessThan(5_000); // backoff ≤ 256 ms an attempt
+  });
+
+  it("deadlocks without end: gives up at the attempt limit, or at the deadline, and the deadlock surfaces", async () => {
+    const byAttempts = flakyDataSource(1_000);
+    await expect(
+      new TransactionRunner(byAttempts.dataSource, undefined, undefined, { maxAttempts: 5 }).run(() =>
+        Promise.resolve("never"),
+      ),
+    ).rejects.toMatchObject({ driverError: { errno: 1213 } });
+    expect(byAttempts.calls()).toBe(5);
+
+    const byDeadline = flakyDataSource(1_000);
+    const started = Date.now();
+    await expect(
+      new TransactionRunner(byDeadline.dataSource, undefined, undefined, { deadlineMs: 300 }).run(() =>
+        Promise.resolve("never"),
+      ),
+    ).rejects.toMatchObject({ driverError: { errno: 1213 } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it("any other error (a duplicate key, 1062) is not retried", async () => {

@@ -390,6 +390,10 @@ async function benchDatabase(
     RATE_LIMIT_KEY_PER_MINUTE: "1000000000",
     RATE_LIMIT_ORG_PER_MINUTE: "1000000000",
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: "1000000000",
+    // on demand (docs/scaling.md): Redis for the budgets (BENCH_REDIS_URL), and the verification cache on it
+    // (BENCH_VERIFY_CACHE_TTL_MS): compare a run with both to a run with Redis alone
+    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+    ...(process.env.BENCH_VERIFY_CACHE_TTL_MS ? { VERIFY_CACHE_TTL_MS: process.env.BENCH_VERIFY_CACHE_TTL_MS } : {}),
     ...extra,
   });
   const profileDir = join(work, "profiles", target.label);

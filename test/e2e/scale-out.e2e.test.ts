@@ -127,6 +127,53 @@ describe.each(databases)("two server processes on one %s database", (kind) => {
     expect((await lastUsed())?.toISOString()).toBe(first!.toISOString());
   });
 
+  it("several processes deliver each outbox row once, and announce each expiring key once", async () => {
+    const hooks = await webhookReceiver();
+    const org = await createOrganization(setup);
+    const endpoint = await org.admin.request(CreateWebhookEndpointDocument, {
+      input: { url: hooks.url, events: ["api_key.created", "api_key.expiring"], environment: "SANDBOX" },
+    });
+    expect(endpoint.errors).toBeUndefined();
+    // keys expiring within a week and within a day: 3 notices are due (7 days for both, 1 day for one)
+    const week = await createKey(setup, org.admin, {
+      ...SANDBOX,
+      expiresAt: new Date(Date.now() + 3 * 864e5).toISOString(),
+    });
+    const day = await createKey(setup, org.admin, {
+      ...SANDBOX,
+      expiresAt: new Date(Date.now() + 12 * 36e5).toISOString(),
+    });
+    // two more processes start at once: each scans for expiring keys as it starts, as A, B and the setup server do
+    const more = await Promise.all([
+      startServerProcess(setup.config.databaseUrl, WEBHOOK_ENV),
+      startServerProcess(setup.config.databaseUrl, WEBHOOK_ENV),
+    ]);
+    try {
+      // 30 more events, through every process
+      const servers = [a, b, ...more];
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          graphql(servers[i % servers.length].url, CreateApiKeyDocument, { input: SANDBOX }, org.admin.token),
+        ),
+      );
+      const events = () =>
+        hooks.received.map((r) => JSON.parse(r.body) as { type: string; data: { apiKey: { id: string } } });
+      await until(() => events().filter((e) => e.type === "api_key.created").length >= 32 && events().length >= 35);
+      await new Promise((r) => setTimeout(r, 1_500)); // anything doubled would have arrived by now
+      const created = events().filter((e) => e.type === "api_key.created");
+      expect(new Set(created.map((e) => e.data.apiKey.id)).size).toBe(32);
+      expect(created).toHaveLength(32);
+      const expiring = events()
+        .filter((e) => e.type === "api_key.expiring")
+        .map((e) => (e.data.apiKey.id === week.keyId ? "week" : e.data.apiKey.id === day.keyId ? "day" : "?"))
+        .sort();
+      expect(expiring).toEqual(["day", "day", "week"]); // 7-day and 1-day notices of `day`, the 7-day of `week`
+    } finally {
+      await Promise.all(more.map((p) => p.stop()));
+      await hooks.close();
+    }
+  });
+
   it("kill -9 of one of two servers under load: the other answers throughout, no key lost or duplicated, every key's event delivered", async () => {
     const hooks = await webhookReceiver();
     const org = await createOrganization(setup);

@@ -136,8 +136,10 @@ function KeyList({
   onAction: (action: KeyAction) => void;
 }) {
   const variables = useMemo(() => ({ filter: filterOf(params), ...pageOf(params) }), [params]);
-  const [{ data, error, fetching }] = useQuery({ query: ApiKeyListQuery, variables, context: KEY_LISTS });
+  const [{ data, error, fetching, operation }] = useQuery({ query: ApiKeyListQuery, variables, context: KEY_LISTS });
   const connection = data?.apiKeys;
+  // while another page or filter loads, the rows on screen are the previous answer's: not labelled as this page's
+  const stale = !operation || JSON.stringify(operation.variables) !== JSON.stringify(variables);
   const firstPage = { ...params, page: 1, after: undefined, before: undefined };
   const filtered = hasFilters(params);
 
@@ -166,7 +168,7 @@ function KeyList({
       {connection ? (
         <>
           <div className="table-scroll" role="region" aria-labelledby="list-caption" tabIndex={0}>
-            <table className="keys" aria-busy={fetching}>
+            <table className={stale ? "keys stale" : "keys"} aria-busy={fetching || stale}>
               <caption id="list-caption">
                 {filtered
                   ? `API keys matching the filters: ${connection.totalCount}`
@@ -194,7 +196,7 @@ function KeyList({
               </tbody>
             </table>
           </div>
-          {connection.nodes.length === 0 ? (
+          {connection.nodes.length === 0 && !stale ? (
             <p className="empty-list">
               {filtered ? "No API keys match these filters." : "No API keys on this page."}{" "}
               {filtered || params.page > 1 ? (
@@ -209,10 +211,16 @@ function KeyList({
             </p>
           ) : null}
           <nav className="pager" aria-label="Pages of API keys">
-            <p>{connection.totalCount ? `Showing ${from}–${to} of ${connection.totalCount}` : "Showing 0 of 0"}</p>
+            <p>
+              {stale
+                ? "Loading…"
+                : connection.totalCount
+                  ? `Showing ${from}–${to} of ${connection.totalCount}`
+                  : "Showing 0 of 0"}
+            </p>
             <button
               type="button"
-              disabled={params.page <= 1}
+              disabled={stale || params.page <= 1}
               onClick={() =>
                 show(
                   params.page <= 2
@@ -230,7 +238,7 @@ function KeyList({
             </button>
             <button
               type="button"
-              disabled={!hasNext}
+              disabled={stale || !hasNext}
               onClick={() =>
                 show({
                   ...params,

@@ -8,8 +8,8 @@
  * TEST_GALERA_URLS: the nodes' URLs, comma-separated.
  */
 import { expect } from "@jest/globals";
-import { randomBytes } from "node:crypto";
 import { createConnection } from "mysql2/promise";
+import { mysqlUri, onDatabase, scratchDatabase, type ScratchDatabase } from "../support/databases";
 import { graphql } from "../support/client";
 import { CreateApiKeyDocument, CreateUserDocument, UpdateUserDocument } from "../support/gql/graphql";
 import { startServerProcess, type ServerProcess } from "../support/processes";
@@ -17,14 +17,6 @@ import { callerWith, createOrganization, createTestServer, type TestServer } fro
 
 const NODES = (process.env.TEST_GALERA_URLS ?? "").split(",").filter(Boolean);
 const SANDBOX = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" } as const;
-
-/** The node's URL on another database (same server). */
-const onDatabase = (url: string, name: string) => {
-  const u = new URL(url.replace(/^mariadb:/, "mysql:"));
-  u.pathname = `/${name}`;
-  return u.toString().replace(/^mysql:/, "mariadb:");
-};
-const mysqlUri = (url: string) => url.replace(/^mariadb:/, "mysql:");
 
 /** latchkey_transaction_retries_total of one process, summed over its labels. */
 async function retriesOf(server: ServerProcess): Promise<number> {
@@ -37,15 +29,14 @@ async function retriesOf(server: ServerProcess): Promise<number> {
 
 describe("the 200-key rule and the trial on a 3-node Galera cluster", () => {
   let database: string;
+  let scratch: ScratchDatabase;
   let setup: TestServer;
   let servers: ServerProcess[];
 
   beforeAll(async () => {
     if (NODES.length !== 3) throw new Error("TEST_GALERA_URLS must name the 3 nodes (run `npm run test:cluster`)");
-    database = `latchkey_c_${randomBytes(5).toString("hex")}`;
-    const admin = await createConnection({ uri: mysqlUri(NODES[0]) });
-    await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await admin.end();
+    scratch = await scratchDatabase("mysql", NODES[0]);
+    database = scratch.name;
     // migrates through node1 (DDL replicates to all), and serves the setup requests
     setup = await createTestServer("mysql", { DATABASE_URL: onDatabase(NODES[0], database) });
     servers = await Promise.all(NODES.map((node) => startServerProcess(onDatabase(node, database))));
@@ -54,9 +45,7 @@ describe("the 200-key rule and the trial on a 3-node Galera cluster", () => {
   afterAll(async () => {
     await Promise.all((servers ?? []).map((s) => s.stop()));
     await setup?.close();
-    const admin = await createConnection({ uri: mysqlUri(NODES[0]) });
-    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
-    await admin.end();
+    await scratch?.drop();
   });
 
   /** `count` concurrent creations by the admin, round-robin over the three servers. */

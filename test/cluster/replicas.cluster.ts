@@ -7,9 +7,8 @@
  */
 import { expect } from "@jest/globals";
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { createConnection } from "mysql2/promise";
+import { onDatabase, scratchDatabase, type ScratchDatabase } from "../support/databases";
 import { ApiKeyDocument, ApiKeysDocument, RevokeApiKeyDocument, ViewerDocument } from "../support/gql/graphql";
 import { createKey, createOrganization, createTestServer, type TestServer } from "../support/server";
 
@@ -21,22 +20,15 @@ const SANDBOX = { environment: "SANDBOX", scope: "ORGANIZATION", permission: "RE
 const replication = (command: string) =>
   execFileSync("bash", [".ci/replication", command], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
 
-const onDatabase = (url: string, name: string) => {
-  const u = new URL(url.replace(/^mariadb:/, "mysql:"));
-  u.pathname = `/${name}`;
-  return u.toString().replace(/^mysql:/, "mariadb:");
-};
-
 describe("read replicas on a MariaDB primary and binlog replica", () => {
   let database: string;
+  let scratch: ScratchDatabase;
   let server: TestServer;
 
   beforeAll(async () => {
     if (!PRIMARY || !REPLICA) throw new Error("TEST_REPLICATION_URLS must name the primary and the replica");
-    database = `latchkey_r_${randomBytes(5).toString("hex")}`;
-    const admin = await createConnection({ uri: PRIMARY.replace(/^mariadb:/, "mysql:") });
-    await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await admin.end();
+    scratch = await scratchDatabase("mysql", PRIMARY);
+    database = scratch.name;
     replication("sync");
     server = await createTestServer("mysql", {
       DATABASE_URL: onDatabase(PRIMARY, database),
@@ -48,9 +40,7 @@ describe("read replicas on a MariaDB primary and binlog replica", () => {
   afterAll(async () => {
     replication("lag-off");
     await server?.close();
-    const admin = await createConnection({ uri: PRIMARY.replace(/^mariadb:/, "mysql:") });
-    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it("with the replica lagging, a revoked key is refused at once; the list (from the replica) still shows it active until the replica catches up", async () => {

@@ -10,20 +10,29 @@ export type DatabaseKind = "sqlite" | "mysql";
 export const databases: DatabaseKind[] = process.env.TEST_MYSQL_URL ? ["sqlite", "mysql"] : ["sqlite"];
 
 export interface ScratchDatabase {
+  /** The database's (schema's) name; the file's for SQLite. */
+  name: string;
   url: string;
   drop(): Promise<void>;
 }
 
-/** A brand-new empty database: a temp SQLite file, or a new schema on the MySQL server of TEST_MYSQL_URL. */
-export async function scratchDatabase(kind: DatabaseKind): Promise<ScratchDatabase> {
+/**
+ * A brand-new empty database: a temp SQLite file, or a new schema on a MySQL/MariaDB server — TEST_MYSQL_URL's, or
+ * `server` (a cluster's node: the schema is the same name on every node of a cluster or replica set).
+ */
+export async function scratchDatabase(
+  kind: DatabaseKind,
+  server = process.env.TEST_MYSQL_URL!,
+): Promise<ScratchDatabase> {
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "latchkey-test-"));
     return {
+      name: "test.sqlite",
       url: `sqlite:${join(dir, "test.sqlite")}`,
       drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
     };
   }
-  const base = new URL(process.env.TEST_MYSQL_URL!);
+  const base = new URL(server);
   const name = `latchkey_t_${randomBytes(6).toString("hex")}`;
   const admin = await createConnection({ uri: mysqlUri(base) });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -31,10 +40,9 @@ export async function scratchDatabase(kind: DatabaseKind): Promise<ScratchDataba
   await admin.end();
   // a MariaDB server is spoken to in TypeORM's MariaDB dialect, as the README tells users to
   const scheme = /mariadb/i.test(version) ? "mariadb:" : "mysql:";
-  const url = new URL(base.toString().replace(/^(mysql|mariadb):/, scheme));
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    name,
+    url: onDatabase(base.toString().replace(/^(mysql|mariadb):/, scheme), name),
     drop: async () => {
       const conn = await createConnection({ uri: mysqlUri(base) });
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
@@ -44,4 +52,12 @@ export async function scratchDatabase(kind: DatabaseKind): Promise<ScratchDataba
 }
 
 /** mysql2 only knows the mysql:// scheme; mariadb:// is ours (it picks TypeORM's MariaDB dialect). */
-const mysqlUri = (url: URL) => url.toString().replace(/^mariadb:/, "mysql:");
+export const mysqlUri = (url: URL | string) => url.toString().replace(/^mariadb:/, "mysql:");
+
+/** The same server's URL on database `name` (another node of a cluster, a replica). */
+export function onDatabase(serverUrl: string, name: string): string {
+  const scheme = /^mariadb:/.test(serverUrl) ? "mariadb:" : "mysql:";
+  const url = new URL(mysqlUri(serverUrl));
+  url.pathname = `/${name}`;
+  return url.toString().replace(/^mysql:/, scheme);
+}

@@ -125,6 +125,19 @@ describe("durations (JWT_MAX_TTL, --expires-in)", () => {
     );
   });
 
+  it("DASHBOARD_FRAME_ANCESTORS: space- or comma-separated https origins (http for localhost only), none by default", () => {
+    expect(loadConfig({}).dashboard.frameAncestors).toEqual([]);
+    expect(
+      loadConfig({ DASHBOARD_FRAME_ANCESTORS: "https://app.example.com, http://localhost:3000" }).dashboard
+        .frameAncestors,
+    ).toEqual(["https://app.example.com", "http://localhost:3000"]);
+    for (const bad of ["http://app.example.com", "https://app.example.com/path", "*", "'self'", "javascript:x"]) {
+      expect(() => loadConfig({ DASHBOARD_FRAME_ANCESTORS: bad })).toThrow(
+        "Invalid configuration: DASHBOARD_FRAME_ANCESTORS must be https:// origins",
+      );
+    }
+  });
+
   it("DATABASE_REPLICA_URLS: comma-separated MySQL/MariaDB URLs, with a MySQL/MariaDB primary only", () => {
     expect(loadConfig({}).databaseReplicaUrls).toEqual([]);
     const primary = "mariadb://u:p@127.0.0.1:3321/d";

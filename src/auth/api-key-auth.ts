@@ -1,5 +1,6 @@
 import { DataSource } from "typeorm";
 import { TransactionRunner } from "../db/transaction";
+import { findOneByColumn } from "../db/rows";
 import {
   ApiKey,
   ApiKeyEnvironment,
@@ -67,7 +68,7 @@ export class ApiKeyAuthenticator {
     const tokenHash = hashToken(token);
     const cached = this.cache?.get(tokenHash, now.getTime());
     const generation = this.cache?.begin() ?? 0;
-    const key = cached?.key ?? (await this.db.getRepository(ApiKey).findOneBy({ tokenHash }));
+    const key = cached?.key ?? (await findOneByColumn(this.db, ApiKey, "tokenHash", tokenHash));
     if (!key) return { key: null, outcome: this.fail("unknown") };
     const status = statusOf(key, now);
     if (status !== ApiKeyStatus.ACTIVE) return { key, outcome: this.deny(key, FAILURE_OF[status], now) };
@@ -77,9 +78,7 @@ export class ApiKeyAuthenticator {
     if (key.environment === ApiKeyEnvironment.PRODUCTION) {
       // (null only while a deleteOrganization commits: refused as planless)
       organization =
-        cached?.organization ??
-        (await this.db.getRepository(Organization).findOneBy({ id: key.organizationId })) ??
-        undefined;
+        cached?.organization ?? (await findOneByColumn(this.db, Organization, "id", key.organizationId)) ?? undefined;
       if (organization?.apiPlan == null)
         return { key, outcome: this.deny(key, "api_plan_required", now), organization };
     }

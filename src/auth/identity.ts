@@ -4,6 +4,7 @@ import { isId, newId } from "../common/ids";
 import { cleanEmail } from "../common/text";
 import { isUniqueViolation } from "../db/locks";
 import { TransactionRunner } from "../db/transaction";
+import { findOneByColumn } from "../db/rows";
 import { Organization } from "../modules/organization/organization.entity";
 import { lockOrganization } from "../modules/organization/organization.locks";
 import { User, UserRole } from "../modules/user/user.entity";
@@ -41,10 +42,10 @@ export class Identities {
 
   private async byId(claims: JwtClaims): Promise<User | null> {
     if (!isId(claims.subject)) return null;
-    const user = await this.db.getRepository(User).findOneBy({ id: claims.subject });
+    const user = await findOneByColumn(this.db, User, "id", claims.subject);
     if (!user || !this.config.organizationClaim) return user;
     // pinned: the token's organization claim must name the user's organization
-    const organization = await this.db.getRepository(Organization).findOneBy({ id: user.organizationId });
+    const organization = await findOneByColumn(this.db, Organization, "id", user.organizationId);
     return organization?.externalId != null && organization.externalId === claims.organization ? user : null;
   }
 

@@ -1,5 +1,6 @@
 import { DataSource } from "typeorm";
 import { TransactionRunner } from "../db/transaction";
+import { findOneByColumn } from "../db/rows";
 import { hashToken, isWellFormedPlatformToken } from "../modules/api-key/token";
 import { PlatformKey } from "../modules/platform-key/platform-key.entity";
 import { LastUsedThrottle, writeLastUsed } from "./last-used";
@@ -17,7 +18,7 @@ export class PlatformKeyAuthenticator {
 
   async authenticate(token: string, now: Date): Promise<PlatformKey | PlatformKeyFailure> {
     if (!isWellFormedPlatformToken(token)) return "platform_bad_checksum";
-    const key = await this.db.getRepository(PlatformKey).findOneBy({ tokenHash: hashToken(token) });
+    const key = await findOneByColumn(this.db, PlatformKey, "tokenHash", hashToken(token));
     if (!key) return "platform_unknown";
     if (key.revokedAt) return "platform_revoked";
     if (this.lastUsed.due(key.id, now)) {

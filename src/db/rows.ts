@@ -89,3 +89,34 @@ function transformerFrom(
   if (!transformer || Array.isArray(transformer)) return null;
   return (value) => transformer.from(value) as unknown;
 }
+
+/**
+ * The one row whose `property` column equals `value`, or null: a fixed SQL string (built once per data source, entity
+ * and column) mapped by rowMapper — the lookups every authenticated request makes (a key by its hash, an
+ * organization by id) without building a query with the query builder each time. Runs on the primary, as the
+ * repositories' finders do (DataSource.query). The column should be unique.
+ */
+export async function findOneByColumn<T extends ObjectLiteral>(
+  db: DataSource,
+  entity: EntityTarget<T>,
+  property: keyof T & string,
+  value: string,
+): Promise<T | null> {
+  const metadata = db.getMetadata(entity);
+  const perSource = lookupCache.get(db) ?? new Map<string, string>();
+  lookupCache.set(db, perSource);
+  const cacheKey = `${metadata.name}.${property}`;
+  let sql = perSource.get(cacheKey);
+  if (!sql) {
+    const q = (name: string) => db.driver.escape(name);
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new TypeError(`${metadata.name} has no column ${property}`);
+    const select = metadata.columns.map((c) => `${q("t")}.${q(c.databaseName)} AS ${q(`t_${c.databaseName}`)}`);
+    sql = `SELECT ${select.join(", ")} FROM ${q(metadata.tableName)} ${q("t")} WHERE ${q("t")}.${q(column.databaseName)} = ? LIMIT 1`;
+    perSource.set(cacheKey, sql);
+  }
+  const rows = await db.query<Record<string, unknown>[]>(sql, [value]);
+  return rows.length ? rowMapper(db, entity, "t").map(rows[0]) : null;
+}
+
+const lookupCache = new WeakMap<DataSource, Map<string, string>>();

@@ -71,11 +71,18 @@ describe.each(databases)("verifyApiKey on %s", (kind) => {
       scope: "ORGANIZATION",
       permission: "READ_ONLY",
     });
-    const reads: unknown[] = [];
-    const getRepository = server.db.getRepository.bind(server.db);
-    const spy = jest.spyOn(server.db, "getRepository").mockImplementation((target) => {
-      if (target === ApiKey) reads.push(target);
-      return getRepository(target);
+    // every statement of the server reaches the database through its query runners: the key's table named in one is a read
+    const reads: string[] = [];
+    const table = server.db.getMetadata(ApiKey).tableName;
+    const createQueryRunner = server.db.createQueryRunner.bind(server.db);
+    const spy = jest.spyOn(server.db, "createQueryRunner").mockImplementation((mode) => {
+      const runner = createQueryRunner(mode);
+      const query = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: never[]) => {
+        if (new RegExp(`\\b${table}\\b`).test(sql)) reads.push(sql);
+        return query(sql, ...rest);
+      }) as typeof runner.query;
+      return runner;
     });
     try {
       const last = key.token.slice(-1) === "0" ? "1" : "0";

@@ -1,6 +1,7 @@
 import { DataSource } from "typeorm";
 import type { ApiKeyAuthenticator, KeyAuthOutcome } from "../../auth/api-key-auth";
 import { isId } from "../../common/ids";
+import { findOneByColumn } from "../../db/rows";
 import type { RateLimits } from "../../http/rate-limit";
 import ipaddr from "ipaddr.js";
 import { badInput } from "../../errors/app-error";
@@ -53,7 +54,8 @@ export class VerificationService {
       return answer(VerificationCode.NOT_FOUND, null, null, null);
     // read once: the plan check already has it for a production key
     const organization =
-      checked.organization ?? (await this.db.getRepository(Organization).findOneByOrFail({ id: key.organizationId }));
+      checked.organization ?? (await findOneByColumn(this.db, Organization, "id", key.organizationId));
+    if (!organization) return answer(VerificationCode.NOT_FOUND, null, null, null); // deleted while we looked
     if (outcome !== "success") return answer(CODE_OF[outcome], key, organization, null);
 
     const budget = await this.rateLimits.spendForVerification(key.id, now);

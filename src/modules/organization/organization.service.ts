@@ -1,4 +1,5 @@
-import { DataSource } from "typeorm";
+import { DataSource, EntityNotFoundError } from "typeorm";
+import { findOneByColumn } from "../../db/rows";
 import type { Config } from "../../config";
 import { actorOf, type Principal } from "../../auth/principal";
 import type { TransactionRunner } from "../../db/transaction";
@@ -29,7 +30,10 @@ export class OrganizationService {
 
   /** The principal's own organization; there is no way to name another one. */
   async ofPrincipal(principal: Principal): Promise<Organization> {
-    return this.db.getRepository(Organization).findOneByOrFail({ id: principal.organizationId });
+    const organization = await findOneByColumn(this.db, Organization, "id", principal.organizationId);
+    // (only while a deleteOrganization commits: the request's principal was read a moment before)
+    if (!organization) throw new EntityNotFoundError(Organization, { id: principal.organizationId });
+    return organization;
   }
 
   trialOf(organization: Organization, now: Date): ApiTrial | null {

@@ -18,6 +18,7 @@ import { formatError, productionFormatError } from "./errors/format-error";
 import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { registerDashboard } from "./http/dashboard";
 import { registerGraphiql } from "./http/graphiql";
+import { compiledExecutor } from "./http/compiled-executor";
 import { buildAppSchema, buildBareSchema } from "./schema";
 import { createServices, Services } from "./services";
 import { originOf } from "./common/request-origin";
@@ -133,7 +134,8 @@ export async function createServer(
 
   const armor = queryLimits(config.production);
   const apollo = new ApolloServer<Context>({
-    schema: options.authorization === false ? await buildBareSchema() : await buildAppSchema(),
+    // graphql-jit runs the operations (http/compiled-executor.ts); Apollo parses, validates and formats as before
+    gateway: compiledExecutor(options.authorization === false ? await buildBareSchema() : await buildAppSchema()),
     introspection: config.introspection,
     // a request carrying Authorization cannot come from a browser form: such GET queries are accepted (urql's default)
     csrfPrevention: { requestHeaders: ["authorization", "apollo-require-preflight", "x-apollo-operation-name"] },

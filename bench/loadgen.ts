@@ -4,7 +4,7 @@
  * with autocannon's numbers plus a count of responses that carried GraphQL `errors`.
  */
 import autocannon from "autocannon";
-import { CREATE_KEY_INPUT, CREATE_KEY_MUTATION, REVOKE_KEY_MUTATION, type Workload } from "./lib/scenarios";
+import { CREATE_KEY_INPUT, CREATE_KEY_MUTATION, pathOf, REVOKE_KEY_MUTATION, type Workload } from "./lib/scenarios";
 
 export interface LoadRequest {
   type: "run";
@@ -43,13 +43,14 @@ async function run(message: LoadRequest): Promise<LoadResult> {
       firstError ??= `${status} ${body.slice(0, 300)}`;
     }
   };
-  const headers = { "content-type": "application/json", authorization: message.workload.authorization };
+  const { authorization } = message.workload;
+  const headers = { "content-type": "application/json", ...(authorization ? { authorization } : {}) };
   let requests: autocannon.Request[];
   if (message.workload.kind === "static") {
     requests = [
       {
         method: "POST",
-        path: "/graphql",
+        path: pathOf(message.workload),
         headers,
         body: message.workload.body,
         ...(message.checkBodies ? { onResponse: noteBody } : {}),

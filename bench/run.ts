@@ -2,17 +2,19 @@
  * `npm run bench [-- options]`: seeds a deterministic dataset, starts the real server (production
  * mode, its own process) and the floor, and drives them with autocannon, interleaving scenario and
  * floor runs, on SQLite and — when BENCH_MYSQL_URL is set — on MariaDB/MySQL. Writes a markdown
- * table and JSON per database into bench/results/. See docs/performance.md.
+ * table and JSON per database into bench/results/. See docs/performance.md. With a peer scenario
+ * (`--peers`), also starts Better Auth's API-key plugin as a peer (SQLite only, bench/peers/README.md)
+ * and reports Latchkey's verifyApiKey over the peer's.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, relative } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { SignJWT } from "jose";
 import { migrate, mysqlTarget, resetDatabase, ROOT, sqliteTarget, type DbTarget } from "./lib/db";
 import { summarizeProfiles } from "./lib/profile";
-import { bodies, buildScenarios, type Scenario, type Target } from "./lib/scenarios";
+import { bodies, buildScenarios, pathOf, type PeerTokens, type Scenario, type Target } from "./lib/scenarios";
 import { seedDataset, type Fixtures } from "./lib/seed";
 import {
   cpuBusyMs,
@@ -29,6 +31,7 @@ import {
 } from "./lib/proc";
 import {
   finish,
+  type PeerMeta,
   type ReportMeta,
   type ResultFile,
   type RunSample,
@@ -52,7 +55,11 @@ const DEFAULT_SCENARIOS = [
   "f",
   "floor_f",
 ];
+/** `--peers`: Latchkey's verifyApiKey (valid, not stored) next to Better Auth's, and the floor (bench/peers). */
+const PEER_SCENARIOS = ["f", "f_invalid", "floor_f", "peer_ba", "peer_ba_invalid"];
 const JWT_SECRET = "latchkey-bench-secret-0123456789abcdefghijklmnop";
+/** The peer (bench/peers/README.md): its own package, installed into its own node_modules. */
+const PEER_DIR = join(ROOT, "bench", "peers", "better-auth");
 
 interface Options {
   quick: boolean;
@@ -72,6 +79,8 @@ interface Options {
   profile: boolean;
   /** V8's --max-semi-space-size for the server (MB), as the npm start script sets it */
   semiSpace: number;
+  /** --peers: install the peer if needed and run PEER_SCENARIOS on SQLite (unless --scenarios / --db say otherwise) */
+  peers: boolean;
 }
 
 const USAGE = `npm run bench [-- options]
@@ -93,6 +102,10 @@ const USAGE = `npm run bench [-- options]
   --render FILE…      redo medians, targets and markdown from saved JSON results (no run)
   --profile           run the server under --cpu-prof and print where its CPU went (numbers then include
                       the profiler's overhead: results go to bench/results/profile/)
+  --peers             side by side with Better Auth's API-key plugin (bench/peers/README.md): installs it
+                      (npm ci --prefix bench/peers/better-auth) when its node_modules is missing, and runs
+                      ${PEER_SCENARIOS.join(",")} on SQLite unless --scenarios / --db are given
+                      (peer scenarios run on SQLite only: on MariaDB/MySQL they are skipped)
 Environment: BENCH_MYSQL_URL=mariadb://user:pass@127.0.0.1:3307/latchkey_bench (mysql:// for MySQL 8)`;
 
 function parseOptions(argv: string[]): Options {
@@ -114,8 +127,11 @@ function parseOptions(argv: string[]): Options {
     serverMain: join(ROOT, "dist", "bench", "server.js"),
     profile: false,
     semiSpace: 32,
+    peers: argv.includes("--peers"),
   };
   let outGiven = false;
+  let dbGiven = false;
+  let scenariosGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -130,11 +146,13 @@ function parseOptions(argv: string[]): Options {
     };
     switch (arg) {
       case "--quick":
+      case "--peers":
         break;
       case "--db":
         o.databases = value()
           .split(",")
           .flatMap((d) => (d === "both" || d === "all" ? ["sqlite", "mysql"] : [d === "mariadb" ? "mysql" : d]));
+        dbGiven = true;
         break;
       case "--connections":
         o.connections = number();
@@ -153,6 +171,7 @@ function parseOptions(argv: string[]): Options {
         break;
       case "--scenarios":
         o.scenarios = value().split(",");
+        scenariosGiven = true;
         break;
       case "--seed":
         o.seed = number();
@@ -187,6 +206,10 @@ function parseOptions(argv: string[]): Options {
       default:
         throw new Error(`unknown option ${arg}\n${USAGE}`);
     }
+  }
+  if (o.peers) {
+    if (!scenariosGiven) o.scenarios = PEER_SCENARIOS;
+    if (!dbGiven) o.databases = ["sqlite"];
   }
   for (const db of o.databases) if (db !== "sqlite" && db !== "mysql") throw new Error(`--db: unknown database ${db}`);
   if (o.databases.includes("mysql") && !process.env.BENCH_MYSQL_URL)
@@ -243,8 +266,13 @@ class LoadGenerator {
   }
 }
 
-async function post(url: string, body: string, authorization?: string): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${url}/graphql`, {
+async function post(
+  url: string,
+  body: string,
+  authorization?: string,
+  path = "/graphql",
+): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
     body,
@@ -363,14 +391,20 @@ async function benchDatabase(
     signJwt(fixtures.writer.id),
     signJwt(fixtures.member.id),
   ]);
-  const allScenarios = buildScenarios(fixtures, {
+  const credentials = {
     adminJwt,
     writerJwt,
     apiKey: fixtures.apiKey.token,
     platformKey: fixtures.platformKey.token,
-  });
-  const scenarios = allScenarios.filter((s) => options.scenarios.includes(s.name));
-  scenarios.sort((x, y) => options.scenarios.indexOf(x.name) - options.scenarios.indexOf(y.name));
+    unknownKey: fixtures.unknownKey.token,
+  };
+  // the peer's scenarios get their keys once the peer has seeded its table (below): rebuilt then, same names
+  let allScenarios = buildScenarios(fixtures, credentials);
+  const select = (all: Scenario[]) =>
+    all
+      .filter((s) => options.scenarios.includes(s.name))
+      .sort((x, y) => options.scenarios.indexOf(x.name) - options.scenarios.indexOf(y.name));
+  let scenarios = select(allScenarios);
   const unknown = options.scenarios.filter((n) => !scenarios.some((s) => s.name === n));
   if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(", ")}`);
 
@@ -410,9 +444,56 @@ async function benchDatabase(
   const needs = new Set(scenarios.map((s) => s.target));
   const dbPid = target.kind === "mysql" ? findDatabaseServerPid() : null;
   const scenarioResults = new Map<string, ScenarioSummary>();
+  let peerMeta: PeerMeta | undefined;
 
   try {
     t0 = Date.now();
+    if (needs.has("peer") && target.kind !== "sqlite") {
+      log("   peer scenarios run on SQLite only (bench/peers): skipped on this database");
+    } else if (needs.has("peer")) {
+      // the peer seeds a table the size of Latchkey's through its own API before it listens (about 40 s)
+      const peerTokensFile = join(work, "peer-better-auth-tokens.json");
+      rmSync(peerTokensFile, { force: true });
+      started.peer = await startProcess(
+        "peer (Better Auth)",
+        pinned(serverCpu, process.execPath, [
+          `--max-semi-space-size=${options.semiSpace}`,
+          join(PEER_DIR, "server.mjs"),
+        ]),
+        {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...(process.env.TZ ? { TZ: process.env.TZ } : {}),
+          NODE_ENV: "production",
+          PEER_DB: join(work, "peer-better-auth.sqlite"),
+          PEER_TOKENS: peerTokensFile,
+          PEER_KEYS: String(fixtures.counts.apiKeys),
+          PEER_USERS: String(fixtures.counts.users),
+          PORT: "0",
+        },
+        /peer listening on (http:\/\/[^\s/]+)/,
+        join(work, `peer-better-auth-${target.label}.log`),
+        300_000,
+      );
+      const peer = JSON.parse(readFileSync(peerTokensFile, "utf8")) as PeerTokens & {
+        counts: Record<string, number>;
+      };
+      allScenarios = buildScenarios(fixtures, { ...credentials, peer });
+      scenarios = select(allScenarios);
+      const version = (name: string) =>
+        (JSON.parse(readFileSync(join(PEER_DIR, "node_modules", name, "package.json"), "utf8")) as { version: string })
+          .version;
+      peerMeta = {
+        name: `better-auth@${version("better-auth")} + @better-auth/api-key@${version("@better-auth/api-key")}`,
+        setup:
+          "better-sqlite3 (WAL), schema by its getMigrations, the plugin's rate limit off, logger off, telemetry off, " +
+          "`auth.api.verifyApiKey` behind node:http `POST /verify`",
+        counts: peer.counts,
+      };
+      log(
+        `   peer seeded ${peer.counts.apiKeys} keys across ${peer.counts.users} users in ${peer.counts.seconds} s (pid ${started.peer.pid})`,
+      );
+    }
     started.server = await startProcess(
       "server",
       serverCommand,
@@ -462,14 +543,30 @@ async function benchDatabase(
     const answers = new Map<string, unknown>();
     const runnable: Scenario[] = [];
     for (const s of scenarios) {
-      const summary: ScenarioSummary = { name: s.name, title: s.title, target: s.target, floor: s.floor, runs: [] };
+      const summary: ScenarioSummary = {
+        name: s.name,
+        title: s.title,
+        target: s.target,
+        floor: s.floor,
+        ...(s.peer ? { peer: s.peer } : {}),
+        runs: [],
+      };
       scenarioResults.set(s.name, summary);
       if (s.target === "noshield" && !shieldSwitch) {
         summary.skipped = "n/a: server ignores BENCH_DISABLE_SHIELD";
         continue;
       }
+      if (s.target === "peer" && !started.peer) {
+        summary.skipped = "n/a: peers run on SQLite only";
+        continue;
+      }
       if (s.workload.kind === "static") {
-        const { status, json } = await post(urlOf(s.target), s.workload.body, s.workload.authorization);
+        const { status, json } = await post(
+          urlOf(s.target),
+          s.workload.body,
+          s.workload.authorization,
+          pathOf(s.workload),
+        );
         try {
           if (status !== 200) throw new Error(`HTTP ${status}: ${JSON.stringify(json).slice(0, 300)}`);
           summary.answer = s.check?.(json);
@@ -549,7 +646,7 @@ async function benchDatabase(
       const auth = workload.authorization === `Bearer ${fixtures.apiKey.token}` ? authOnly.key : authOnly.jwt;
       let perRequest: number | null;
       if (workload.kind === "static") {
-        perRequest = await sqlPerRequest(url, () => post(url, workload.body, workload.authorization));
+        perRequest = await sqlPerRequest(url, () => post(url, workload.body, workload.authorization, pathOf(workload)));
       } else {
         perRequest = await sqlPerRequest(
           url,
@@ -567,7 +664,12 @@ async function benchDatabase(
       summary.sql =
         perRequest === null
           ? null
-          : { perRequest, ...(s.target !== "floor" && auth !== null ? { beyondAuth: perRequest - auth } : {}) };
+          : {
+              perRequest,
+              ...(s.target !== "floor" && s.target !== "peer" && auth !== null
+                ? { beyondAuth: perRequest - auth }
+                : {}),
+            };
     }
     if (counting) {
       sqlByPageSize = {};
@@ -650,6 +752,15 @@ async function benchDatabase(
         if (f) run.ratioToFloor = run.rps / f.rps;
       }
     }
+    // ratios to the peer (bench/peers) of the same repeat
+    for (const summary of scenarioResults.values()) {
+      const peer = summary.peer ? scenarioResults.get(summary.peer) : undefined;
+      if (!peer?.runs.length) continue;
+      for (const run of summary.runs) {
+        const p = peer.runs.find((r) => r.repeat === run.repeat);
+        if (p) run.ratioToPeer = run.rps / p.rps;
+      }
+    }
 
     const serverMemory = memoryMb(started.server.pid);
     const meta: ReportMeta = {
@@ -672,6 +783,7 @@ async function benchDatabase(
       switches: { sqlCount: counting, shieldSwitch },
       sqlByPageSize,
       floorsByteIdentical,
+      ...(peerMeta ? { peer: peerMeta } : {}),
       invalid,
     };
     const { file, markdown: md } = finish({
@@ -693,6 +805,7 @@ async function benchDatabase(
       stopProcess(started.server, options.profile ? 60_000 : 5000),
       stopProcess(started.noshield),
       stopProcess(started.floor),
+      stopProcess(started.peer),
     ]);
     if (options.profile) {
       try {
@@ -704,6 +817,23 @@ async function benchDatabase(
       }
     }
   }
+}
+
+/**
+ * The peer's own node_modules (bench/peers/better-auth): `npm ci` from its lockfile when --peers asks and it is
+ * missing. Its better-sqlite3 is the repository's (Node's resolution walks up to the root's node_modules).
+ */
+function ensurePeerInstalled(options: Options): void {
+  const installed = ["better-auth", "@better-auth/api-key"].every((name) =>
+    existsSync(join(PEER_DIR, "node_modules", name, "package.json")),
+  );
+  if (installed) return;
+  if (!options.peers)
+    throw new Error(`the peer is not installed (${relative(ROOT, PEER_DIR)}/node_modules): run with --peers`);
+  const args = ["ci", "--prefix", relative(ROOT, PEER_DIR), "--no-audit", "--no-fund"];
+  log(`installing the peer: npm ${args.join(" ")}`);
+  const npm = spawnSync("npm", args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (npm.status !== 0) throw new Error(`npm ${args.join(" ")} failed (${npm.status ?? npm.signal})`);
 }
 
 /** `--render FILE.json…`: medians, targets and markdown again from saved runs (after a change of the report). */
@@ -721,16 +851,21 @@ async function main(): Promise<void> {
   if (process.argv[2] === "--render") return render(process.argv.slice(3));
   const options = parseOptions(process.argv.slice(2));
   COMMIT = gitCommit();
+  const peerRun = options.scenarios.some((name) => name.startsWith("peer_"));
+  if (peerRun) ensurePeerInstalled(options);
   const pin = options.pin && hasTaskset() && cpuCount() >= 2;
   if (options.pin && !pin) log("taskset not available (or a single CPU): processes are not pinned");
-  // server and floor on CPU 0; autocannon and this orchestrator on CPU 1
+  // server, floor and peer on CPU 0; autocannon and this orchestrator on CPU 1
   if (pin) pinSelf(1);
   const loadgen = await LoadGenerator.start(pin ? 1 : null);
   const started = Date.now();
   const outcomes: DbOutcome[] = [];
   const n = options.scenarios.length;
   const perDb =
-    n * (options.warmup + options.duration) + (options.repeats - 1) * n * (options.rewarm + options.duration) + 20;
+    n * (options.warmup + options.duration) +
+    (options.repeats - 1) * n * (options.rewarm + options.duration) +
+    20 +
+    (peerRun ? 60 : 0); // the peer seeds its table through its API
   log(
     `bench: ${options.databases.join(" + ")}, ${n} scenarios × ${options.repeats} repeats × ${options.duration} s, ${options.connections} connections; ` +
       `about ${Math.ceil((perDb * options.databases.length) / 60)} min${pin ? "" : " (not pinned)"}`,

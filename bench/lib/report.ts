@@ -25,6 +25,8 @@ export interface RunSample {
   firstError?: string;
   /** This run's throughput divided by its floor's, measured in the same repeat. */
   ratioToFloor?: number;
+  /** This run's throughput divided by its peer's (bench/peers), measured in the same repeat. */
+  ratioToPeer?: number;
 }
 
 export interface Spread {
@@ -45,6 +47,8 @@ export interface ScenarioSummary {
   title: string;
   target: string;
   floor?: string;
+  /** The peer scenario (bench/peers) this one is compared with. */
+  peer?: string;
   /** e.g. "skipped: the server ignores BENCH_DISABLE_SHIELD" */
   skipped?: string;
   runs: RunSample[];
@@ -55,6 +59,7 @@ export interface ScenarioSummary {
   dbCpuMsPerReq?: Spread;
   rssMb?: Spread;
   ratioToFloor?: Spread;
+  ratioToPeer?: Spread;
   sql?: SqlProbe | null;
   /** What one request answered before the load (e.g. "20 nodes of 200"). */
   answer?: string;
@@ -93,6 +98,7 @@ export function summarize(summary: ScenarioSummary): ScenarioSummary {
     dbCpuMsPerReq: of((r) => r.dbCpuMsPerReq),
     rssMb: of((r) => r.rssMb),
     ratioToFloor: of((r) => r.ratioToFloor),
+    ratioToPeer: of((r) => r.ratioToPeer),
     loadgenCpuPct: of((r) => r.loadgenCpuPct),
     otherLoadOnServerCpuPct: of((r) => r.otherLoadOnServerCpuPct),
   };
@@ -132,7 +138,54 @@ export interface ReportMeta {
   sqlByPageSize?: Record<string, number> | null;
   /** Floors answer byte for byte what the server answers (not only the same values). */
   floorsByteIdentical?: boolean | null;
+  /** The peer of bench/peers when one ran: what it is and the table it verified against. */
+  peer?: PeerMeta;
   invalid: string[];
+}
+
+export interface PeerMeta {
+  /** e.g. "better-auth@1.7.5 + @better-auth/api-key@1.7.5" */
+  name: string;
+  /** e.g. "SQLite (WAL), the plugin's rate limit off, logger off, telemetry off" */
+  setup: string;
+  /** What the peer's seeding made (keys, users, disabled, expiring, seconds). */
+  counts: Record<string, number>;
+}
+
+/** Latchkey's scenarios next to the peer's: req/s, CPU and latency of both, and Latchkey over the peer. */
+function peerTable(meta: ReportMeta, scenarios: ScenarioSummary[]): string[] {
+  const byName = new Map(scenarios.map((s) => [s.name, s]));
+  const pairs = scenarios
+    .filter((s) => s.peer && byName.has(s.peer))
+    .map((s) => [s, byName.get(s.peer!)!] as const)
+    .filter(([s, p]) => !s.skipped && s.runs.length && !p.skipped && p.runs.length);
+  const lines: string[] = [];
+  if (!pairs.length) {
+    const skipped = scenarios.find((s) => s.target === "peer" && s.skipped);
+    if (skipped) lines.push(`Peer comparison: ${skipped.skipped}.`, "");
+    return lines;
+  }
+  lines.push(`**Peer comparison** (bench/peers; Latchkey's req/s over the peer's in the same repeat):`);
+  lines.push("");
+  lines.push("| Latchkey | req/s | p50 ms | CPU ms/req | peer | req/s | p50 ms | CPU ms/req | × peer |");
+  lines.push("|---|--:|--:|--:|---|--:|--:|--:|--:|");
+  for (const [s, p] of pairs)
+    lines.push(
+      `| **${s.name}** | ${withRange(s.rps, 0)} | ${fmt(s.p50?.median, 1)} | ${withRange(s.cpuMsPerReq, 3)} ` +
+        `| **${p.name}** | ${withRange(p.rps, 0)} | ${fmt(p.p50?.median, 1)} | ${withRange(p.cpuMsPerReq, 3)} ` +
+        `| ${withRange(s.ratioToPeer, 2)} |`,
+    );
+  lines.push("");
+  if (meta.peer) {
+    const c = meta.peer.counts;
+    lines.push(
+      `Peer: ${meta.peer.name}; ${meta.peer.setup}; ${fmt(c.apiKeys)} keys across ${fmt(c.users)} users` +
+        ` (${fmt(c.disabledKeys)} disabled, ${fmt(c.expiringKeys)} expiring later), every one made by its own` +
+        ` \`auth.api.createApiKey\` (${fmt(c.seconds, 1)} s).`,
+    );
+    lines.push("");
+  }
+  return lines;
 }
 
 export function markdown(meta: ReportMeta, scenarios: ScenarioSummary[], targets: TargetResult[]): string {
@@ -145,7 +198,7 @@ export function markdown(meta: ReportMeta, scenarios: ScenarioSummary[], targets
   lines.push(
     `${meta.date}, commit \`${meta.commit}\`, Node ${meta.node}, ${meta.cpu}. ` +
       `${meta.repeats} repeat${meta.repeats === 1 ? "" : "s"} × ${meta.duration} s measured (warm-up ${meta.warmup} s, then ${meta.rewarm} s before later repeats), ` +
-      `${meta.connections} connections, ${meta.pinned ? "server and floor on CPU 0, autocannon on CPU 1" : "not pinned"}. ` +
+      `${meta.connections} connections, ${meta.pinned ? `server${meta.peer ? ", floor and peer" : " and floor"} on CPU 0, autocannon on CPU 1` : "not pinned"}. ` +
       `Medians of the repeats, (min–max) where they differ.` +
       (meta.server ? ` Server: \`${meta.server}\`.` : ""),
   );
@@ -175,6 +228,7 @@ export function markdown(meta: ReportMeta, scenarios: ScenarioSummary[], targets
     );
   }
   lines.push("");
+  lines.push(...peerTable(meta, scenarios));
   const answers = scenarios.filter((s) => s.answer).map((s) => `${s.name}: ${s.answer}`);
   if (answers.length) {
     lines.push(

@@ -48,11 +48,21 @@ export const CREATE_KEY_INPUT = {
   permission: "FULL_ACCESS",
 };
 
-export type Target = "server" | "noshield" | "floor";
+export type Target = "server" | "noshield" | "floor" | "peer";
 
-/** A body the load generator sends on every request, or the create/revoke pair. */
+/**
+ * A body the load generator sends on every request (to `path`, /graphql unless given; without an Authorization
+ * header when `authorization` is absent), or the create/revoke pair.
+ */
 export type Workload =
-  { kind: "static"; body: string; authorization: string } | { kind: "writes"; authorization: string };
+  { kind: "static"; body: string; authorization?: string; path?: string } | { kind: "writes"; authorization: string };
+
+/** Where a workload's requests go. */
+export const pathOf = (workload: Workload): string =>
+  (workload.kind === "static" ? workload.path : undefined) ?? "/graphql";
+
+/** The path Better Auth's peer answers verifyApiKey on (bench/peers/better-auth/server.mjs). */
+export const PEER_VERIFY_PATH = "/verify";
 
 export interface Scenario {
   name: string;
@@ -61,6 +71,8 @@ export interface Scenario {
   workload: Workload;
   /** The floor scenario this one is compared with (same run, same repeat). */
   floor?: string;
+  /** The peer scenario this one is compared with (same run, same repeat): Latchkey's req/s over the peer's. */
+  peer?: string;
   /** Checks one response of the scenario (before the load) and returns a short description of it. */
   check?: (json: unknown) => string;
 }
@@ -88,6 +100,15 @@ export interface Credentials {
   writerJwt: string;
   apiKey: string;
   platformKey: string;
+  /** A well-formed token (format and checksum right) that is not stored (f_invalid). */
+  unknownKey: string;
+  /** The keys Better Auth's peer verifies (valid: in its table; invalid: its format, not in its table). */
+  peer?: PeerTokens;
+}
+
+export interface PeerTokens {
+  valid: string;
+  invalid: string;
 }
 
 const verifyCheck = (json: unknown) => {
@@ -95,6 +116,22 @@ const verifyCheck = (json: unknown) => {
   if (j.errors || j.data?.verifyApiKey?.code !== "VALID" || !j.data.verifyApiKey.apiKey)
     throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
   return `VALID, key ${j.data.verifyApiKey.apiKey.id}`;
+};
+
+const verifyNotFoundCheck = (json: unknown) => {
+  const j = json as { data?: { verifyApiKey?: { valid: boolean; code: string; apiKey: unknown } }; errors?: unknown };
+  const v = j.data?.verifyApiKey;
+  if (j.errors || !v || v.code !== "NOT_FOUND" || v.valid !== false || v.apiKey !== null)
+    throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
+  return "NOT_FOUND";
+};
+
+/** Better Auth's verifyApiKey answer: `{ valid, error, key }`. */
+const peerCheck = (expectValid: boolean) => (json: unknown) => {
+  const j = json as { valid?: unknown; error?: { code?: string } | null; key?: { id?: string } | null };
+  if (expectValid ? j.valid !== true || !j.key?.id : j.valid !== false || j.key !== null || !j.error?.code)
+    throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
+  return expectValid ? `valid: true, key ${j.key!.id}` : `valid: false, ${j.error!.code}`;
 };
 
 /** Every scenario of the issue, plus the floors and the comparisons the targets need. */
@@ -109,6 +146,9 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
   const listB = body(LIST_QUERY, { first: 20, filter });
   const listC = body(LIST_QUERY, { first: 100 });
   const verify = body(VERIFY_QUERY, { token: creds.apiKey, require: { environment: "SANDBOX" } });
+  const verifyUnknown = body(VERIFY_QUERY, { token: creds.unknownKey, require: { environment: "SANDBOX" } });
+  // before the peer has started (and printed its keys) its scenarios exist with empty keys, so they can be selected
+  const peerBody = (key: string | undefined) => JSON.stringify({ key: key ?? "" });
   const viewerCheck = (field: "apiKey" | "user") => (json: unknown) => {
     const j = json as {
       data?: { viewer?: Record<string, { id: string } | null> & { organization?: { name: string } } };
@@ -190,7 +230,16 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
       target: "server",
       workload: { kind: "static", body: verify, authorization: `Bearer ${creds.platformKey}` },
       floor: "floor_f",
+      peer: "peer_ba",
       check: verifyCheck,
+    },
+    {
+      name: "f_invalid",
+      title: "verifyApiKey(token) with a well-formed token that is not stored (NOT_FOUND), platform key",
+      target: "server",
+      workload: { kind: "static", body: verifyUnknown, authorization: `Bearer ${creds.platformKey}` },
+      peer: "peer_ba_invalid",
+      check: verifyNotFoundCheck,
     },
     {
       name: "floor_f",
@@ -198,6 +247,20 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
       target: "floor",
       workload: { kind: "static", body: verify, authorization: `Bearer ${creds.platformKey}` },
       check: verifyCheck,
+    },
+    {
+      name: "peer_ba",
+      title: "peer: Better Auth's verifyApiKey of a valid key (POST /verify, bench/peers)",
+      target: "peer",
+      workload: { kind: "static", body: peerBody(creds.peer?.valid), path: PEER_VERIFY_PATH },
+      check: peerCheck(true),
+    },
+    {
+      name: "peer_ba_invalid",
+      title: "peer: Better Auth's verifyApiKey of a well-formed key that is not stored",
+      target: "peer",
+      workload: { kind: "static", body: peerBody(creds.peer?.invalid), path: PEER_VERIFY_PATH },
+      check: peerCheck(false),
     },
     {
       name: "a_noshield",

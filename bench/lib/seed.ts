@@ -31,6 +31,8 @@ export interface Fixtures {
   apiKey: { id: string; token: string };
   /** The platform's key (scenario f calls verifyApiKey with it). */
   platformKey: { id: string; token: string };
+  /** A token of the right format and checksum that is not stored (scenario f_invalid verifies it: NOT_FOUND). */
+  unknownKey: { token: string };
   /** The dashboard's filter (scenario b). */
   filter: { environment: string[]; status: string[]; search: string };
   counts: {
@@ -238,6 +240,9 @@ export async function seedDataset(target: DbTarget, options: DatasetOptions): Pr
   const platformBody = "lk_plat_" + rng.base62(30);
   const platformToken = platformBody + checksum(platformBody);
   fixtures.platformKey = { id: rng.uuid(), token: platformToken };
+  // drawn last, so the dataset above is what it was before this token existed
+  const unknownBody = "lk_test_" + rng.base62(30);
+  fixtures.unknownKey = { token: unknownBody + checksum(unknownBody) };
 
   const writer = await openWriter(target);
   try {
@@ -297,7 +302,8 @@ export async function seedDataset(target: DbTarget, options: DatasetOptions): Pr
     !fixtures.writer ||
     !fixtures.apiKey ||
     !fixtures.bigOrg ||
-    !fixtures.platformKey
+    !fixtures.platformKey ||
+    !fixtures.unknownKey
   ) {
     throw new Error("the dataset lacks a fixture the scenarios need (change --seed)");
   }

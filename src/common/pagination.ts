@@ -128,25 +128,31 @@ export interface SortSpec {
 
 let paramSeq = 0;
 
+/** One page's keyset: the condition past the cursor (with its parameters), the ORDER BY terms and the LIMIT. */
+export interface KeysetClauses {
+  condition: string | null;
+  params: Record<string, unknown>;
+  orderBy: [expression: string, direction: "ASC" | "DESC"][];
+  limit: number;
+}
+
 /**
- * Adds keyset conditions and ORDER BY for one page. Nulls sort after every value in the
- * forward order; ties are broken by id. Backward pages are read in reverse and flipped by `toConnection`.
+ * The keyset conditions and ORDER BY for one page. Nulls sort after every value in the forward order; ties are
+ * broken by id. Backward pages are read in reverse and flipped by `toConnection`. One row more than the page is
+ * read, to tell whether another page follows.
  */
-export function applyKeyset<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
-  sort: SortSpec,
-  page: PageRequest,
-): SelectQueryBuilder<T> {
+export function keysetClauses(sort: SortSpec, page: PageRequest): KeysetClauses {
   const forwardAsc = !sort.descending;
   // the direction in which rows are read from the database
   const readAsc = page.backward ? !forwardAsc : forwardAsc;
   const op = readAsc ? ">" : "<";
   const { column, idColumn } = sort;
+  const params: Record<string, unknown> = {};
+  let condition: string | null = null;
   if (page.cursor) {
     const v = `kv${++paramSeq}`;
     const i = `ki${paramSeq}`;
-    const params: Record<string, unknown> = { [i]: page.cursor.id };
-    let condition: string;
+    params[i] = page.cursor.id;
     if (page.cursor.value === null) {
       // cursor among the nulls: forward continues among nulls; backward also reaches every non-null
       condition = page.backward
@@ -157,18 +163,27 @@ export function applyKeyset<T extends ObjectLiteral>(
       const among = `(${column} ${op} :${v} OR (${column} = :${v} AND ${idColumn} ${op} :${i}))`;
       condition = sort.nullable && !page.backward ? `(${column} IS NULL OR ${among})` : among;
     }
-    qb.andWhere(condition, params);
   }
   const dir = readAsc ? "ASC" : "DESC";
-  if (sort.nullable) {
-    // nulls last going forward means nulls first when reading backward
-    qb.orderBy(`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`, page.backward ? "DESC" : "ASC");
-    qb.addOrderBy(column, dir);
-  } else {
-    qb.orderBy(column, dir);
-  }
-  qb.addOrderBy(idColumn, dir);
-  return qb.limit(page.limit + 1);
+  const orderBy: KeysetClauses["orderBy"] = [];
+  // nulls last going forward means nulls first when reading backward
+  if (sort.nullable) orderBy.push([`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`, page.backward ? "DESC" : "ASC"]);
+  orderBy.push([column, dir], [idColumn, dir]);
+  return { condition, params, orderBy, limit: page.limit + 1 };
+}
+
+/** Adds `keysetClauses` to a query builder. */
+export function applyKeyset<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  sort: SortSpec,
+  page: PageRequest,
+): SelectQueryBuilder<T> {
+  const keyset = keysetClauses(sort, page);
+  if (keyset.condition) qb.andWhere(keyset.condition, keyset.params);
+  keyset.orderBy.forEach(([expression, direction], n) =>
+    n === 0 ? qb.orderBy(expression, direction) : qb.addOrderBy(expression, direction),
+  );
+  return qb.limit(keyset.limit);
 }
 
 /** Turns the rows read by `applyKeyset` (one extra) into a connection. */

@@ -31,6 +31,8 @@ export const datetimeParam = (sqlite: boolean, at: Date): string | Date =>
 export interface RowMapper<T> {
   /** `alias.column AS alias_column` for every column, for a query builder's select. */
   select: string[];
+  /** The same select list quoted for the database, for a statement written by hand. */
+  quotedSelect: string;
   /** The entity built from a raw row, or null when the alias matched nothing (LEFT JOIN). */
   map(row: Record<string, unknown>): T | null;
 }
@@ -60,8 +62,12 @@ export function rowMapper<T extends ObjectLiteral>(
   }));
   const idKey = `${alias}_${metadata.primaryColumns[0].databaseName}`;
   const target = metadata.target as new () => T;
+  const q = (name: string) => db.driver.escape(name);
   const mapper: RowMapper<T> = {
     select: metadata.columns.map((c) => `${alias}.${c.databaseName} AS ${alias}_${c.databaseName}`),
+    quotedSelect: metadata.columns
+      .map((c) => `${q(alias)}.${q(c.databaseName)} AS ${q(`${alias}_${c.databaseName}`)}`)
+      .join(", "),
     map(row) {
       if (row[idKey] === null || row[idKey] === undefined) return null;
       const entityObject = new target() as Record<string, unknown>;

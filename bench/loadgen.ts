@@ -25,6 +25,13 @@ export interface LoadResult {
   duration: number;
   rps: number;
   latency: { mean: number; p50: number; p90: number; p99: number; max: number };
+  /**
+   * p99 of the answers after every connection had its first one (ms since the run's start in `steadyAfterMs`):
+   * libuv accepts one connection per event-loop turn, so a busy server admits autocannon's simultaneous
+   * connections one by one and their first requests wait for the whole ramp (docs/performance.md).
+   */
+  p99Steady: number;
+  steadyAfterMs: number;
   errors: number;
   timeouts: number;
   non2xx: number;
@@ -100,18 +107,29 @@ async function run(message: LoadRequest): Promise<LoadResult> {
   // autocannon's histogram keeps whole milliseconds; keep every latency at full precision instead
   let latencies = new Float64Array(1 << 16);
   let n = 0;
-  instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+  const answered = new Set<unknown>();
+  let steadyFrom = -1;
+  let steadyAfterMs = NaN;
+  const startedAt = performance.now();
+  instance.on("response", (client: unknown, _status: number, _bytes: number, responseTime: number) => {
     if (n === latencies.length) {
       const grown = new Float64Array(latencies.length * 2);
       grown.set(latencies);
       latencies = grown;
     }
     latencies[n++] = responseTime;
+    if (steadyFrom < 0 && answered.add(client).size === message.connections) {
+      steadyFrom = n;
+      steadyAfterMs = performance.now() - startedAt;
+    }
   });
   instance.on("start", () => process.send?.({ type: "started", id: message.id }));
   const result = await instance;
+  const steady = steadyFrom < 0 ? new Float64Array(0) : latencies.slice(steadyFrom, n).sort();
   const sorted = latencies.subarray(0, n).sort();
-  const at = (q: number) => (n ? sorted[Math.min(n - 1, Math.ceil(q * n) - 1)] : 0);
+  const quantile = (values: Float64Array, q: number) =>
+    values.length ? values[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)] : NaN;
+  const at = (q: number) => (n ? quantile(sorted, q) : 0);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += sorted[i];
   const total = result.requests.total;
@@ -122,6 +140,8 @@ async function run(message: LoadRequest): Promise<LoadResult> {
     duration: result.duration,
     rps: total / result.duration,
     latency: { mean: n ? sum / n : 0, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: n ? sorted[n - 1] : 0 },
+    p99Steady: quantile(steady, 0.99),
+    steadyAfterMs,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,

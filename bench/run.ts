@@ -79,6 +79,10 @@ interface Options {
   profile: boolean;
   /** V8's --max-semi-space-size for the server (MB), as the npm start script sets it */
   semiSpace: number;
+  /** V8's --heap-growing-percent for the server, as the npm start script sets it (0: V8's own heuristics) */
+  heapGrowingPercent: number;
+  /** more V8 or Node flags for the server (--server-flags "…"), e.g. to price a heap setting */
+  serverFlags: string[];
   /** --peers: install the peer if needed and run PEER_SCENARIOS on SQLite (unless --scenarios / --db say otherwise) */
   peers: boolean;
 }
@@ -98,6 +102,8 @@ const USAGE = `npm run bench [-- options]
   --out DIR           where the .md and .json go (bench/results)
   --strict            exit 1 when a target is missed
   --semi-space MB     the server's --max-semi-space-size (32, as in npm start)
+  --heap-growing N    the server's --heap-growing-percent (20, as in npm start; 0: V8's default)
+  --server-flags "…"  more Node/V8 flags for the server, e.g. "--optimize-for-size"
   --server-main PATH  the server entry point (default dist/bench/server.js: src/main.ts plus the two measuring aids)
   --render FILE…      redo medians, targets and markdown from saved JSON results (no run)
   --profile           run the server under --cpu-prof and print where its CPU went (numbers then include
@@ -127,6 +133,8 @@ function parseOptions(argv: string[]): Options {
     serverMain: join(ROOT, "dist", "bench", "server.js"),
     profile: false,
     semiSpace: 32,
+    heapGrowingPercent: 20,
+    serverFlags: [],
     peers: argv.includes("--peers"),
   };
   let outGiven = false;
@@ -178,6 +186,12 @@ function parseOptions(argv: string[]): Options {
         break;
       case "--semi-space":
         o.semiSpace = number();
+        break;
+      case "--heap-growing":
+        o.heapGrowingPercent = number();
+        break;
+      case "--server-flags":
+        o.serverFlags = value().split(" ").filter(Boolean);
         break;
       case "--no-pin":
         o.pin = false;
@@ -437,6 +451,8 @@ async function benchDatabase(
   }
   const serverCommand = pinned(serverCpu, process.execPath, [
     `--max-semi-space-size=${options.semiSpace}`,
+    ...(options.heapGrowingPercent ? [`--heap-growing-percent=${options.heapGrowingPercent}`] : []),
+    ...options.serverFlags,
     ...(options.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
     options.serverMain,
   ]);
@@ -716,6 +732,8 @@ async function benchDatabase(
           p50: result.latency.p50,
           p90: result.latency.p90,
           p99: result.latency.p99,
+          p99Steady: result.p99Steady,
+          steadyAfterMs: result.steadyAfterMs,
           mean: result.latency.mean,
           cpuMsPerReq: result.requests ? cpu / result.requests : NaN,
           dbCpuMsPerReq: dbPid && result.requests ? dbCpu / result.requests : null,
@@ -735,7 +753,7 @@ async function benchDatabase(
           );
         scenarioResults.get(s.name)!.runs.push(sample);
         log(
-          `   [${target.label} ${repeat + 1}/${options.repeats}] ${s.name.padEnd(10)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50.toFixed(1).padStart(5)} ms  p99 ${result.latency.p99.toFixed(1).padStart(6)} ms  ` +
+          `   [${target.label} ${repeat + 1}/${options.repeats}] ${s.name.padEnd(10)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50.toFixed(1).padStart(5)} ms  p99 ${result.latency.p99.toFixed(1).padStart(6)} ms (steady ${result.p99Steady.toFixed(1)} after ${(result.steadyAfterMs / 1000).toFixed(1)} s)  ` +
             `cpu ${sample.cpuMsPerReq.toFixed(3)} ms/req  rss ${memory.rss.toFixed(0)} MB  autocannon ${loadgenCpuPct.toFixed(0)}%` +
             (otherLoad !== null ? `  other load on cpu${serverCpu} ${otherLoad.toFixed(0)}%` : "") +
             (problems ? `  PROBLEMS ${problems}` : ""),

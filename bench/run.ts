@@ -79,7 +79,7 @@ interface Options {
   profile: boolean;
   /** V8's --max-semi-space-size for the server (MB), as the npm start script sets it */
   semiSpace: number;
-  /** V8's --heap-growing-percent for the server, as the npm start script sets it (0: V8's own heuristics) */
+  /** V8's --heap-growing-percent for the server (0, as npm start: V8's own heuristics) — to price a smaller heap */
   heapGrowingPercent: number;
   /** more V8 or Node flags for the server (--server-flags "…"), e.g. to price a heap setting */
   serverFlags: string[];
@@ -102,7 +102,7 @@ const USAGE = `npm run bench [-- options]
   --out DIR           where the .md and .json go (bench/results)
   --strict            exit 1 when a target is missed
   --semi-space MB     the server's --max-semi-space-size (32, as in npm start)
-  --heap-growing N    the server's --heap-growing-percent (20, as in npm start; 0: V8's default)
+  --heap-growing N    run the server with --heap-growing-percent=N (0, as npm start: V8's own growth)
   --server-flags "…"  more Node/V8 flags for the server, e.g. "--optimize-for-size"
   --server-main PATH  the server entry point (default dist/bench/server.js: src/main.ts plus the two measuring aids)
   --render FILE…      redo medians, targets and markdown from saved JSON results (no run)
@@ -133,7 +133,7 @@ function parseOptions(argv: string[]): Options {
     serverMain: join(ROOT, "dist", "bench", "server.js"),
     profile: false,
     semiSpace: 32,
-    heapGrowingPercent: 20,
+    heapGrowingPercent: 0,
     serverFlags: [],
     peers: argv.includes("--peers"),
   };

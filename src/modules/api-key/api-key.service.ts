@@ -265,27 +265,27 @@ export class ApiKeyService {
     now: Date,
     manager: EntityManager,
   ): Promise<Conditions | null> {
-    const qb = new Conditions().and("k.organization_id = :org", { org: principal.organizationId });
-    if (principal.kind === "apiKey") qb.and("k.environment = :ownEnv", { ownEnv: principal.environment });
+    const where = new Conditions().and("k.organization_id = :org", { org: principal.organizationId });
+    if (principal.kind === "apiKey") where.and("k.environment = :ownEnv", { ownEnv: principal.environment });
     const f = filter ?? {};
     const search = cleanSearch("filter.search", f.search);
     const environments = distinctItems("filter.environment", f.environment);
     const scopes = distinctItems("filter.scope", f.scope);
     const permissions = distinctItems("filter.permission", f.permission);
     const statuses = distinctItems("filter.status", f.status);
-    if (environments.length) qb.and("k.environment IN (:...envs)", { envs: environments });
-    if (scopes.length) qb.and("k.scope IN (:...scopes)", { scopes });
-    if (permissions.length) qb.and("k.permission IN (:...perms)", { perms: permissions });
-    if (statuses.length) qb.and(`(${statuses.map((s) => STATUS_CONDITIONS[s]).join(" OR ")})`, { now });
-    if (f.lastUsedBefore) qb.and("k.last_used_at < :lastUsedBefore", { lastUsedBefore: f.lastUsedBefore });
-    if (f.neverUsed != null) qb.and(f.neverUsed ? "k.last_used_at IS NULL" : "k.last_used_at IS NOT NULL");
-    if (f.expiresBefore) qb.and("k.expires_at < :expiresBefore", { expiresBefore: f.expiresBefore });
-    if (f.createdAfter) qb.and("k.created_at > :createdAfter", { createdAfter: f.createdAfter });
-    if (f.createdBefore) qb.and("k.created_at < :createdBefore", { createdBefore: f.createdBefore });
+    if (environments.length) where.and("k.environment IN (:...envs)", { envs: environments });
+    if (scopes.length) where.and("k.scope IN (:...scopes)", { scopes });
+    if (permissions.length) where.and("k.permission IN (:...perms)", { perms: permissions });
+    if (statuses.length) where.and(`(${statuses.map((s) => STATUS_CONDITIONS[s]).join(" OR ")})`, { now });
+    if (f.lastUsedBefore) where.and("k.last_used_at < :lastUsedBefore", { lastUsedBefore: f.lastUsedBefore });
+    if (f.neverUsed != null) where.and(f.neverUsed ? "k.last_used_at IS NULL" : "k.last_used_at IS NOT NULL");
+    if (f.expiresBefore) where.and("k.expires_at < :expiresBefore", { expiresBefore: f.expiresBefore });
+    if (f.createdAfter) where.and("k.created_at > :createdAfter", { createdAfter: f.createdAfter });
+    if (f.createdBefore) where.and("k.created_at < :createdBefore", { createdBefore: f.createdBefore });
     if (f.violatesPolicy != null) {
       const organization = await manager.getRepository(Organization).findOneByOrFail({ id: principal.organizationId });
       const violation = policyViolation(policyOf(organization.apiKeyPolicy), manager.connection.options.type, now);
-      if (violation) qb.and(f.violatesPolicy ? `(${violation.sql})` : `NOT (${violation.sql})`, violation.params);
+      if (violation) where.and(f.violatesPolicy ? `(${violation.sql})` : `NOT (${violation.sql})`, violation.params);
       else if (f.violatesPolicy) return null;
     }
     if (f.workspaceId != null) {
@@ -296,13 +296,13 @@ export class ApiKeyService {
         : null;
       // an unknown or foreign workspace matches no key, exactly like a workspace nobody can reach
       if (!workspace) return null;
-      qb.and(
+      where.and(
         "(k.scope = :orgScope OR EXISTS (SELECT 1 FROM api_key_workspace akw WHERE akw.api_key_id = k.id AND akw.workspace_id = :filterWs))",
         { orgScope: ApiKeyScope.ORGANIZATION, filterWs: workspace.id },
       );
     }
-    if (search) qb.and("LOWER(k.description) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
-    return qb;
+    if (search) where.and("LOWER(k.description) LIKE :search ESCAPE '!'", { search: containsPattern(search) });
+    return where;
   }
 
   /**

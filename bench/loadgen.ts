@@ -28,10 +28,11 @@ export interface LoadResult {
   /**
    * p99 of the answers after every connection had its first one (ms since the run's start in `steadyAfterMs`):
    * libuv accepts one connection per event-loop turn, so a busy server admits autocannon's simultaneous
-   * connections one by one and their first requests wait for the whole ramp (docs/performance.md).
+   * connections one by one and their first requests wait for the whole ramp (docs/performance.md). Null when
+   * some connection never answered within the run (a run shorter than the ramp).
    */
-  p99Steady: number;
-  steadyAfterMs: number;
+  p99Steady: number | null;
+  steadyAfterMs: number | null;
   errors: number;
   timeouts: number;
   non2xx: number;
@@ -140,8 +141,8 @@ async function run(message: LoadRequest): Promise<LoadResult> {
     duration: result.duration,
     rps: total / result.duration,
     latency: { mean: n ? sum / n : 0, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: n ? sorted[n - 1] : 0 },
-    p99Steady: quantile(steady, 0.99),
-    steadyAfterMs,
+    p99Steady: steady.length ? quantile(steady, 0.99) : null,
+    steadyAfterMs: steadyFrom < 0 ? null : steadyAfterMs,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,

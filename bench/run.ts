@@ -732,8 +732,8 @@ async function benchDatabase(
           p50: result.latency.p50,
           p90: result.latency.p90,
           p99: result.latency.p99,
-          p99Steady: result.p99Steady,
-          steadyAfterMs: result.steadyAfterMs,
+          ...(result.p99Steady !== null ? { p99Steady: result.p99Steady } : {}),
+          ...(result.steadyAfterMs !== null ? { steadyAfterMs: result.steadyAfterMs } : {}),
           mean: result.latency.mean,
           cpuMsPerReq: result.requests ? cpu / result.requests : NaN,
           dbCpuMsPerReq: dbPid && result.requests ? dbCpu / result.requests : null,
@@ -753,7 +753,7 @@ async function benchDatabase(
           );
         scenarioResults.get(s.name)!.runs.push(sample);
         log(
-          `   [${target.label} ${repeat + 1}/${options.repeats}] ${s.name.padEnd(10)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50.toFixed(1).padStart(5)} ms  p99 ${result.latency.p99.toFixed(1).padStart(6)} ms (steady ${result.p99Steady.toFixed(1)} after ${(result.steadyAfterMs / 1000).toFixed(1)} s)  ` +
+          `   [${target.label} ${repeat + 1}/${options.repeats}] ${s.name.padEnd(10)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50.toFixed(1).padStart(5)} ms  p99 ${result.latency.p99.toFixed(1).padStart(6)} ms (${result.p99Steady !== null && result.steadyAfterMs !== null ? `steady ${result.p99Steady.toFixed(1)} after ${(result.steadyAfterMs / 1000).toFixed(1)} s` : "never steady: a connection had no answer"})  ` +
             `cpu ${sample.cpuMsPerReq.toFixed(3)} ms/req  rss ${memory.rss.toFixed(0)} MB  autocannon ${loadgenCpuPct.toFixed(0)}%` +
             (otherLoad !== null ? `  other load on cpu${serverCpu} ${otherLoad.toFixed(0)}%` : "") +
             (problems ? `  PROBLEMS ${problems}` : ""),

@@ -1,4 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral, ValueTransformer } from "typeorm";
+import { fixedSql, quoted } from "./sql";
 
 /** A datetime as the drivers return it: a Date (mysql2, timezone Z) or 'YYYY-MM-DD HH:MM:SS.SSS' UTC text (SQLite). */
 export function toDate(value: unknown): Date | null {
@@ -62,7 +63,7 @@ export function rowMapper<T extends ObjectLiteral>(
   }));
   const idKey = `${alias}_${metadata.primaryColumns[0].databaseName}`;
   const target = metadata.target as new () => T;
-  const q = (name: string) => db.driver.escape(name);
+  const q = (name: string) => quoted(db, name);
   const mapper: RowMapper<T> = {
     select: metadata.columns.map((c) => `${alias}.${c.databaseName} AS ${alias}_${c.databaseName}`),
     quotedSelect: metadata.columns
@@ -109,20 +110,13 @@ export async function findOneByColumn<T extends ObjectLiteral>(
   value: string,
 ): Promise<T | null> {
   const metadata = db.getMetadata(entity);
-  const perSource = lookupCache.get(db) ?? new Map<string, string>();
-  lookupCache.set(db, perSource);
-  const cacheKey = `${metadata.name}.${property}`;
-  let sql = perSource.get(cacheKey);
-  if (!sql) {
-    const q = (name: string) => db.driver.escape(name);
+  const rows = rowMapper(db, entity, "t");
+  const sql = fixedSql(db, `findOneByColumn:${metadata.name}.${property}`, () => {
+    const q = (name: string) => quoted(db, name);
     const column = metadata.findColumnWithPropertyName(property);
     if (!column) throw new TypeError(`${metadata.name} has no column ${property}`);
-    const select = metadata.columns.map((c) => `${q("t")}.${q(c.databaseName)} AS ${q(`t_${c.databaseName}`)}`);
-    sql = `SELECT ${select.join(", ")} FROM ${q(metadata.tableName)} ${q("t")} WHERE ${q("t")}.${q(column.databaseName)} = ? LIMIT 1`;
-    perSource.set(cacheKey, sql);
-  }
-  const rows = await db.query<Record<string, unknown>[]>(sql, [value]);
-  return rows.length ? rowMapper(db, entity, "t").map(rows[0]) : null;
+    return `SELECT ${rows.quotedSelect} FROM ${q(metadata.tableName)} ${q("t")} WHERE ${q("t")}.${q(column.databaseName)} = ? LIMIT 1`;
+  });
+  const found = await db.query<Record<string, unknown>[]>(sql, [value]);
+  return found.length ? rows.map(found[0]) : null;
 }
-
-const lookupCache = new WeakMap<DataSource, Map<string, string>>();

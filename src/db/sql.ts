@@ -1,4 +1,4 @@
-import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 
 /**
  * WHERE conditions with TypeORM's named parameters (`:name`, `:...list`), built once and used either on a query
@@ -39,5 +39,22 @@ export async function runSql<R = Record<string, unknown>>(
   return manager.query<R[]>(text, values);
 }
 
-/** A table's or column's name quoted for the manager's database. */
-export const quoted = (manager: EntityManager, name: string): string => manager.connection.driver.escape(name);
+/** A table's, alias's or column's name quoted for the database. */
+export const quoted = (db: DataSource, name: string): string => db.driver.escape(name);
+
+/**
+ * A statement (or the fixed part of one) built once per data source and `key` and kept: the hand-written statements
+ * of the paths every request takes are built from the entities' metadata, which does not change while it runs.
+ */
+export function fixedSql(db: DataSource, key: string, build: () => string): string {
+  const perSource = statements.get(db) ?? new Map<string, string>();
+  statements.set(db, perSource);
+  let sql = perSource.get(key);
+  if (sql === undefined) {
+    sql = build();
+    perSource.set(key, sql);
+  }
+  return sql;
+}
+
+const statements = new WeakMap<DataSource, Map<string, string>>();

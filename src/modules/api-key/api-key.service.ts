@@ -21,7 +21,7 @@ import { User } from "../user/user.entity";
 import { ACTIVE_KEY_CONDITION, countActiveKeys, policyViolation } from "./api-key.queries";
 import { Organization } from "../organization/organization.entity";
 import { rowMapper } from "../../db/rows";
-import { Conditions, quoted, runSql } from "../../db/sql";
+import { Conditions, fixedSql, quoted, runSql } from "../../db/sql";
 import { Workspace } from "../workspace/workspace.entity";
 import {
   ApiKey,
@@ -225,22 +225,31 @@ export class ApiKeyService {
       const key = rowMapper(this.db, ApiKey, "k");
       const user = rowMapper(this.db, User, "cu");
       const keyset = keysetClauses(sort, page);
-      const from = `FROM ${quoted(m, this.db.getMetadata(ApiKey).tableName)} ${quoted(m, "k")}`;
-      const pageWhere = keyset.condition ? `${where.sql} AND ${keyset.condition}` : where.sql;
+      const conditions = where.sql;
+      const pageWhere = keyset.condition ? `${conditions} AND ${keyset.condition}` : conditions;
       const orderBy = keyset.orderBy.map(([expression, direction]) => `${expression} ${direction}`).join(", ");
       // two statements written by hand (the query builder spent more CPU building them than the database running
-      // them). Creators that are users come joined (the common case); keys created by keys are rare, and
-      // joining a second api_key row for every key doubled the statement's cost: the loader fetches those
-      const [counted, raw] = await Promise.all([
-        runSql<{ cnt: number | string }>(m, `SELECT COUNT(*) AS cnt ${from} WHERE ${where.sql}`, where.params),
-        runSql(
-          m,
+      // them), their fixed parts built once. Creators that are users come joined (the common case); keys created
+      // by keys are rare, and joining a second api_key row for every key doubled the statement's cost: the loader
+      // fetches those
+      const from = fixedSql(this.db, "apiKeys:from", () => {
+        const q = (name: string) => quoted(this.db, name);
+        return `FROM ${q(this.db.getMetadata(ApiKey).tableName)} ${q("k")}`;
+      });
+      const pageFrom = fixedSql(this.db, "apiKeys:page", () => {
+        const q = (name: string) => quoted(this.db, name);
+        return (
           `SELECT ${key.quotedSelect}, ${user.quotedSelect} ${from}` +
-            ` LEFT JOIN ${quoted(m, this.db.getMetadata(User).tableName)} ${quoted(m, "cu")}` +
-            ` ON cu.id = k.created_by_user_id AND cu.organization_id = k.organization_id` +
-            ` WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ${keyset.limit}`,
-          { ...where.params, ...keyset.params },
-        ),
+          ` LEFT JOIN ${q(this.db.getMetadata(User).tableName)} ${q("cu")}` +
+          ` ON cu.id = k.created_by_user_id AND cu.organization_id = k.organization_id`
+        );
+      });
+      const [counted, raw] = await Promise.all([
+        runSql<{ cnt: number | string }>(m, `SELECT COUNT(*) AS cnt ${from} WHERE ${conditions}`, where.params),
+        runSql(m, `${pageFrom} WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ${keyset.limit}`, {
+          ...where.params,
+          ...keyset.params,
+        }),
       ]);
       const totalCount = Number(counted[0].cnt);
 

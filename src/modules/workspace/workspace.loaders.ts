@@ -2,7 +2,7 @@ import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import { canSeeWorkspace, type Principal } from "../../auth/principal";
 import { KnownFirstLoader, organizationRowsById } from "../../common/known-first-loader";
 import { rowMapper } from "../../db/rows";
-import { runSql } from "../../db/sql";
+import { fixedSql, quoted, runSql } from "../../db/sql";
 import { Workspace } from "./workspace.entity";
 
 const byCreation = (a: Workspace, b: Workspace) =>
@@ -21,13 +21,17 @@ export function linkedWorkspacesLoader(
   const org = principal?.organizationId ?? "";
   const visible = (w: Workspace) => principal !== null && canSeeWorkspace(principal, w);
   const rows = rowMapper(db, Workspace, "w");
-  const q = (name: string) => db.driver.escape(name);
-  // written by hand, once: building it with the query builder on every batch cost more than running it
-  const select =
-    `SELECT ${q("l")}.${q(ownerColumn)} AS ${q("owner")}, ${rows.quotedSelect}` +
-    ` FROM ${q(db.getMetadata(link).tableName)} ${q("l")}` +
-    ` INNER JOIN ${q(db.getMetadata(Workspace).tableName)} ${q("w")} ON w.id = l.workspace_id` +
-    ` WHERE l.${ownerColumn} IN (:...owners) AND w.organization_id = :org ORDER BY w.created_at ASC, w.id ASC`;
+  const linkTable = db.getMetadata(link).tableName;
+  // written by hand, once per link table: building it with the query builder on every batch cost more than running it
+  const select = fixedSql(db, `linkedWorkspaces:${linkTable}.${ownerColumn}`, () => {
+    const q = (name: string) => quoted(db, name);
+    return (
+      `SELECT ${q("l")}.${q(ownerColumn)} AS ${q("owner")}, ${rows.quotedSelect}` +
+      ` FROM ${q(linkTable)} ${q("l")}` +
+      ` INNER JOIN ${q(db.getMetadata(Workspace).tableName)} ${q("w")} ON w.id = l.workspace_id` +
+      ` WHERE l.${ownerColumn} IN (:...owners) AND w.organization_id = :org ORDER BY w.created_at ASC, w.id ASC`
+    );
+  });
   return new KnownFirstLoader<Workspace[]>(
     async (owners) => {
       const raw = await runSql(db.manager, select, { owners: [...owners], org });

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { dashboardCsp } from "../../src/http/dashboard";
 import { Organization } from "../../src/modules/organization/organization.entity";
 import {
@@ -18,7 +18,7 @@ import {
 import { databases, scratchDatabase } from "../support/databases";
 import { startServerProcess } from "../support/processes";
 import { createKey, createOrganization, createPlatformKey, createTestServer, type TestServer } from "../support/server";
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from "../support/browser";
+import { launchChromium, requireChromium } from "../support/browser";
 import { graphql } from "../support/client";
 import { identityProvider, idpEnv } from "../support/identity-provider";
 
@@ -42,13 +42,8 @@ beforeAll(async () => {
   if (!existsSync(join(ROOT, "web/dist/index.html")) || !existsSync(CLI)) {
     throw new Error("the dashboard or the CLI is not built: run `npm run build` (npm test does)");
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: 20_000,
-  });
-});
+  browser = await launchChromium();
+}, 150_000);
 
 /** Tabs a failed test left open: closed after each test, so no page keeps the focus from the next one. */
 const openTabs = new Set<BrowserContext>();

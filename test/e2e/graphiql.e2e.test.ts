@@ -61,9 +61,9 @@ describe("GraphiQL in a real browser (Chromium, headless)", () => {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 800 },
-      timeout: 20_000,
+      timeout: 60_000, // the first start on a loaded machine has taken over 20 s (support/browser.ts)
     });
-  });
+  }, 90_000);
 
   afterAll(async () => {
     await context?.close();

@@ -19,6 +19,7 @@ import { errorLoggingPlugin } from "./errors/logging-plugin";
 import { registerDashboard } from "./http/dashboard";
 import { registerGraphiql } from "./http/graphiql";
 import { compiledExecutor } from "./http/compiled-executor";
+import { registerVerifyRoute } from "./http/verify-route";
 import { buildAppSchema, buildBareSchema } from "./schema";
 import { createServices, Services } from "./services";
 import { originOf } from "./common/request-origin";
@@ -31,6 +32,8 @@ export interface LatchkeyServer {
   services: Services;
   /** Serves only /metrics when METRICS_PORT is set; the caller listens on it (main.ts on METRICS_PORT). */
   metricsApp?: FastifyInstance;
+  /** Every route the API serves, as "METHOD /path" (HEAD left out): the permission matrix holds each to a row. */
+  routes: string[];
 }
 
 /** Fastify + Apollo around an initialized DataSource; used by main.ts and by the tests. */
@@ -71,6 +74,10 @@ export async function createServer(
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
+  });
+  const routes: string[] = [];
+  app.addHook("onRoute", ({ method, url }) => {
+    for (const verb of Array.isArray(method) ? method : [method]) if (verb !== "HEAD") routes.push(`${verb} ${url}`);
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -185,6 +192,8 @@ export async function createServer(
     },
   });
 
+  await registerVerifyRoute(app, services, authenticate);
+
   app.addHook("onClose", () => services.rateLimits.close());
   if (services.verifyCache) {
     services.verifyCache.warn = (message, err) => app.log.warn({ err }, message);
@@ -250,7 +259,7 @@ export async function createServer(
     }
   });
 
-  return { app, services, metricsApp };
+  return { app, services, metricsApp, routes };
 }
 
 /** A URL as logged: the path, and `?[redacted]` for any query string. */

@@ -64,6 +64,9 @@ export const pathOf = (workload: Workload): string =>
 /** The path Better Auth's peer answers verifyApiKey on (bench/peers/better-auth/server.mjs). */
 export const PEER_VERIFY_PATH = "/verify";
 
+/** Latchkey's verifyApiKey over plain HTTP (src/http/verify-route.ts). */
+export const HTTP_VERIFY_PATH = "/v1/keys/verify";
+
 export interface Scenario {
   name: string;
   title: string;
@@ -124,6 +127,14 @@ const verifyNotFoundCheck = (json: unknown) => {
   if (j.errors || !v || v.code !== "NOT_FOUND" || v.valid !== false || v.apiKey !== null)
     throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
   return "NOT_FOUND";
+};
+
+/** POST /v1/keys/verify's answer: `{ valid, code, apiKey, organization, rateLimit }`. */
+const httpVerifyCheck = (expected: "VALID" | "NOT_FOUND") => (json: unknown) => {
+  const j = json as { valid?: unknown; code?: string; apiKey?: { id: string } | null };
+  if (j.code !== expected || j.valid !== (expected === "VALID") || (expected === "VALID") !== Boolean(j.apiKey?.id))
+    throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 300)}`);
+  return expected === "VALID" ? `VALID, key ${j.apiKey!.id}` : "NOT_FOUND";
 };
 
 /** Better Auth's verifyApiKey answer: `{ valid, error, key }`. */
@@ -240,6 +251,33 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
       workload: { kind: "static", body: verifyUnknown, authorization: `Bearer ${creds.platformKey}` },
       peer: "peer_ba_invalid",
       check: verifyNotFoundCheck,
+    },
+    {
+      name: "f_http",
+      title: `POST ${HTTP_VERIFY_PATH} { token, require: { environment: SANDBOX } }, platform key`,
+      target: "server",
+      workload: {
+        kind: "static",
+        body: JSON.stringify({ token: creds.apiKey, require: { environment: "SANDBOX" } }),
+        authorization: `Bearer ${creds.platformKey}`,
+        path: HTTP_VERIFY_PATH,
+      },
+      floor: "floor_f",
+      peer: "peer_ba",
+      check: httpVerifyCheck("VALID"),
+    },
+    {
+      name: "f_http_invalid",
+      title: `POST ${HTTP_VERIFY_PATH} with a well-formed token that is not stored (NOT_FOUND), platform key`,
+      target: "server",
+      workload: {
+        kind: "static",
+        body: JSON.stringify({ token: creds.unknownKey, require: { environment: "SANDBOX" } }),
+        authorization: `Bearer ${creds.platformKey}`,
+        path: HTTP_VERIFY_PATH,
+      },
+      peer: "peer_ba_invalid",
+      check: httpVerifyCheck("NOT_FOUND"),
     },
     {
       name: "floor_f",

@@ -49,6 +49,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly httpVerifications = new Counter({
+    name: "latchkey_http_verifications_total",
+    help: "POST /v1/keys/verify answers by outcome: the verification's code (VALID, NOT_FOUND, …) or the error's.",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
   readonly keyAuthentications = new Counter({
     name: "latchkey_api_key_authentications_total",
     help: "API key authentications by outcome.",

@@ -26,6 +26,8 @@ export interface TestServer {
   config: Config;
   /** Every log line the server wrote (level trace), to prove no secret is ever logged. */
   logs: string[];
+  /** Every route the API serves, "METHOD /path" (createServer's list). */
+  routes: string[];
   close(): Promise<void>;
 }
 
@@ -46,7 +48,7 @@ export async function createTestServer(kind: DatabaseKind, env: Record<string, s
   });
   const db = await openDataSource(config.databaseUrl, { replicaUrls: config.databaseReplicaUrls });
   const logs: string[] = [];
-  const { app, services, metricsApp } = await createServer(config, db, {
+  const { app, services, metricsApp, routes } = await createServer(config, db, {
     logStream: { write: (line) => void logs.push(line) },
   });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
@@ -61,6 +63,7 @@ export async function createTestServer(kind: DatabaseKind, env: Record<string, s
     services,
     config,
     logs,
+    routes,
     close: async () => {
       await app.close();
       if (db.isInitialized) await db.destroy();

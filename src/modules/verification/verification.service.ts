@@ -71,6 +71,11 @@ export class VerificationService {
     return answer(code, key, organization, rateLimit);
   }
 
+  /** The workspaces a workspace-scope key reaches (cached with the key when the verification cache is on). */
+  workspaceIdsOf(key: ApiKey): Promise<string[]> {
+    return this.keys.workspaceIdsOf(key);
+  }
+
   private async requirementCode(key: ApiKey, require: VerifyRequirement): Promise<VerificationCode> {
     if (require.environment && require.environment !== key.environment) return VerificationCode.ENVIRONMENT_MISMATCH;
     if (require.permission === ApiKeyPermission.FULL_ACCESS && key.permission !== ApiKeyPermission.FULL_ACCESS)

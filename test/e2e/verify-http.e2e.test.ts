@@ -386,6 +386,6 @@ describe.each(databases)("POST /v1/keys/verify and the key's budget on %s", (kin
       Array.from({ length: 12 }, () => post(server, { token: key.token }, bearer(platform.token))),
     );
     const codes = answers.map((a) => a.json.code).sort();
-    expect(codes).toEqual([...Array(4).fill("VALID"), ...Array(8).fill("RATE_LIMITED")].sort());
+    expect(codes).toEqual([...Array<string>(4).fill("VALID"), ...Array<string>(8).fill("RATE_LIMITED")].sort());
   });
 });

@@ -110,6 +110,23 @@ const isKey = (who: Who) => KEY_ENV[who] !== undefined;
 /** The platform key, acting inside home (PA) or not (PL): no user nor key of any organization. */
 const isPlatform = (who: Who) => who === "PL" || who === "PA";
 
+/**
+ * The routes that take no credential of the matrix's callers, and why: everything else has a row (GraphQL's
+ * operations, or "HTTP routes").
+ */
+const OPEN_ROUTES: Record<string, string> = {
+  "POST /graphql": "every operation: the rows of this table",
+  "GET /graphql": "GraphiQL for a browser, and GET queries (the same operations and rows)",
+  "OPTIONS /graphql": "Apollo's answer to a preflight: no data",
+  "GET /graphiql/assets/:name": "GraphiQL's static files, served from the server's own (graphiql.e2e)",
+  "GET /healthz": "process up: no data",
+  "GET /readyz": "database reachable: no data",
+  "GET /metrics": "Prometheus text, behind METRICS_TOKEN outside tests (observability.e2e)",
+  "GET /app": "the dashboard's static files: no data, no privilege (dashboard.e2e)",
+  "GET /app/*": "the dashboard's static files",
+  "POST /secret-scanning/github": "GitHub's signed reports: its own signature check (secret-scanning.e2e)",
+};
+
 type Code = "FORBIDDEN" | "NOT_FOUND" | "UNAUTHENTICATED";
 type Outcome = "allowed" | "null" | Code | `BAD_USER_INPUT(${string})` | { ids: () => string[] };
 /** One row of the table: an outcome for every caller (anonymous defaults to UNAUTHENTICATED). */
@@ -246,6 +263,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
   const orgOf = (who: Who) => (who === "X" ? otherId : homeId);
 
   let matrixCellsRun = 0;
+  let routeCellsRun = 0;
   let extraChecksRun = 0;
 
   // ---- requests ----
@@ -451,7 +469,7 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
 
   afterAll(async () => {
     console.log(
-      `[permissions-matrix on ${kind}] matrix cells run: ${matrixCellsRun}; extra checks run: ${extraChecksRun}`,
+      `[permissions-matrix on ${kind}] matrix cells run: ${matrixCellsRun}; route cells run: ${routeCellsRun}; extra checks run: ${extraChecksRun}`,
     );
     await server?.close();
   });
@@ -2492,6 +2510,59 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
         ]),
       );
     });
+  });
+
+  /**
+   * The routes beside /graphql that take a credential, one row each, a cell per caller (its HTTP status and code).
+   * A route that takes none is listed in OPEN_ROUTES with why; "covers every route" fails on any other.
+   */
+  describe("HTTP routes", () => {
+    const post = async (who: Who, path: string, body: unknown) => {
+      const credential = who === "PA" ? platform.token : token[who];
+      const response = await fetch(`${server.origin}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+          ...(who === "PA" ? { "latchkey-organization": homeId } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    };
+    const refused = (status: number, code: string) => ({
+      status,
+      errors: [expect.objectContaining({ extensions: { code } })],
+    });
+    for (const who of CALLERS) {
+      const expected =
+        who === "PL" || who === "PA" ? "200 VALID" : who === "N" ? "401 UNAUTHENTICATED" : "403 FORBIDDEN";
+      it(`POST /v1/keys/verify (the OF key's token) as ${who}: ${expected}`, async () => {
+        const answer = await post(who, "/v1/keys/verify", { token: token.OF });
+        if (isPlatform(who)) {
+          expect(answer).toEqual({
+            status: 200,
+            json: expect.objectContaining({
+              valid: true,
+              code: "VALID",
+              apiKey: expect.objectContaining({ id: keys.OF }),
+            }),
+          });
+        } else {
+          const [status, code] = expected.split(" ");
+          expect({ status: answer.status, errors: answer.json.errors }).toEqual(refused(Number(status), code));
+          expect(JSON.stringify(answer.json)).not.toContain(keys.OF);
+        }
+        routeCellsRun++;
+      });
+    }
+  });
+
+  it("covers every route the server serves: one beside /graphql without a row above or a reason to be open fails here", () => {
+    const withRows = new Set(["POST /v1/keys/verify"]);
+    const unknown = server.routes.filter((route) => !withRows.has(route) && !OPEN_ROUTES[route]);
+    expect(unknown).toEqual([]);
+    expect(server.routes).toEqual(expect.arrayContaining([...withRows]));
   });
 
   it("covers every root operation of the schema: a query or mutation without a row fails here", async () => {

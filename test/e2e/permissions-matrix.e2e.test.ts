@@ -2530,27 +2530,19 @@ describe.each(databases)("SPEC §5 permission matrix on %s", (kind) => {
       });
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     };
-    const refused = (status: number, code: string) => ({
-      status,
-      errors: [expect.objectContaining({ extensions: { code } })],
-    });
     for (const who of CALLERS) {
       const expected =
         who === "PL" || who === "PA" ? "200 VALID" : who === "N" ? "401 UNAUTHENTICATED" : "403 FORBIDDEN";
       it(`POST /v1/keys/verify (the OF key's token) as ${who}: ${expected}`, async () => {
         const answer = await post(who, "/v1/keys/verify", { token: token.OF });
         if (isPlatform(who)) {
-          expect(answer).toEqual({
-            status: 200,
-            json: expect.objectContaining({
-              valid: true,
-              code: "VALID",
-              apiKey: expect.objectContaining({ id: keys.OF }),
-            }),
-          });
+          expect(answer.status).toBe(200);
+          expect(answer.json).toMatchObject({ valid: true, code: "VALID", apiKey: { id: keys.OF } });
         } else {
           const [status, code] = expected.split(" ");
-          expect({ status: answer.status, errors: answer.json.errors }).toEqual(refused(Number(status), code));
+          expect(answer.status).toBe(Number(status));
+          expect(answer.json).toMatchObject({ errors: [{ extensions: { code } }] });
+          expect(answer.json.errors).toHaveLength(1);
           expect(JSON.stringify(answer.json)).not.toContain(keys.OF);
         }
         routeCellsRun++;

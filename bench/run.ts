@@ -53,10 +53,14 @@ const DEFAULT_SCENARIOS = [
   "d_jwt",
   "e",
   "f",
+  "f_http",
   "floor_f",
 ];
-/** `--peers`: Latchkey's verifyApiKey (valid, not stored) next to Better Auth's, and the floor (bench/peers). */
-const PEER_SCENARIOS = ["f", "f_invalid", "floor_f", "peer_ba", "peer_ba_invalid"];
+/**
+ * `--peers`: Latchkey's verification (valid, not stored; over /graphql and POST /v1/keys/verify) next to Better
+ * Auth's, and the floor (bench/peers).
+ */
+const PEER_SCENARIOS = ["f", "f_http", "f_invalid", "f_http_invalid", "floor_f", "peer_ba", "peer_ba_invalid"];
 const JWT_SECRET = "latchkey-bench-secret-0123456789abcdefghijklmnop";
 /** The peer (bench/peers/README.md): its own package, installed into its own node_modules. */
 const PEER_DIR = join(ROOT, "bench", "peers", "better-auth");

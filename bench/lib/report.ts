@@ -307,6 +307,8 @@ export function evaluateTargets(
   // issue 16 raised (c) from 0.35 and added (f) against its hand-written floor
   ratioTarget("c", 0.45);
   ratioTarget("f", 0.6);
+  // the same verification over POST /v1/keys/verify (no GraphQL), against the same floor
+  ratioTarget("f_http", 0.6);
 
   // issue 16: each list's p99 ≤ 2.5× its floor's p99 of the same repeat, over the whole run and once every
   // connection had its first answer (the ramp: bench/loadgen.ts)
@@ -335,7 +337,7 @@ export function evaluateTargets(
   }
 
   // issue 16: verifyApiKey ≥ 3× Better Auth's API-key plugin (bench/peers), valid and unknown keys alike
-  for (const name of ["f", "f_invalid"]) {
+  for (const name of ["f", "f_invalid", "f_http", "f_http_invalid"]) {
     const r = get(name)?.ratioToPeer;
     if (!r) continue;
     results.push({

@@ -5,6 +5,7 @@
  * databases.
  */
 import { expect } from "@jest/globals";
+import fc from "fast-check";
 import { databases } from "../support/databases";
 import {
   RevokeApiKeyDocument,
@@ -14,6 +15,7 @@ import {
   type VerifyRequirement,
 } from "../support/gql/graphql";
 import { ApiKey } from "../../src/modules/api-key/api-key.entity";
+import { VerificationCode } from "../../src/modules/verification/verification.types";
 import {
   createKey,
   createOrganization,
@@ -327,6 +329,54 @@ describe.each(databases)("POST /v1/keys/verify on %s", (kind) => {
     expect(get.status).toBe(404);
     // none of the above verified the key: it was never used
     expect((await server.db.getRepository(ApiKey).findOneByOrFail({ id: key.keyId })).lastUsedAt).toBeNull();
+  });
+
+  it("any JSON body, or any bytes: a 200 with a code or a 4xx with one, never a 5xx; only a valid key is VALID (fast-check)", async () => {
+    const key = await createKey(server, org.admin, {
+      environment: "SANDBOX",
+      scope: "ORGANIZATION",
+      permission: "FULL_ACCESS",
+    });
+    const codes = new Set(Object.values(VerificationCode));
+    const tokenish = fc.oneof(
+      fc.constant(key.token),
+      fc.string(),
+      fc.string({ unit: "binary" }),
+      fc.integer().map((i) => key.token.slice(0, Math.abs(i) % key.token.length)),
+      fc.nat({ max: key.token.length - 1 }).map((i) => key.token.slice(0, i) + "Z" + key.token.slice(i + 1)),
+    );
+    const requirement = fc.record(
+      {
+        permission: fc.oneof(fc.constantFrom("READ_ONLY", "FULL_ACCESS"), fc.jsonValue()),
+        environment: fc.oneof(fc.constantFrom("SANDBOX", "PRODUCTION"), fc.jsonValue()),
+        workspaceId: fc.oneof(fc.constantFrom(...org.workspaceIds), fc.uuid(), fc.jsonValue()),
+        ip: fc.oneof(fc.constantFrom("203.0.113.9", "::1", "1.2.3"), fc.jsonValue()),
+      },
+      { requiredKeys: [] },
+    );
+    const body = fc.oneof(
+      fc.record({ token: tokenish, require: fc.option(requirement) }, { requiredKeys: ["token"] }),
+      fc.jsonValue(),
+      fc.dictionary(fc.string(), fc.jsonValue()),
+    );
+    const sent = fc.oneof(
+      body.map((value) => JSON.stringify(value)),
+      fc.string({ unit: "binary" }),
+    );
+    await fc.assert(
+      fc.asyncProperty(sent, async (raw) => {
+        const answer = await post(server, raw, bearer(platform.token), true);
+        if (answer.status === 200) {
+          expect(codes.has(answer.json.code as VerificationCode)).toBe(true);
+          expect(answer.json.valid).toBe(answer.json.code === "VALID");
+          if (answer.json.valid) expect(answer.json.apiKey).toMatchObject({ id: key.keyId });
+        } else {
+          expect([400, 413]).toContain(answer.status);
+          expect(answer.json.errors?.[0]?.extensions.code).toMatch(/^(BAD_USER_INPUT|BAD_REQUEST)$/);
+        }
+      }),
+      { numRuns: 150, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined },
+    );
   });
 
   it("counts in /metrics by outcome, and no token reaches the logs (checked at close for every server)", async () => {

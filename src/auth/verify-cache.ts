@@ -5,8 +5,8 @@ import type { ApiKey } from "../modules/api-key/api-key.entity";
 import type { Organization } from "../modules/organization/organization.entity";
 
 /**
- * The optional verification cache (VERIFY_CACHE_TTL_MS; off by default): an API key's row — and, for a production
- * key, its organization's, for the plan; for a workspace key, its workspaces — kept in memory by token hash for at
+ * The optional verification cache (VERIFY_CACHE_TTL_MS; off by default): an API key's row — and its organization's
+ * (read with it: the plan, verifyApiKey's answer); for a workspace key, its workspaces — kept in memory by token hash for at
  * most the TTL, so a hot key is authenticated and verified without a read. Every rule is still applied to the
  * cached row on every request (status from revokedAt/suspendedAt/expiresAt against the clock, IP allowlist, plan).
  *
@@ -28,7 +28,7 @@ const MAX_ENTRIES = 100_000;
 
 export interface CachedKey {
   key: ApiKey;
-  /** The organization's row, read for a production key's plan check. */
+  /** The organization's row, read with the key (the plan check of a production key, verifyApiKey's answer). */
   organization?: Organization;
   /** A workspace-scope key's workspaces, once read. */
   workspaceIds?: string[];

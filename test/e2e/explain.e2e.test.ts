@@ -122,6 +122,28 @@ run("the key list's query plans on MariaDB", () => {
     },
   );
 
+  it("authenticates a key with its organization in one statement: the token hash's unique index, then the organization's primary key", async () => {
+    const created = await org.admin.request(CreateApiKeyDocument, {
+      input: { environment: "SANDBOX", scope: "ORGANIZATION", permission: "READ_ONLY" },
+    });
+    const token = created.data!.createApiKey.token;
+    const statements = await statementsOf(server, () =>
+      fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      }),
+    );
+    const lookups = statements.filter((s) => /FROM `api_key` `k`/.test(s.sql));
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0].sql).toMatch(/LEFT JOIN `organization` `o`/);
+    const plan = await explain(lookups[0].sql, lookups[0].parameters);
+    expect(plan.map((row) => [row.table, row.type, row.key])).toEqual([
+      ["k", "const", "UQ_api_key_token_hash"],
+      ["o", "const", "PRIMARY"],
+    ]);
+  });
+
   it("loads the page's workspaces through indexes only", async () => {
     const statements = await statementsOf(server, () => org.admin.request(ApiKeysDocument, { first: 20 }));
     const links = statements.find((s) => /FROM `api_key_workspace`/.test(s.sql))!;

@@ -158,6 +158,13 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
   const listC = body(LIST_QUERY, { first: 100 });
   const verify = body(VERIFY_QUERY, { token: creds.apiKey, require: { environment: "SANDBOX" } });
   const verifyUnknown = body(VERIFY_QUERY, { token: creds.unknownKey, require: { environment: "SANDBOX" } });
+  /** POST /v1/keys/verify of `token` with (f)'s requirement, as the platform. */
+  const httpVerify = (token: string): Workload => ({
+    kind: "static",
+    body: JSON.stringify({ token, require: { environment: "SANDBOX" } }),
+    authorization: `Bearer ${creds.platformKey}`,
+    path: HTTP_VERIFY_PATH,
+  });
   // before the peer has started (and printed its keys) its scenarios exist with empty keys, so they can be selected
   const peerBody = (key: string | undefined) => JSON.stringify({ key: key ?? "" });
   const viewerCheck = (field: "apiKey" | "user") => (json: unknown) => {
@@ -256,12 +263,7 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
       name: "f_http",
       title: `POST ${HTTP_VERIFY_PATH} { token, require: { environment: SANDBOX } }, platform key`,
       target: "server",
-      workload: {
-        kind: "static",
-        body: JSON.stringify({ token: creds.apiKey, require: { environment: "SANDBOX" } }),
-        authorization: `Bearer ${creds.platformKey}`,
-        path: HTTP_VERIFY_PATH,
-      },
+      workload: httpVerify(creds.apiKey),
       floor: "floor_f",
       peer: "peer_ba",
       check: httpVerifyCheck("VALID"),
@@ -270,12 +272,7 @@ export function buildScenarios(fixtures: Fixtures, creds: Credentials): Scenario
       name: "f_http_invalid",
       title: `POST ${HTTP_VERIFY_PATH} with a well-formed token that is not stored (NOT_FOUND), platform key`,
       target: "server",
-      workload: {
-        kind: "static",
-        body: JSON.stringify({ token: creds.unknownKey, require: { environment: "SANDBOX" } }),
-        authorization: `Bearer ${creds.platformKey}`,
-        path: HTTP_VERIFY_PATH,
-      },
+      workload: httpVerify(creds.unknownKey),
       peer: "peer_ba_invalid",
       check: httpVerifyCheck("NOT_FOUND"),
     },

@@ -2,16 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Caller } from "../auth/authenticate";
 import { AppError, internalError } from "../errors/app-error";
 import { ErrorCode, HTTP_STATUS } from "../errors/codes";
-import {
-  ApiKeyEnvironment,
-  ApiKeyPermission,
-  ApiKeyScope,
-  statusOf,
-  type ApiKey,
-} from "../modules/api-key/api-key.entity";
+import { ApiKeyEnvironment, ApiKeyPermission, ApiKeyScope, type ApiKey } from "../modules/api-key/api-key.entity";
 import type { Organization } from "../modules/organization/organization.entity";
 import type { VerifyRequirement } from "../modules/verification/verification.types";
 import type { Services } from "../services";
+import { keySummary } from "../modules/webhooks/webhook.events";
 
 /** `verifyApiKey` over plain HTTP: the same check, without GraphQL (docs/api.md "Verifying keys over HTTP"). */
 export const VERIFY_PATH = "/v1/keys/verify";
@@ -47,6 +42,10 @@ const answerSchema = {
         workspaceIds: { type: ["array", "null"], items: { type: "string" } },
         createdAt: { type: "string" },
         expiresAt: nullableDate,
+        revokedAt: nullableDate,
+        suspendedAt: nullableDate,
+        rolledFromId: nullableString,
+        rolledToId: nullableString,
         lastUsedAt: nullableDate,
       },
     },
@@ -130,21 +129,12 @@ function parseBody(body: unknown): { token: string; require: VerifyRequirement |
   };
 }
 
-function keyView(key: ApiKey, workspaceIds: string[] | null, now: Date) {
-  return {
-    id: key.id,
-    description: key.description,
-    environment: key.environment,
-    scope: key.scope,
-    permission: key.permission,
-    status: statusOf(key, now),
-    tokenHint: key.tokenHint,
-    workspaceIds,
-    createdAt: key.createdAt.toISOString(),
-    expiresAt: key.expiresAt?.toISOString() ?? null,
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
-  };
-}
+/** The key as events describe it (keySummary: never its token, hash or allowlist), with its reach and last use. */
+const keyView = (key: ApiKey, workspaceIds: string[] | null, now: Date) => ({
+  ...keySummary(key, now),
+  workspaceIds,
+  lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+});
 
 const organizationView = (organization: Organization) => ({
   id: organization.id,

@@ -108,6 +108,10 @@ describe.each(databases)("POST /v1/keys/verify on %s", (kind) => {
         workspaceIds: [org.workspaceIds[0]],
         createdAt: expect.any(String),
         expiresAt: null,
+        revokedAt: null,
+        suspendedAt: null,
+        rolledFromId: null,
+        rolledToId: null,
         lastUsedAt: expect.any(String),
       },
       organization: { id: org.id, name: expect.any(String), externalId: null, apiPlan: "Scale" },
@@ -401,7 +405,8 @@ describe.each(databases)("POST /v1/keys/verify and the key's budget on %s", (kin
   });
   afterAll(() => server.close());
 
-  it("spends the key's own budget, shared with verifyApiKey and the key's requests: the state after each call, then RATE_LIMITED", async () => {
+  /** A platform key, and a new organization's read-only sandbox key with the whole budget left. */
+  const platformAndKey = async () => {
     const platform = await createPlatformKey(server);
     const org = await createOrganization(server);
     const key = await createKey(server, org.admin, {
@@ -409,6 +414,11 @@ describe.each(databases)("POST /v1/keys/verify and the key's budget on %s", (kin
       scope: "ORGANIZATION",
       permission: "READ_ONLY",
     });
+    return { platform, key };
+  };
+
+  it("spends the key's own budget, shared with verifyApiKey and the key's requests: the state after each call, then RATE_LIMITED", async () => {
+    const { platform, key } = await platformAndKey();
     const viaHttp = async () => (await post(server, { token: key.token }, bearer(platform.token))).json;
     const viaGraphql = async () =>
       (await platform.request(VerifyApiKeyDocument, { token: key.token })).data!.verifyApiKey;
@@ -425,13 +435,7 @@ describe.each(databases)("POST /v1/keys/verify and the key's budget on %s", (kin
   });
 
   it("parallel verifications of one key spend exactly its budget: never more VALID answers than it holds", async () => {
-    const platform = await createPlatformKey(server);
-    const org = await createOrganization(server);
-    const key = await createKey(server, org.admin, {
-      environment: "SANDBOX",
-      scope: "ORGANIZATION",
-      permission: "READ_ONLY",
-    });
+    const { platform, key } = await platformAndKey();
     const answers = await Promise.all(
       Array.from({ length: 12 }, () => post(server, { token: key.token }, bearer(platform.token))),
     );

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { TransactionRunner } from "../db/transaction";
-import { findOneByColumn, rowMapper } from "../db/rows";
+import { rowMapper } from "../db/rows";
 import { fixedSql, quoted } from "../db/sql";
 import {
   ApiKey,
@@ -100,19 +100,15 @@ export class ApiKeyAuthenticator {
     const found = cached ?? (await keyWithOrganization(this.db, tokenHash));
     const key = found?.key;
     if (!key) return { key: null, outcome: this.fail("unknown") };
-    let organization = found.organization;
+    const { organization } = found;
     const status = statusOf(key, now);
     if (status !== ApiKeyStatus.ACTIVE) return { key, outcome: this.deny(key, FAILURE_OF[status], now), organization };
     if (!isAddressAllowed(key.allowedIpRanges, address))
       return { key, outcome: this.deny(key, "ip_not_allowed", now), organization };
-    // a production key outlives its organization's API plan, refused until a plan returns
-    if (key.environment === ApiKeyEnvironment.PRODUCTION) {
-      // a cache entry from before the organization was joined in has none: read it (null only while a
-      // deleteOrganization commits: refused as planless)
-      organization ??= (await findOneByColumn(this.db, Organization, "id", key.organizationId)) ?? undefined;
-      if (organization?.apiPlan == null)
-        return { key, outcome: this.deny(key, "api_plan_required", now), organization };
-    }
+    // a production key outlives its organization's API plan, refused until a plan returns (no organization: only
+    // while a deleteOrganization commits, refused as planless)
+    if (key.environment === ApiKeyEnvironment.PRODUCTION && organization?.apiPlan == null)
+      return { key, outcome: this.deny(key, "api_plan_required", now), organization };
     if (!cached) this.cache?.put(tokenHash, { key, organization }, generation, now.getTime());
     this.observe("success");
     await this.touch(key, now, address);

@@ -1,13 +1,12 @@
 import { DataSource } from "typeorm";
 import type { ApiKeyAuthenticator, KeyAuthOutcome } from "../../auth/api-key-auth";
 import { isId } from "../../common/ids";
-import { findOneByColumn } from "../../db/rows";
 import type { RateLimits } from "../../http/rate-limit";
 import ipaddr from "ipaddr.js";
 import { badInput } from "../../errors/app-error";
 import type { UsageCounter } from "../usage/usage.counter";
 import { ApiKeyPermission, ApiKeyScope, type ApiKey } from "../api-key/api-key.entity";
-import { Organization } from "../organization/organization.entity";
+import type { Organization } from "../organization/organization.entity";
 import { Workspace } from "../workspace/workspace.entity";
 import {
   ApiKeyVerification,
@@ -52,9 +51,8 @@ export class VerificationService {
     const { key, outcome } = checked;
     if (!key || (organizationId !== null && key.organizationId !== organizationId))
       return answer(VerificationCode.NOT_FOUND, null, null, null);
-    // read once: the plan check already has it for a production key
-    const organization =
-      checked.organization ?? (await findOneByColumn(this.db, Organization, "id", key.organizationId));
+    // read with the key (the same statement)
+    const { organization } = checked;
     if (!organization) return answer(VerificationCode.NOT_FOUND, null, null, null); // deleted while we looked
     if (outcome !== "success") return answer(CODE_OF[outcome], key, organization, null);
 
